@@ -1,0 +1,69 @@
+import type { Argv } from 'yargs';
+import { Redactor, redactingOut, type Io, type Out } from './output.js';
+import { style, wantsColor, type Style } from '../render/style.js';
+
+export interface GlobalArgs {
+  endpoint?: string;
+  tokenFile?: string;
+  color?: boolean;
+  verbose?: boolean;
+}
+
+/** What a command handler gets instead of globals: its I/O, environment and working directory. */
+export interface Context {
+  readonly env: Record<string, string | undefined>;
+  readonly cwd: string;
+  readonly stdin: Io['stdin'];
+  /** Human output (plans, reports) or the one JSON document of --format json. */
+  readonly stdout: Out;
+  /** Logs, progress and errors. */
+  readonly stderr: Out;
+  /** Colour for stdout, decided from --no-color, NO_COLOR and whether stdout is a TTY. */
+  readonly color: boolean;
+  readonly style: Style;
+  readonly verbose: boolean;
+  /** Every secret hcr learns is registered here and masked in all output. */
+  readonly redactor: Redactor;
+  log(message: string): void;
+  debug(message: string): void;
+}
+
+export function createContext(io: Io, env: Record<string, string | undefined>, cwd: string, args: GlobalArgs): Context {
+  const redactor = new Redactor();
+  const stdout = redactingOut(io.stdout, redactor);
+  const stderr = redactingOut(io.stderr, redactor);
+  const color = wantsColor(io.stdout.isTTY, env, args.color);
+  const verbose = Boolean(args.verbose);
+  return {
+    env,
+    cwd,
+    stdin: io.stdin,
+    stdout,
+    stderr,
+    color,
+    style: style(color),
+    verbose,
+    redactor,
+    log: (message) => stderr.write(`${message}\n`),
+    debug: (message) => {
+      if (verbose) stderr.write(`[hcr] ${message}\n`);
+    },
+  };
+}
+
+/**
+ * A command as data: yargs metadata plus a handler that returns an exit code. Handlers never call
+ * process.exit and may throw UserError / CloudError, which main turns into messages and exit 1.
+ */
+export interface CommandModule<A = object> {
+  command: string | string[];
+  describe: string;
+  builder(y: Argv<GlobalArgs>): Argv<A>;
+  run(ctx: Context, args: A & GlobalArgs): Promise<number>;
+  /** A command group (`hcr preview create|delete`): its own `run` is never called. */
+  subcommands?: CommandModule<any>[];
+}
+
+export function defineCommand<A>(module: CommandModule<A>): CommandModule<A> {
+  return module;
+}

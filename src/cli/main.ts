@@ -1,0 +1,110 @@
+import yargs, { type Argv } from 'yargs';
+import { CloudError } from '../cloud/errors.js';
+import { UserError } from '../errors.js';
+import { HCR_VERSION } from '../version.js';
+import { createContext, type CommandModule, type Context, type GlobalArgs } from './context.js';
+import type { Io } from './output.js';
+import { commands } from './commands/index.js';
+
+export interface RunOptions {
+  io?: Io;
+  env?: Record<string, string | undefined>;
+  cwd?: string;
+}
+
+const defaultIo = (): Io => ({ stdout: process.stdout, stderr: process.stderr, stdin: process.stdin });
+
+/** Runs hcr in-process and resolves to its exit code. Never calls process.exit. */
+export async function main(argv: string[], options: RunOptions = {}): Promise<number> {
+  const io = options.io ?? defaultIo();
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  let exitCode = 0;
+
+  const register = (y: Argv<GlobalArgs>, module: CommandModule<any>): Argv<GlobalArgs> =>
+    y.command(
+      module.command,
+      module.describe,
+      (b: Argv<GlobalArgs>) => {
+        const built = module.builder(b);
+        return module.subcommands ? module.subcommands.reduce(register, built as Argv<GlobalArgs>).demandCommand(1, `choose a subcommand of ${String(module.command)}`) : built;
+      },
+      module.subcommands
+        ? undefined
+        : async (args: any) => {
+            const ctx = createContext(io, env, cwd, args);
+            exitCode = await runHandler(ctx, () => module.run(ctx, args));
+          },
+    );
+
+  const parser = commands.reduce(
+    register,
+    yargs()
+      .scriptName('hcr')
+      .usage('hcr <command> [options]\n\nKeep Hasura Cloud projects and their environment variables in git.')
+      .option('endpoint', {
+        type: 'string',
+        describe: 'Hasura Cloud GraphQL endpoint [env: HASURA_CLOUD_ENDPOINT]',
+        global: true,
+      })
+      .option('token-file', {
+        type: 'string',
+        describe: 'Read the access token from this file (mode 0600) instead of HASURA_CLOUD_ACCESS_TOKEN',
+        global: true,
+      })
+      .option('color', { type: 'boolean', describe: 'Colour output on a TTY (--no-color, or NO_COLOR, turns it off)', global: true })
+      .option('verbose', { type: 'boolean', describe: 'Log each request (operation and timing) to stderr', global: true })
+      .strict()
+      .strictCommands()
+      .demandCommand(1, 'choose a command')
+      .recommendCommands()
+      .exitProcess(false)
+      .showHelpOnFail(false)
+      .version(HCR_VERSION)
+      .help()
+      .alias('help', 'h')
+      .wrap(Math.min(100, process.stdout.columns ?? 100)),
+  );
+
+  let parseError: Error | undefined;
+  let output = '';
+  try {
+    await parser.parseAsync(argv, {}, (err: Error | undefined, _args: unknown, out: string) => {
+      parseError = err ?? undefined;
+      output = out;
+    });
+  } catch (err) {
+    parseError = err instanceof Error ? err : new Error(String(err));
+  }
+  if (parseError) {
+    io.stderr.write(`Error: ${parseError.message}\nRun \`hcr --help\` for usage.\n`);
+    return 1;
+  }
+  if (output) io.stdout.write(`${output}\n`);
+  return exitCode;
+}
+
+async function runHandler(ctx: Context, handler: () => Promise<number>): Promise<number> {
+  try {
+    return await handler();
+  } catch (err) {
+    return reportError(ctx, err);
+  }
+}
+
+/** The one place where errors become messages and exit codes. */
+export function reportError(ctx: Context, err: unknown): number {
+  if (err instanceof UserError) {
+    ctx.stderr.write(`${ctx.style.red('Error:')} ${err.message}\n`);
+    return err.exitCode;
+  }
+  if (err instanceof CloudError) {
+    ctx.stderr.write(`${ctx.style.red('Error:')} ${err.message}\n`);
+    return 1;
+  }
+  const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);
+  ctx.stderr.write(
+    `${ctx.style.red('Internal error:')} this is a bug in hcr ${HCR_VERSION}; please report it with the output below.\n${detail}\n`,
+  );
+  return 1;
+}

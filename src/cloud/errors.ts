@@ -1,0 +1,50 @@
+/**
+ * Typed errors of the Hasura Cloud client. Callers branch on `kind`, never on message text.
+ * Messages hold what the service said (its `errors[].message`) and the operation name, never a
+ * request's variables (they can hold secrets) and never the token.
+ */
+export type CloudErrorKind =
+  /** The token is missing, wrong or lacks access (`field ... not found in type: 'query_root'`). */
+  | 'not-authorized'
+  /** A write's `currentHash` is stale: someone changed the config since it was read. */
+  | 'conflict'
+  /** An env write that changes nothing (`nothing changed in config`). */
+  | 'nothing-changed'
+  /** The project is in maintenance mode and refuses env writes. */
+  | 'maintenance'
+  | 'not-found'
+  /** `GenericServerError`, HTTP 5xx or 429: the service failed; a read may be retried. */
+  | 'server'
+  /** Connection refused / reset / DNS, or the per-request timeout. */
+  | 'network'
+  | 'timeout'
+  /** Any other GraphQL error (validation of our document, unexpected answer shape, ...). */
+  | 'service';
+
+export class CloudError extends Error {
+  override name = 'CloudError';
+  constructor(
+    readonly kind: CloudErrorKind,
+    /** The GraphQL operation name, e.g. `updateTenantEnv`. */
+    readonly operation: string,
+    message: string,
+    readonly details: {
+      /** HTTP status when the answer was not a 200. */
+      status?: number;
+      /** Hasura's `extensions.code`. */
+      code?: string;
+      /**
+       * For a mutation that failed in transport: whether the request may have reached the service
+       * (a timeout or a reset after sending) so that its effect is unknown until read back.
+       */
+      maybeApplied?: boolean;
+    } = {},
+  ) {
+    super(message);
+  }
+
+  /** Whether repeating the same read can succeed. Writes are never repeated blindly. */
+  get transient(): boolean {
+    return this.kind === 'server' || this.kind === 'network' || this.kind === 'timeout';
+  }
+}

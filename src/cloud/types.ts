@@ -1,0 +1,70 @@
+/** Shapes of the Hasura Cloud API as the rest of hcr sees them (see ../shared/API.md). */
+
+export interface TenantRef {
+  id: string;
+  maintenance_mode?: boolean;
+}
+
+export interface ProjectRef {
+  id: string;
+  name: string;
+  endpoint: string;
+  tenant: TenantRef | null;
+}
+
+export interface TenantInfo {
+  id: string;
+  slug: string;
+  cloud: string;
+  region: string;
+  project_id: string;
+  active: boolean;
+  maintenance_mode: boolean;
+  status: string | null;
+  project: { id: string; name: string; endpoint: string };
+}
+
+/** A tenant's env as getTenantEnv / updateTenantEnv / deleteTenantEnv answer it. */
+export interface TenantEnv {
+  hash: string;
+  env: Record<string, string>;
+}
+
+export interface CreateTenantInput {
+  cloud: string;
+  region: string;
+  plan?: string;
+  name?: string;
+  envs: Record<string, string>;
+}
+
+export interface CreatedTenant {
+  tenantId: string;
+  /** The name the service gave, which may differ from the one asked for (API.md). */
+  name: string;
+}
+
+export interface PreviewAppInput {
+  githubPersonalAccessToken: string;
+  githubRepoDetails: { owner: string; repo: string; branch: string; directory: string };
+  projectOptions: {
+    cloud: string;
+    region: string;
+    plan: string;
+    name: string;
+    envVars: { key: string; value: string }[];
+  };
+}
+
+export interface JobEvent {
+  id: string;
+  event_type: string;
+  public_event_data: unknown;
+  error: string | null;
+}
+
+export interface Job {
+  id: string;
+  status: string;
+  tasks: { id: string; name: string; task_events: JobEvent[] }[];
+}

@@ -1,0 +1,51 @@
+/** A position in a desired-state file, 1-based, as editors and Terraform show it. */
+export interface SourceLocation {
+  file: string;
+  line: number;
+  col: number;
+}
+
+/** One problem found while loading or validating desired state. */
+export interface Diagnostic {
+  at?: SourceLocation;
+  /** What is wrong and what was expected, one sentence, naming the offending key or project. */
+  message: string;
+}
+
+/** Where a value comes from; kept in saved plans so apply can resolve a sensitive value again. */
+export type ValueSource =
+  | { fromEnv: string }
+  | { file: string; project: string; key: string };
+
+export interface DesiredValue {
+  value: string;
+  sensitive: boolean;
+  source: ValueSource;
+  at: SourceLocation;
+}
+
+export interface CreateOptions {
+  cloud: string;
+  region: string;
+  plan?: string;
+}
+
+export interface DesiredProject {
+  name: string;
+  tenantId?: string;
+  create?: CreateOptions;
+  prune: boolean;
+  /** Globs of keys never touched (in addition to the HASURA_* rule for prune). */
+  ignore: string[];
+  /** Keys to delete explicitly. */
+  remove: string[];
+  /** Declared keys, defaults merged under the project's own (the project wins). */
+  env: Record<string, DesiredValue>;
+  at: SourceLocation;
+}
+
+export interface Desired {
+  /** Sorted by name. */
+  projects: DesiredProject[];
+  files: string[];
+}

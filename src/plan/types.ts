@@ -1,0 +1,46 @@
+import type { CreateOptions, ValueSource } from '../config/types.js';
+
+export type KeyAction = 'add' | 'change' | 'remove';
+export type ProjectAction = 'create' | 'update' | 'delete' | 'no-op';
+
+/**
+ * One key's change. A sensitive change never carries `before`/`after`; apply gets the value to
+ * write from the plan's ValueResolver, so no view of a Plan can print a secret.
+ */
+export interface KeyChange {
+  key: string;
+  action: KeyAction;
+  sensitive: boolean;
+  before?: string;
+  after?: string;
+  /** For a sensitive add/change: where apply resolves the value from. */
+  source?: ValueSource;
+}
+
+export interface ProjectPlan {
+  name: string;
+  tenantId?: string;
+  /** The config hash read with the live env: apply's first `currentHash`. */
+  hash?: string;
+  action: ProjectAction;
+  /** Sorted by key. */
+  env: KeyChange[];
+  /** Live keys hcr leaves alone (neither declared, removed, nor pruned). */
+  unmanaged: number;
+  create?: CreateOptions;
+}
+
+export interface PlanSummary {
+  add: number;
+  change: number;
+  remove: number;
+  create_projects: number;
+  delete_projects: number;
+}
+
+/** The plan as DESIGN.md's JSON; also the core of a saved plan. Sorted by project name. */
+export interface Plan {
+  format_version: 1;
+  projects: ProjectPlan[];
+  summary: PlanSummary;
+}

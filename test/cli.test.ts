@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { HCR_VERSION } from '../src/version.js';
+import { runCli } from './helpers/cli.js';
+
+describe('hcr command line', () => {
+  it('prints its version', async () => {
+    const r = await runCli(['--version']);
+    expect(r).toEqual({ code: 0, stdout: `${HCR_VERSION}\n`, stderr: '' });
+  });
+
+  it('prints help', async () => {
+    const r = await runCli(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('hcr <command> [options]');
+    expect(r.stdout).toContain('--endpoint');
+  });
+
+  it('refuses an unknown command with exit 1 and a pointer to --help', async () => {
+    const r = await runCli(['frobnicate']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/Unknown argument: frobnicate/);
+    expect(r.stderr).toContain('hcr --help');
+    expect(r.stdout).toBe('');
+  });
+
+  it('asks for a command when given none', async () => {
+    const r = await runCli([]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('choose a command');
+  });
+});
