@@ -1,0 +1,34 @@
+/** What apply did, per project: the closing report of every run that writes. */
+export type ProjectOutcome =
+  /** Every change of the plan was written. */
+  | 'applied'
+  /** The project was created (with its env). */
+  | 'created'
+  /** Nothing to do. */
+  | 'unchanged'
+  /** The project changed since it was read: nothing was written to it (exit 3). */
+  | 'conflict'
+  /** A write was refused or failed; `set`/`removed` say exactly which half landed. */
+  | 'failed'
+  /** A write's answer was lost and reading back could not tell whether it landed. */
+  | 'unknown';
+
+export interface ProjectReport {
+  name: string;
+  outcome: ProjectOutcome;
+  /** Keys that updateTenantEnv (or createTenant) wrote. */
+  set: string[];
+  /** Keys that deleteTenantEnv removed. */
+  removed: string[];
+  /** Keys of the plan that were not written. */
+  pending: string[];
+  /** Why the project is conflict / failed / unknown: what the service said, never a value. */
+  reason?: string;
+  /** The config hash after the last accepted write. */
+  hash?: string;
+}
+
+export interface ApplyReport {
+  /** Sorted by project name. */
+  projects: ProjectReport[];
+}
