@@ -1,0 +1,81 @@
+import picomatch from 'picomatch';
+import type { Desired, DesiredProject } from '../config/types.js';
+import { compareKeys, diffEnv } from './diff.js';
+import { looksSecret } from './secrets.js';
+import type { KeyChange, Plan, PlanSummary, ProjectPlan } from './types.js';
+
+/** A live project as the state reader found it. */
+export interface LiveProject {
+  tenantId: string;
+  hash: string;
+  env: Record<string, string>;
+}
+
+/** Live state by project name; a desired project missing here does not exist (and has `create`). */
+export type LiveState = ReadonlyMap<string, LiveProject>;
+
+/**
+ * Keys Hasura Cloud manages itself; `prune` never deletes them (only `remove` does), after users
+ * of other sync tools lost their admin secret and database URLs that way.
+ */
+const CLOUD_MANAGED = /^HASURA_/;
+
+/** The plan: pure and deterministic — sorted by project, then key; no I/O, no secrets. */
+export function plan(desired: Desired, live: LiveState): Plan {
+  const projects = desired.projects
+    .map((project) => planProject(project, live.get(project.name)))
+    .sort((a, b) => compareKeys(a.name, b.name));
+  return { format_version: 1, projects, summary: summarize(projects) };
+}
+
+function planProject(project: DesiredProject, live: LiveProject | undefined): ProjectPlan {
+  const desiredEnv = Object.fromEntries(Object.entries(project.env).map(([key, v]) => [key, v.value]));
+  if (!live) {
+    return {
+      name: project.name,
+      action: 'create',
+      env: diffEnv({}, desiredEnv).map((d) => toKeyChange(project, d)),
+      unmanaged: 0,
+      ...(project.create ? { create: project.create } : {}),
+    };
+  }
+
+  const ignored = project.ignore.length > 0 ? picomatch(project.ignore) : () => false;
+  const removed = new Set(project.remove);
+  const managed = (key: string): boolean =>
+    Object.hasOwn(project.env, key) ||
+    removed.has(key) ||
+    (project.prune && !ignored(key) && !CLOUD_MANAGED.test(key));
+  const managedLive = Object.fromEntries(Object.entries(live.env).filter(([key]) => managed(key)));
+
+  const env = diffEnv(managedLive, desiredEnv).map((d) => toKeyChange(project, d));
+  return {
+    name: project.name,
+    tenantId: live.tenantId,
+    hash: live.hash,
+    action: env.length > 0 ? 'update' : 'no-op',
+    env,
+    unmanaged: Object.keys(live.env).length - Object.keys(managedLive).length,
+  };
+}
+
+function toKeyChange(project: DesiredProject, d: ReturnType<typeof diffEnv>[number]): KeyChange {
+  if (d.action === 'remove') {
+    return looksSecret(d.key, d.before)
+      ? { key: d.key, action: 'remove', sensitive: true }
+      : { key: d.key, action: 'remove', sensitive: false, before: d.before };
+  }
+  const declared = project.env[d.key]!;
+  if (declared.sensitive) return { key: d.key, action: d.action, sensitive: true, source: declared.source };
+  return { ...d, sensitive: false };
+}
+
+function summarize(projects: ProjectPlan[]): PlanSummary {
+  const summary: PlanSummary = { add: 0, change: 0, remove: 0, create_projects: 0, delete_projects: 0 };
+  for (const p of projects) {
+    if (p.action === 'create') summary.create_projects++;
+    if (p.action === 'delete') summary.delete_projects++;
+    for (const change of p.env) summary[change.action]++;
+  }
+  return summary;
+}

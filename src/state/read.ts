@@ -1,0 +1,92 @@
+import type { ProjectRef, TenantEnv } from '../cloud/types.js';
+import { CloudError } from '../cloud/errors.js';
+import type { DesiredProject, SourceLocation } from '../config/types.js';
+import { UserError } from '../errors.js';
+import type { LiveProject, LiveState } from '../plan/plan.js';
+import { mapSettled } from '../util/concurrency.js';
+
+/** The reads live state needs: one lookup for all projects, then one env read per project. */
+export interface StateReader {
+  findProjects(query: { names: string[]; tenantIds: string[] }): Promise<ProjectRef[]>;
+  getTenantEnv(tenantId: string): Promise<TenantEnv>;
+}
+
+export interface ReadOptions {
+  concurrency: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+const where = (at: SourceLocation) => `${at.file}:${at.line}:${at.col}`;
+
+/**
+ * Reads the live state of the desired projects: every project resolved to its tenant in ONE lookup
+ * (by name, or by the declared tenantId, checked against the name), then exactly one getTenantEnv
+ * per existing project with bounded concurrency. A project that does not exist is left out of the
+ * result when it has a `create` block and is an error otherwise.
+ */
+export async function readLive(client: StateReader, projects: DesiredProject[], options: ReadOptions): Promise<LiveState> {
+  const tenants = await resolveTenants(client, projects);
+  const existing = projects.filter((p) => tenants.has(p.name));
+  let done = 0;
+  const results = await mapSettled(existing, options.concurrency, async (project) => {
+    const env = await client.getTenantEnv(tenants.get(project.name)!);
+    options.onProgress?.(++done, existing.length);
+    return env;
+  });
+
+  const failures: string[] = [];
+  const live = new Map<string, LiveProject>();
+  results.forEach((result, i) => {
+    const project = existing[i]!;
+    if (result.status === 'fulfilled') {
+      live.set(project.name, { tenantId: tenants.get(project.name)!, ...result.value });
+    } else {
+      const err = result.reason;
+      if (!(err instanceof CloudError) || err.kind === 'not-authorized') throw err;
+      failures.push(`  ${project.name}: ${err.message}`);
+    }
+  });
+  if (failures.length > 0) {
+    throw new UserError(`could not read the live env of ${plural(failures.length, 'project')}:\n${failures.join('\n')}`);
+  }
+  return live;
+}
+
+async function resolveTenants(client: StateReader, projects: DesiredProject[]): Promise<Map<string, string>> {
+  const names = projects.filter((p) => !p.tenantId).map((p) => p.name);
+  const tenantIds = projects.flatMap((p) => (p.tenantId ? [p.tenantId] : []));
+  const found = names.length + tenantIds.length > 0 ? await client.findProjects({ names, tenantIds }) : [];
+  const byName = new Map(found.map((ref) => [ref.name, ref]));
+  const byTenant = new Map(found.flatMap((ref) => (ref.tenant ? [[ref.tenant.id, ref] as const] : [])));
+
+  const problems: string[] = [];
+  const tenants = new Map<string, string>();
+  for (const project of projects) {
+    const ref = project.tenantId ? byTenant.get(project.tenantId) : byName.get(project.name);
+    if (project.tenantId && !ref) {
+      problems.push(`${where(project.at)}: project "${project.name}": no project has tenantId ${project.tenantId}`);
+    } else if (project.tenantId && ref && ref.name !== project.name) {
+      problems.push(
+        `${where(project.at)}: project "${project.name}": tenantId ${project.tenantId} belongs to project "${ref.name}"; ` +
+          'fix the name or the tenantId',
+      );
+    } else if (!ref) {
+      if (!project.create) {
+        problems.push(
+          `${where(project.at)}: project "${project.name}" does not exist in Hasura Cloud; ` +
+            'fix the name, set its tenantId, or add a `create:` block to create it',
+        );
+      }
+    } else if (!ref.tenant) {
+      problems.push(`${where(project.at)}: project "${project.name}" has no tenant; it cannot be managed`);
+    } else {
+      tenants.set(project.name, ref.tenant.id);
+    }
+  }
+  if (problems.length > 0) throw new UserError(problems.join('\n'));
+  return tenants;
+}
+
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
