@@ -38,6 +38,10 @@ export class CloudError extends Error {
        * (a timeout or a reset after sending) so that its effect is unknown until read back.
        */
       maybeApplied?: boolean;
+      /** How many attempts a read made before giving up (set when it was more than one). */
+      attempts?: number;
+      /** The wait the service asked for with `Retry-After` (429/5xx). */
+      retryAfterMs?: number;
     } = {},
   ) {
     super(message);

@@ -1,0 +1,127 @@
+import { CloudError } from './errors.js';
+import type { Job, JobEvent, ProjectRef, TenantEnv, TenantInfo, TenantRef } from './types.js';
+
+type Json = Record<string, unknown>;
+
+const isJson = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * One object of an answer, read field by field. A field of the wrong type is a `service` error that
+ * names the field's path, never its value (a value may be a secret).
+ */
+export class Fields {
+  private constructor(
+    private readonly operation: string,
+    private readonly path: string,
+    private readonly value: Json,
+  ) {}
+
+  static root(operation: string, data: unknown): Fields {
+    if (!isJson(data)) throw unexpected(operation, 'data', 'an object');
+    return new Fields(operation, 'data', data);
+  }
+
+  fail(key: string, expected: string): never {
+    throw unexpected(this.operation, `${this.path}.${key}`, expected);
+  }
+
+  string(key: string): string {
+    const value = this.value[key];
+    return typeof value === 'string' ? value : this.fail(key, 'a string');
+  }
+
+  nullableString(key: string): string | null {
+    return this.value[key] === null ? null : this.string(key);
+  }
+
+  boolean(key: string): boolean {
+    const value = this.value[key];
+    return typeof value === 'boolean' ? value : this.fail(key, 'a boolean');
+  }
+
+  unknown(key: string): unknown {
+    return this.value[key] ?? null;
+  }
+
+  object(key: string): Fields {
+    const value = this.value[key];
+    return isJson(value) ? new Fields(this.operation, `${this.path}.${key}`, value) : this.fail(key, 'an object');
+  }
+
+  nullableObject(key: string): Fields | null {
+    return this.value[key] === null ? null : this.object(key);
+  }
+
+  list(key: string): Fields[] {
+    const value = this.value[key];
+    if (!Array.isArray(value)) this.fail(key, 'a list');
+    return value.map((item: unknown, i) =>
+      isJson(item) ? new Fields(this.operation, `${this.path}.${key}[${i}]`, item) : this.fail(`${key}[${i}]`, 'an object'),
+    );
+  }
+
+  stringMap(key: string): Record<string, string> {
+    const map = this.object(key);
+    return Object.fromEntries(Object.keys(map.value).map((name) => [name, map.string(name)]));
+  }
+}
+
+function unexpected(operation: string, path: string, expected: string): CloudError {
+  return new CloudError('service', operation, `${operation} failed: unexpected answer from the service: ${path} is not ${expected}`);
+}
+
+export function readProject(project: Fields): ProjectRef {
+  return {
+    id: project.string('id'),
+    name: project.string('name'),
+    endpoint: project.string('endpoint'),
+    tenant: readTenantRef(project.nullableObject('tenant')),
+  };
+}
+
+function readTenantRef(tenant: Fields | null): TenantRef | null {
+  return tenant && { id: tenant.string('id'), maintenance_mode: tenant.boolean('maintenance_mode') };
+}
+
+export function readTenant(tenant: Fields): TenantInfo {
+  const project = tenant.object('project');
+  return {
+    id: tenant.string('id'),
+    slug: tenant.string('slug'),
+    cloud: tenant.string('cloud'),
+    region: tenant.string('region'),
+    project_id: tenant.string('project_id'),
+    active: tenant.boolean('active'),
+    maintenance_mode: tenant.boolean('maintenance_mode'),
+    status: tenant.nullableString('status'),
+    project: { id: project.string('id'), name: project.string('name'), endpoint: project.string('endpoint') },
+  };
+}
+
+/** `{hash, envVars: {environment: {KEY: "value"}}}` as getTenantEnv and both env writes answer. */
+export function readTenantEnv(answer: Fields): TenantEnv {
+  const hash = answer.string('hash');
+  if (hash === '') answer.fail('hash', 'a non-empty string');
+  return { hash, env: answer.object('envVars').stringMap('environment') };
+}
+
+export function readJob(job: Fields): Job {
+  return {
+    id: job.string('id'),
+    status: job.string('status'),
+    tasks: job.list('tasks').map((task) => ({
+      id: task.string('id'),
+      name: task.string('name'),
+      task_events: task.list('task_events').map(readJobEvent),
+    })),
+  };
+}
+
+function readJobEvent(event: Fields): JobEvent {
+  return {
+    id: event.string('id'),
+    event_type: event.string('event_type'),
+    public_event_data: event.unknown('public_event_data'),
+    error: event.nullableString('error'),
+  };
+}

@@ -1,0 +1,146 @@
+import { ClientError } from 'graphql-request';
+import { Redactor } from '../cli/output.js';
+import { CloudError, type CloudErrorKind } from './errors.js';
+import { TransportFailure } from './transport.js';
+
+/** What classification needs to know about the attempt that failed. */
+export interface FailedAttempt {
+  operation: string;
+  mutation: boolean;
+  /** Only used to mask any of their values that the service echoes back. */
+  variables: object;
+  host: string;
+  timeoutMs: number;
+}
+
+interface ServiceError {
+  message: string;
+  code?: string;
+}
+
+/** Transport failures after which the request certainly never reached the service. */
+const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
+const NETWORK_WORDS: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'DNS lookup failed',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  UND_ERR_SOCKET: 'connection closed',
+};
+
+/**
+ * The one place where a failed request becomes a typed CloudError. Messages are built from the
+ * service's `errors[].message` and the operation name only: never from graphql-request's own
+ * message (it embeds the request and its variables), never with a header.
+ */
+export function classify(err: unknown, attempt: FailedAttempt): CloudError {
+  if (err instanceof TransportFailure) return transportError(err, attempt);
+  if (err instanceof ClientError) return answerError(err.response, attempt);
+  return failure('service', attempt, 'the answer is not a GraphQL response');
+}
+
+/** Hasura's `errors[]` (HTTP 200) to a kind; see API.md for the shapes and wordings known. */
+function kindOf({ message, code }: ServiceError): CloudErrorKind {
+  if (code === 'validation-failed') {
+    return /not found in type: '(query|mutation)_root'/.test(message) ? 'not-authorized' : 'service';
+  }
+  if (code === 'GenericServerError') return 'server';
+  if (/nothing changed in config/i.test(message)) return 'nothing-changed';
+  if (/maintenance/i.test(message)) return 'maintenance';
+  if (code === 'conflict' || (/hash/i.test(message) && /stale|mismatch|changed|outdated|conflict/i.test(message))) return 'conflict';
+  if (code === 'not-exists' || code === 'not-found' || /not found|does not exist|doesn't exist/i.test(message)) return 'not-found';
+  return 'service';
+}
+
+function answerError(response: ClientError['response'], attempt: FailedAttempt): CloudError {
+  const { status } = response;
+  const errors = serviceErrors(response.errors);
+  const said = mask(errors.map((e) => e.message).join('; '), attempt.variables);
+  const httpText = `HTTP ${status} from the service${said ? `: ${said}` : ''}`;
+
+  if (status === 429 || status >= 500) {
+    return failure('server', attempt, httpText, { status, retryAfterMs: retryAfter(response.headers), maybeApplied: status !== 429 });
+  }
+  if (status === 401 || status === 403) {
+    return failure('not-authorized', attempt, `the access token was refused (HTTP ${status})`, { status });
+  }
+  const first = errors[0];
+  const graphqlAnswer = (status >= 200 && status < 300) || status === 400;
+  if (!first || !graphqlAnswer) return failure('service', attempt, httpText, { status });
+
+  const kind = kindOf(first);
+  const text = kind === 'not-authorized' ? `the access token was refused or lacks access to ${attempt.operation} (the service said: ${said})` : said;
+  return failure(kind, attempt, text, {
+    ...(status === 200 ? {} : { status }),
+    ...(first.code === undefined ? {} : { code: first.code }),
+    maybeApplied: kind === 'server',
+  });
+}
+
+function transportError(err: TransportFailure, attempt: FailedAttempt): CloudError {
+  if (err.timedOut) {
+    return failure('timeout', attempt, `no answer from ${attempt.host} within ${duration(attempt.timeoutMs)}`, { maybeApplied: true });
+  }
+  const code = errorCode(err.reason);
+  const words = code === undefined ? 'connection failed' : `${NETWORK_WORDS[code] ?? 'connection failed'} (${code})`;
+  return failure('network', attempt, `request to ${attempt.host} failed: ${words}`, {
+    maybeApplied: code === undefined || !NEVER_SENT.has(code),
+  });
+}
+
+/** `maybeApplied` only means something for a mutation; a query's error never carries it. */
+function failure(kind: CloudErrorKind, attempt: FailedAttempt, text: string, details: CloudError['details'] = {}): CloudError {
+  const { maybeApplied, ...rest } = details;
+  const applied = attempt.mutation && maybeApplied === true;
+  const message = `${attempt.operation} failed: ${text}${applied ? '; it may or may not have been applied' : ''}`;
+  return new CloudError(kind, attempt.operation, message, attempt.mutation ? { ...rest, maybeApplied: applied } : rest);
+}
+
+function serviceErrors(raw: unknown): ServiceError[] {
+  const list: unknown[] = Array.isArray(raw) ? raw : raw === undefined || raw === null ? [] : [raw];
+  return list.map((entry) => {
+    const error = isRecord(entry) ? entry : {};
+    const extensions = isRecord(error.extensions) ? error.extensions : {};
+    return {
+      message: typeof error.message === 'string' ? error.message : 'an error without a message',
+      ...(typeof extensions.code === 'string' ? { code: extensions.code } : {}),
+    };
+  });
+}
+
+/** A service may echo what it was sent; no value of the request's variables leaves here. */
+function mask(text: string, variables: object): string {
+  const redactor = new Redactor();
+  const visit = (value: unknown): void => {
+    if (typeof value === 'string') redactor.add(value);
+    else if (isRecord(value) || Array.isArray(value)) Object.values(value).forEach(visit);
+  };
+  visit(variables);
+  return redactor.apply(text);
+}
+
+function retryAfter(headers: Headers): number | undefined {
+  const value = headers.get('retry-after')?.trim();
+  if (!value) return undefined;
+  if (/^\d+$/.test(value)) return Number(value) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}
+
+function errorCode(reason: unknown): string | undefined {
+  for (let current = reason, depth = 0; isRecord(current) && depth < 5; current = current.cause, depth++) {
+    if (typeof current.code === 'string') return current.code;
+  }
+  return undefined;
+}
+
+function duration(ms: number): string {
+  return ms < 1000 ? `${ms}ms` : `${Math.round(ms / 100) / 10}s`;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,229 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { GraphQLClient } from 'graphql-request';
+import { Fields, readJob, readProject, readTenant, readTenantEnv } from './answers.js';
+import { classify } from './classify.js';
+import { CloudError, type CloudErrorKind } from './errors.js';
+import {
+  CREATE_GITHUB_PREVIEW_APP,
+  CREATE_TENANT,
+  DELETE_TENANT,
+  DELETE_TENANT_ENV,
+  FIND_PROJECTS,
+  FIND_PROJECTS_BY_NAME,
+  GET_JOB,
+  GET_PROJECT,
+  GET_TENANT,
+  GET_TENANT_ENV,
+  LIST_PROJECTS,
+  UPDATE_TENANT_ENV,
+  UPDATE_TENANT_NAME,
+  type Operation,
+} from './operations.js';
+import { bufferedFetch } from './transport.js';
+import type { CreatedTenant, CreateTenantInput, Job, PreviewAppInput, ProjectRef, TenantEnv, TenantInfo } from './types.js';
+
+/** One HTTP attempt, for `--verbose`: names and timing only, never variables or headers. */
+export interface RequestEvent {
+  operation: string;
+  attempt: number;
+  /** The most attempts this call may make (1 for a mutation). */
+  maxAttempts: number;
+  ms: number;
+  outcome: 'ok' | CloudErrorKind;
+  /** Set when the call tries again after waiting this long. */
+  retryInMs?: number;
+}
+
+export interface CloudClientOptions {
+  endpoint: string;
+  token: string;
+  /** Limit for one HTTP attempt. Default 30 s. */
+  timeoutMs?: number;
+  /** Further attempts of a read after a `network`, `timeout` or `server` failure. Default 4. Writes are never repeated. */
+  retries?: number;
+  /** Limit for one call, every attempt and wait included. Default 60 s. */
+  deadlineMs?: number;
+  /** Exponential backoff with full jitter: a wait drawn from [0, min(cap, base * 2^(attempt-1))]. Default 200 ms. */
+  backoffBaseMs?: number;
+  /** Default 5 s. A `Retry-After` from the service is honoured instead, within the deadline. */
+  backoffCapMs?: number;
+  onRequest?: (event: RequestEvent) => void;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  /** A monotonic clock in milliseconds. */
+  now?: () => number;
+}
+
+/** Names or tenant ids per lookup request: one request for a whole configuration up to this size. */
+const LOOKUP_CHUNK = 500;
+
+/**
+ * The one client of the Hasura Cloud API. Every operation goes through one request path that
+ * times out each attempt, retries reads (never writes) on transient failures, and turns every
+ * failure into a CloudError.
+ */
+export class CloudClient {
+  readonly #graphql: GraphQLClient;
+  readonly #host: string;
+  readonly #timeoutMs: number;
+  readonly #retries: number;
+  readonly #deadlineMs: number;
+  readonly #backoffBaseMs: number;
+  readonly #backoffCapMs: number;
+  readonly #onRequest: ((event: RequestEvent) => void) | undefined;
+  readonly #sleep: (ms: number) => Promise<void>;
+  readonly #random: () => number;
+  readonly #now: () => number;
+
+  constructor(options: CloudClientOptions) {
+    this.#host = new URL(options.endpoint).host;
+    this.#graphql = new GraphQLClient(options.endpoint, {
+      headers: { authorization: `pat ${options.token}` },
+      fetch: bufferedFetch,
+    });
+    this.#timeoutMs = options.timeoutMs ?? 30_000;
+    this.#retries = options.retries ?? 4;
+    this.#deadlineMs = options.deadlineMs ?? 60_000;
+    this.#backoffBaseMs = options.backoffBaseMs ?? 200;
+    this.#backoffCapMs = options.backoffCapMs ?? 5_000;
+    this.#onRequest = options.onRequest;
+    this.#sleep = options.sleep ?? ((ms) => sleep(ms));
+    this.#random = options.random ?? Math.random;
+    this.#now = options.now ?? (() => performance.now());
+  }
+
+  /** Every project with one of these names, in one request (chunked only beyond 500 names). */
+  findProjectsByName(names: string[]): Promise<ProjectRef[]> {
+    return this.#lookup(FIND_PROJECTS_BY_NAME, { names });
+  }
+
+  /** Every project with one of these names or whose tenant has one of these ids, in one request. */
+  findProjects(query: { names: string[]; tenantIds: string[] }): Promise<ProjectRef[]> {
+    return query.tenantIds.length === 0 ? this.findProjectsByName(query.names) : this.#lookup(FIND_PROJECTS, query);
+  }
+
+  listProjects(): Promise<ProjectRef[]> {
+    return this.#call(LIST_PROJECTS, {}, (data) => data.list('projects').map(readProject));
+  }
+
+  getProject(projectId: string): Promise<ProjectRef | null> {
+    return this.#call(GET_PROJECT, { id: projectId }, (data) => {
+      const project = data.nullableObject('projects_by_pk');
+      return project && readProject(project);
+    });
+  }
+
+  getTenant(tenantId: string): Promise<TenantInfo | null> {
+    return this.#call(GET_TENANT, { id: tenantId }, (data) => {
+      const tenant = data.nullableObject('tenant_by_pk');
+      return tenant && readTenant(tenant);
+    });
+  }
+
+  getTenantEnv(tenantId: string): Promise<TenantEnv> {
+    return this.#call(GET_TENANT_ENV, { tenantId }, (data) => readTenantEnv(data.object('getTenantEnv')));
+  }
+
+  /** Adds or changes only the keys given; `currentHash` must be the hash last read. */
+  updateTenantEnv(tenantId: string, currentHash: string, env: Record<string, string>): Promise<TenantEnv> {
+    return this.#call(UPDATE_TENANT_ENV, { tenantId, currentHash, envs: keyValues(env) }, (data) =>
+      readTenantEnv(data.object('updateTenantEnv')),
+    );
+  }
+
+  deleteTenantEnv(tenantId: string, currentHash: string, keys: string[]): Promise<TenantEnv> {
+    return this.#call(DELETE_TENANT_ENV, { tenantId, currentHash, deleteEnvs: keys }, (data) =>
+      readTenantEnv(data.object('deleteTenantEnv')),
+    );
+  }
+
+  createTenant(input: CreateTenantInput): Promise<CreatedTenant> {
+    const variables = { cloud: input.cloud, region: input.region, plan: input.plan, name: input.name, envs: keyValues(input.envs) };
+    return this.#call(CREATE_TENANT, variables, (data) => {
+      const created = data.object('createTenant');
+      return { tenantId: created.string('id'), name: created.string('name') };
+    });
+  }
+
+  deleteTenant(tenantId: string): Promise<{ status: string }> {
+    return this.#call(DELETE_TENANT, { tenantId }, (data) => ({ status: data.object('deleteTenant').string('status') }));
+  }
+
+  async updateTenantName(tenantId: string, name: string): Promise<void> {
+    await this.#call(UPDATE_TENANT_NAME, { tenantId, name }, (data) => data.object('updateTenantName').string('tenant_id'));
+  }
+
+  createGitHubPreviewApp(payload: PreviewAppInput): Promise<{ jobId: string }> {
+    return this.#call(CREATE_GITHUB_PREVIEW_APP, { payload }, (data) => ({
+      jobId: data.object('createGitHubPreviewApp').string('githubPreviewAppJobID'),
+    }));
+  }
+
+  getJob(jobId: string): Promise<Job | null> {
+    return this.#call(GET_JOB, { id: jobId }, (data) => {
+      const job = data.nullableObject('jobs_by_pk');
+      return job && readJob(job);
+    });
+  }
+
+  async #lookup(operation: Operation, lists: Record<string, string[]>): Promise<ProjectRef[]> {
+    const unique = Object.entries(lists).map(([name, values]) => [name, [...new Set(values)]] as const);
+    const rounds = Math.ceil(Math.max(0, ...unique.map(([, values]) => values.length)) / LOOKUP_CHUNK);
+    const found = new Map<string, ProjectRef>();
+    for (let round = 0; round < rounds; round++) {
+      const variables = Object.fromEntries(
+        unique.map(([name, values]) => [name, values.slice(round * LOOKUP_CHUNK, (round + 1) * LOOKUP_CHUNK)]),
+      );
+      const projects = await this.#call(operation, variables, (data) => data.list('projects').map(readProject));
+      for (const project of projects) found.set(project.id, project);
+    }
+    return [...found.values()];
+  }
+
+  /** The one request path: every operation's every attempt goes through here. */
+  async #call<T>(operation: Operation, variables: Record<string, unknown>, read: (data: Fields) => T): Promise<T> {
+    const maxAttempts = operation.mutation ? 1 : this.#retries + 1;
+    const deadline = this.#now() + this.#deadlineMs;
+    for (let attempt = 1; ; attempt++) {
+      const started = this.#now();
+      const timeoutMs = Math.max(1, Math.min(this.#timeoutMs, Math.round(deadline - started)));
+      const report = (outcome: RequestEvent['outcome'], retryInMs?: number) =>
+        this.#onRequest?.({
+          operation: operation.name,
+          attempt,
+          maxAttempts,
+          ms: Math.round(this.#now() - started),
+          outcome,
+          ...(retryInMs === undefined ? {} : { retryInMs }),
+        });
+      let data: unknown;
+      try {
+        data = await this.#graphql.request({ document: operation.document, variables, signal: AbortSignal.timeout(timeoutMs) });
+      } catch (err) {
+        const error = classify(err, { operation: operation.name, mutation: operation.mutation, variables, host: this.#host, timeoutMs });
+        const retryInMs = attempt < maxAttempts ? this.#retryDelay(error, attempt, deadline) : undefined;
+        report(error.kind, retryInMs);
+        if (retryInMs === undefined) throw attempt > 1 ? gaveUp(error, attempt) : error;
+        await this.#sleep(retryInMs);
+        continue;
+      }
+      report('ok');
+      return read(Fields.root(operation.name, data));
+    }
+  }
+
+  #retryDelay(error: CloudError, attempt: number, deadline: number): number | undefined {
+    if (!error.transient) return undefined;
+    const backoff = Math.min(this.#backoffCapMs, this.#backoffBaseMs * 2 ** (attempt - 1));
+    const delay = error.details.retryAfterMs ?? Math.round(this.#random() * backoff);
+    return this.#now() + delay < deadline ? delay : undefined;
+  }
+}
+
+function gaveUp(error: CloudError, attempts: number): CloudError {
+  return new CloudError(error.kind, error.operation, `${error.message} (gave up after ${attempts} attempts)`, { ...error.details, attempts });
+}
+
+function keyValues(env: Record<string, string>): { key: string; value: string }[] {
+  return Object.entries(env).map(([key, value]) => ({ key, value }));
+}

@@ -1,0 +1,106 @@
+import { Kind, parse } from 'graphql';
+
+/** A named GraphQL document; `name` is what the service sees as `operationName`. */
+export interface Operation {
+  readonly name: string;
+  readonly mutation: boolean;
+  readonly document: string;
+}
+
+function define(document: string): Operation {
+  const [definition, ...rest] = parse(document).definitions;
+  if (definition?.kind !== Kind.OPERATION_DEFINITION || !definition.name || rest.length > 0) {
+    throw new Error(`a cloud operation must be exactly one named operation:\n${document}`);
+  }
+  return { name: definition.name.value, mutation: definition.operation === 'mutation', document };
+}
+
+const PROJECT_FIELDS = 'id name endpoint tenant { id maintenance_mode }';
+const TENANT_ENV_FIELDS = 'hash envVars';
+
+export const FIND_PROJECTS_BY_NAME = define(`
+  query findProjectsByName($names: [String!]!) {
+    projects(where: { name: { _in: $names } }) { ${PROJECT_FIELDS} }
+  }
+`);
+
+export const FIND_PROJECTS = define(`
+  query findProjects($names: [String!]!, $tenantIds: [uuid!]!) {
+    projects(where: { _or: [{ name: { _in: $names } }, { tenant: { id: { _in: $tenantIds } } }] }) { ${PROJECT_FIELDS} }
+  }
+`);
+
+export const LIST_PROJECTS = define(`
+  query listProjects {
+    projects(order_by: [{ name: asc }]) { ${PROJECT_FIELDS} }
+  }
+`);
+
+export const GET_PROJECT = define(`
+  query getProject($id: uuid!) {
+    projects_by_pk(id: $id) { ${PROJECT_FIELDS} }
+  }
+`);
+
+export const GET_TENANT = define(`
+  query getTenant($id: uuid!) {
+    tenant_by_pk(id: $id) {
+      id slug cloud region project_id active maintenance_mode status
+      project { id name endpoint }
+    }
+  }
+`);
+
+export const GET_TENANT_ENV = define(`
+  query getTenantEnv($tenantId: uuid!) {
+    getTenantEnv(tenantId: $tenantId) { ${TENANT_ENV_FIELDS} }
+  }
+`);
+
+export const UPDATE_TENANT_ENV = define(`
+  mutation updateTenantEnv($tenantId: uuid!, $currentHash: String!, $envs: [UpdateEnvObject!]!) {
+    updateTenantEnv(tenantId: $tenantId, currentHash: $currentHash, envs: $envs) { ${TENANT_ENV_FIELDS} }
+  }
+`);
+
+export const DELETE_TENANT_ENV = define(`
+  mutation deleteTenantEnv($tenantId: uuid!, $currentHash: String!, $deleteEnvs: [String!]!) {
+    deleteTenantEnv(tenantId: $tenantId, currentHash: $currentHash, deleteEnvs: $deleteEnvs) { ${TENANT_ENV_FIELDS} }
+  }
+`);
+
+export const CREATE_TENANT = define(`
+  mutation createTenant($cloud: String!, $region: String!, $envs: [UpdateEnvsObject], $name: String, $plan: String) {
+    createTenant(cloud: $cloud, region: $region, envs: $envs, name: $name, plan: $plan) { id name }
+  }
+`);
+
+export const DELETE_TENANT = define(`
+  mutation deleteTenant($tenantId: uuid!) {
+    deleteTenant(tenantId: $tenantId) { status }
+  }
+`);
+
+export const UPDATE_TENANT_NAME = define(`
+  mutation updateTenantName($tenantId: uuid!, $name: String!) {
+    updateTenantName(tenantId: $tenantId, name: $name) { tenant_id }
+  }
+`);
+
+export const CREATE_GITHUB_PREVIEW_APP = define(`
+  mutation createGitHubPreviewApp($payload: CreateGithubPreviewAppInputPayload!) {
+    createGitHubPreviewApp(payload: $payload) { githubPreviewAppJobID }
+  }
+`);
+
+export const GET_JOB = define(`
+  query getJob($id: uuid!) {
+    jobs_by_pk(id: $id) {
+      id status
+      tasks(order_by: [{ created_at: asc }]) {
+        id name
+        task_events(order_by: [{ created_at: asc }]) { id event_type public_event_data error }
+      }
+    }
+  }
+`);
