@@ -1,0 +1,203 @@
+import type { KeyAction, KeyChange, Plan, PlanSummary, ProjectAction, ProjectPlan } from '../plan/types.js';
+
+/** `plan` shows what apply would do; `drift` shows the same Plan as a read-only report of differences. */
+export type ViewMode = 'plan' | 'drift';
+
+/** How many characters of a value the views show before shortening it in the middle. */
+export const VALUE_WIDTH = 72;
+
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+export interface KeyCounts {
+  add: number;
+  change: number;
+  remove: number;
+}
+
+export function countKeys(env: readonly KeyChange[]): KeyCounts {
+  const counts: KeyCounts = { add: 0, change: 0, remove: 0 };
+  for (const change of env) counts[change.action] += 1;
+  return counts;
+}
+
+export type ChangedProject = ProjectPlan & { action: Exclude<ProjectAction, 'no-op'> };
+
+export interface PlanTally extends KeyCounts {
+  createProjects: number;
+  deleteProjects: number;
+  /** Projects with something to do, in plan order. */
+  changed: ChangedProject[];
+  unchanged: number;
+  /** Unmanaged keys of the unchanged projects (changed projects show their own). */
+  unchangedUnmanaged: number;
+  /** Changed projects that lose keys. */
+  removingProjects: number;
+}
+
+const isChanged = (p: ProjectPlan): p is ChangedProject => p.action !== 'no-op';
+
+export function tallyPlan(plan: Plan): PlanTally {
+  const changed = plan.projects.filter(isChanged);
+  const keys = countKeys(changed.flatMap((p) => p.env));
+  const unchanged = plan.projects.filter((p) => !isChanged(p));
+  return {
+    ...keys,
+    createProjects: changed.filter((p) => p.action === 'create').length,
+    deleteProjects: changed.filter((p) => p.action === 'delete').length,
+    changed,
+    unchanged: unchanged.length,
+    unchangedUnmanaged: unchanged.reduce((n, p) => n + p.unmanaged, 0),
+    removingProjects: changed.filter((p) => p.env.some((c) => c.action === 'remove')).length,
+  };
+}
+
+export function planSummary(t: PlanTally): PlanSummary {
+  return { add: t.add, change: t.change, remove: t.remove, create_projects: t.createProjects, delete_projects: t.deleteProjects };
+}
+
+/** The last line of every view of a plan: Terraform's `Plan: …` or the drift equivalent. */
+export function summaryLine(t: PlanTally, mode: ViewMode): string {
+  if (t.changed.length === 0) {
+    return mode === 'plan' ? 'No changes. Live state matches the desired state.' : 'No drift. Live state matches the desired state.';
+  }
+  const where = `in ${plural(t.changed.length, 'project')}.`;
+  const parts: string[] = [];
+  if (mode === 'plan') {
+    if (t.createProjects > 0) parts.push(`${plural(t.createProjects, 'project')} to create`);
+    if (t.deleteProjects > 0) parts.push(`${plural(t.deleteProjects, 'project')} to delete`);
+    parts.push(`${t.add} to add`, `${t.change} to change`, `${t.remove} to remove`);
+    return `Plan: ${parts.join(', ')} ${where}`;
+  }
+  if (t.createProjects > 0) parts.push(`${plural(t.createProjects, 'project')} missing`);
+  if (t.deleteProjects > 0) parts.push(plural(t.deleteProjects, 'extra project'));
+  const keys = t.add + t.change + t.remove;
+  parts.push(`${plural(keys, 'key')} ${keys === 1 ? 'differs' : 'differ'}`);
+  return `Drift: ${parts.join(', ')} ${where}`;
+}
+
+/** Says how many projects have nothing to do, and what hcr leaves alone in them. */
+export function unchangedLine(t: PlanTally, mode: ViewMode): string | undefined {
+  if (t.unchanged === 0) return undefined;
+  const projects = mode === 'plan' ? `${plural(t.unchanged, 'project')} unchanged` : `${plural(t.unchanged, 'project')} without drift`;
+  const unmanaged = t.unchangedUnmanaged > 0 ? ` (${unmanagedNote(t.unchangedUnmanaged)})` : '';
+  return `${projects}${unmanaged}.`;
+}
+
+export const unmanagedNote = (n: number): string => `${plural(n, 'unmanaged key')} left alone`;
+
+export interface Warning {
+  sentence: string;
+  /** How many keys or projects the sentence is about. */
+  count: number;
+}
+
+/** The destructive parts of a plan, one sentence each, for the views to put in front of a reviewer. */
+export function removalWarnings(t: PlanTally, mode: ViewMode): Warning[] {
+  const warnings: Warning[] = [];
+  if (t.remove > 0) {
+    const keys = plural(t.remove, 'key');
+    const projects = plural(t.removingProjects, 'project');
+    warnings.push({
+      count: t.remove,
+      sentence:
+        mode === 'plan'
+          ? `${keys} will be removed from ${projects}`
+          : `${keys} in ${projects} ${t.remove === 1 ? 'is' : 'are'} present live but should be absent`,
+    });
+  }
+  if (t.deleteProjects > 0) {
+    const projects = plural(t.deleteProjects, 'project');
+    warnings.push({
+      count: t.deleteProjects,
+      sentence: mode === 'plan' ? `${projects} will be deleted` : `${projects} ${t.deleteProjects === 1 ? 'exists' : 'exist'} live but should be deleted`,
+    });
+  }
+  return warnings;
+}
+
+const HEADLINE: Record<ViewMode, Record<ChangedProject['action'], string>> = {
+  plan: { create: 'will be created', update: 'will be updated in place', delete: 'will be deleted' },
+  drift: { create: 'is missing live', update: 'differs from the desired state', delete: 'exists live but should be deleted' },
+};
+
+/** `shop-prod (7a79cf94) will be updated in place`, without the name so each view can mark it up. */
+export function projectHeadline(p: ChangedProject, mode: ViewMode): string {
+  const tenant = p.tenantId === undefined ? '' : ` (${p.tenantId.slice(0, 8)})`;
+  const where = mode === 'plan' && p.action === 'create' && p.create ? ` in ${p.create.cloud} ${p.create.region}${p.create.plan ? ` (plan ${p.create.plan})` : ''}` : '';
+  return `${tenant} ${HEADLINE[mode][p.action]}${where}`;
+}
+
+/** In drift mode the symbols need words; the change symbol differs between text and Markdown. */
+export function driftLegend(changeSymbol: string): string {
+  return `+ missing live, ${changeSymbol} differs: live -> desired, - present live but should be absent`;
+}
+
+/** Characters a terminal or a reviewer could misread: controls, zero-width and bidi marks. */
+const INVISIBLE = /[\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/g;
+
+const escapeInvisible = (json: string) => json.replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
+/** JSON-quotes a string so whitespace, newlines and invisible characters show as escapes. */
+export const quote = (s: string): string => escapeInvisible(JSON.stringify(s));
+
+/** A JSON view: one pretty-printed document and a newline; invisible characters escaped, still valid JSON. */
+export const jsonDocument = (doc: unknown): string => `${escapeInvisible(JSON.stringify(doc, null, 2))}\n`;
+
+/** A key or project name as is when it is plain printable ASCII, quoted otherwise. */
+export function displayName(name: string): string {
+  return /^[\x21-\x7e]+$/.test(name) ? name : quote(name);
+}
+
+const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
+const isLowSurrogate = (code: number) => code >= 0xdc00 && code <= 0xdfff;
+
+/** A quoted value; one longer than `width` keeps its start and end around an ellipsis and says how much is elided. */
+export function formatValue(value: string, width: number): string {
+  if (value.length <= width) return quote(value);
+  let headEnd = Math.ceil((width * 2) / 3);
+  let tailStart = value.length - (width - headEnd);
+  if (isHighSurrogate(value.charCodeAt(headEnd - 1))) headEnd -= 1;
+  if (isLowSurrogate(value.charCodeAt(tailStart))) tailStart += 1;
+  const head = quote(value.slice(0, headEnd)).slice(0, -1);
+  const tail = quote(value.slice(tailStart)).slice(1);
+  return `${head}…${tail} (${plural(tailStart - headEnd, 'char')} elided)`;
+}
+
+/**
+ * The value column of a key line. Anything not explicitly non-sensitive is treated as sensitive, so a
+ * stray `before`/`after` on a sensitive entry is never read; only a `fromEnv` name is shown as provenance.
+ */
+export function describeValue(change: KeyChange, width: number): string {
+  if (change.sensitive !== false) {
+    const what = change.action === 'change' ? 'sensitive value changed' : 'sensitive value';
+    const source = change.source;
+    const from = change.action !== 'remove' && source && 'fromEnv' in source ? `, from env ${displayName(source.fromEnv)}` : '';
+    return `(${what}${from})`;
+  }
+  const show = (value: string | undefined) => (value === undefined ? '(no value in the plan)' : formatValue(value, width));
+  switch (change.action) {
+    case 'add':
+      return show(change.after);
+    case 'remove':
+      return show(change.before);
+    case 'change':
+      return `${show(change.before)} -> ${show(change.after)}`;
+  }
+}
+
+export interface KeyLine {
+  action: KeyAction;
+  /** The key, padded so the values of one project line up. */
+  key: string;
+  value: string;
+}
+
+/** A project's key changes for review: removals first, then the rest, each group in key order. */
+export function keyLines(env: readonly KeyChange[], width: number): KeyLine[] {
+  const ordered = [...env.filter((c) => c.action === 'remove'), ...env.filter((c) => c.action !== 'remove')];
+  const named = ordered.map((change) => ({ change, name: displayName(change.key) }));
+  const pad = Math.max(0, ...named.map((n) => n.name.length));
+  return named.map(({ change, name }) => ({ action: change.action, key: name.padEnd(pad), value: describeValue(change, width) }));
+}

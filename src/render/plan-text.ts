@@ -1,0 +1,58 @@
+import type { KeyAction, Plan } from '../plan/types.js';
+import type { Style } from './style.js';
+import {
+  VALUE_WIDTH,
+  driftLegend,
+  displayName,
+  keyLines,
+  plural,
+  projectHeadline,
+  removalWarnings,
+  summaryLine,
+  tallyPlan,
+  unchangedLine,
+  unmanagedNote,
+  type ChangedProject,
+  type ViewMode,
+} from './format.js';
+
+export interface PlanTextOptions {
+  style: Style;
+  mode: ViewMode;
+}
+
+const SYMBOL: Record<KeyAction, string> = { add: '+', change: '~', remove: '-' };
+const PROJECT_AS_KEY: Record<ChangedProject['action'], KeyAction> = { create: 'add', update: 'change', delete: 'remove' };
+
+function paint(style: Style, action: KeyAction): string {
+  const colour = { add: style.green, change: style.yellow, remove: style.red }[action];
+  return colour(SYMBOL[action]);
+}
+
+function projectBlock(p: ChangedProject, { style, mode }: PlanTextOptions): string[] {
+  const lines = [`  ${paint(style, PROJECT_AS_KEY[p.action])} ${style.bold(displayName(p.name))}${projectHeadline(p, mode)}`];
+  for (const line of keyLines(p.env, VALUE_WIDTH)) lines.push(`      ${paint(style, line.action)} ${line.key}  ${line.value}`);
+  if (p.unmanaged > 0) lines.push(`      ${style.dim(`(${unmanagedNote(p.unmanaged)})`)}`);
+  return lines;
+}
+
+/** The human view of a plan (or, in drift mode, of the drift it found), Terraform style. */
+export function renderPlanText(plan: Plan, options: PlanTextOptions): string {
+  const { style, mode } = options;
+  const t = tallyPlan(plan);
+  const lines: string[] = [];
+  if (t.changed.length > 0) {
+    const projects = plural(t.changed.length, 'project');
+    lines.push(style.bold(mode === 'plan' ? `hcr will change ${projects}:` : `Drift detected in ${projects}:`));
+    if (mode === 'drift') lines.push(style.dim(`(${driftLegend(SYMBOL.change)})`));
+    for (const p of t.changed) lines.push('', ...projectBlock(p, options));
+    lines.push('');
+  }
+  const unchanged = unchangedLine(t, mode);
+  if (unchanged) lines.push(style.dim(unchanged));
+  for (const { sentence, count } of removalWarnings(t, mode)) {
+    lines.push(style.yellow(`${sentence}: review ${count === 1 ? 'it' : 'them'} above.`));
+  }
+  lines.push(style.bold(summaryLine(t, mode)));
+  return `${lines.join('\n')}\n`;
+}
