@@ -1,0 +1,21 @@
+import type { KeyChange, Plan, ProjectPlan } from '../plan/types.js';
+import { jsonDocument, planSummary, tallyPlan } from './format.js';
+
+/**
+ * Built field by field rather than serialising the Plan: only what DESIGN.md's JSON names gets out,
+ * so a sensitive entry can never leak a stray value and no `source` (provenance of secrets) is exposed.
+ */
+function entry(change: KeyChange): Record<string, unknown> {
+  if (change.sensitive !== false) return { key: change.key, action: change.action, sensitive: true };
+  return { key: change.key, action: change.action, sensitive: false, before: change.before, after: change.after };
+}
+
+function project(p: ProjectPlan): Record<string, unknown> {
+  return { name: p.name, tenantId: p.tenantId, hash: p.hash, action: p.action, env: p.env.map(entry), unmanaged: p.unmanaged };
+}
+
+/** `plan --format json`: one pretty-printed document; the summary is recounted from the entries it shows. */
+export function renderPlanJson(plan: Plan): string {
+  const doc = { format_version: 1, projects: plan.projects.map(project), summary: planSummary(tallyPlan(plan)) };
+  return jsonDocument(doc);
+}

@@ -1,0 +1,94 @@
+import type { ApplyReport, ProjectOutcome, ProjectReport } from '../apply/types.js';
+import type { Plan } from '../plan/types.js';
+import { displayName, jsonDocument } from './format.js';
+import type { Style } from './style.js';
+
+export type ReportSummary = Record<ProjectOutcome, number>;
+
+export function summarizeReport(report: ApplyReport): ReportSummary {
+  const summary: ReportSummary = { applied: 0, created: 0, unchanged: 0, conflict: 0, failed: 0, unknown: 0 };
+  for (const p of report.projects) summary[p.outcome] += 1;
+  return summary;
+}
+
+export interface ReportTextOptions {
+  style: Style;
+  /** The plan that was applied: lets a failure say which pending keys were to be set and which removed. */
+  plan?: Plan;
+}
+
+const keyList = (keys: readonly string[]) => keys.map(displayName).join(', ');
+const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim();
+
+/** What landed: `set A, B; removed OLD`, or `nothing written`. */
+function written(p: ProjectReport): string {
+  const parts: string[] = [];
+  if (p.set.length > 0) parts.push(`set ${keyList(p.set)}`);
+  if (p.removed.length > 0) parts.push(`removed ${keyList(p.removed)}`);
+  return parts.length > 0 ? parts.join('; ') : 'nothing written';
+}
+
+/** What a failure left unwritten, split by intent when the plan is known. */
+function notWritten(p: ProjectReport, plan: Plan | undefined): string[] {
+  if (p.pending.length === 0) return [];
+  const env = plan?.projects.find((q) => q.name === p.name)?.env;
+  if (!env) return [`not written: ${keyList(p.pending)}`];
+  const removing = new Set(env.filter((c) => c.action === 'remove').map((c) => c.key));
+  const toSet = p.pending.filter((k) => !removing.has(k));
+  const toRemove = p.pending.filter((k) => removing.has(k));
+  return [
+    ...(toSet.length > 0 ? [`not set: ${keyList(toSet)}`] : []),
+    ...(toRemove.length > 0 ? [`not removed: ${keyList(toRemove)}`] : []),
+  ];
+}
+
+function counted(p: ProjectReport): string {
+  const parts = [...(p.set.length > 0 ? [`${p.set.length} set`] : []), ...(p.removed.length > 0 ? [`${p.removed.length} removed`] : [])];
+  return parts.length > 0 ? ` (${parts.join(', ')})` : '';
+}
+
+function projectLine(p: ProjectReport, { style, plan }: ReportTextOptions): string | undefined {
+  const name = `${displayName(p.name)}: ${p.outcome}`;
+  const reason = p.reason === undefined ? undefined : oneLine(p.reason);
+  switch (p.outcome) {
+    case 'unchanged':
+      return undefined;
+    case 'applied':
+    case 'created':
+      return `${style.green('✓')} ${name}${counted(p)}`;
+    case 'conflict':
+      return `${style.red('✗')} ${name} — changed since the plan read it; ${written(p)}. Run hcr plan again.`;
+    case 'failed': {
+      const detail = [written(p), ...notWritten(p, plan)].join('; ');
+      return `${style.red('✗')} ${name} — ${detail}${reason === undefined ? '' : ` (${reason})`}`;
+    }
+    case 'unknown': {
+      const detail = [
+        ...(p.set.length > 0 || p.removed.length > 0 ? [written(p)] : []),
+        ...(p.pending.length > 0 ? [`not confirmed: ${keyList(p.pending)}`] : []),
+      ].join('; ');
+      const why = reason ?? 'the answer to a write was lost';
+      return `${style.yellow('?')} ${name} — ${why}; hcr could not confirm whether it landed${detail ? ` (${detail})` : ''}. Run hcr plan to see the live state.`;
+    }
+  }
+}
+
+/** One line per project that apply touched or tried to, then a Terraform-style closing line. */
+export function renderReportText(report: ApplyReport, options: ReportTextOptions): string {
+  const s = summarizeReport(report);
+  const lines = report.projects.map((p) => projectLine(p, options)).filter((l) => l !== undefined);
+  const ok = s.conflict + s.failed + s.unknown === 0;
+  const counts = Object.entries(s).map(([outcome, n]) => `${n} ${outcome}`).join(', ');
+  lines.push(options.style.bold(`Apply ${ok ? 'complete' : 'incomplete'}: ${counts}.`));
+  return `${lines.join('\n')}\n`;
+}
+
+function projectJson(p: ProjectReport): Record<string, unknown> {
+  return { name: p.name, outcome: p.outcome, set: p.set, removed: p.removed, pending: p.pending, reason: p.reason, hash: p.hash };
+}
+
+/** `apply --format json`: one document with every project's outcome and the counts. */
+export function renderReportJson(report: ApplyReport): string {
+  const doc = { format_version: 1, projects: report.projects.map(projectJson), summary: summarizeReport(report) };
+  return jsonDocument(doc);
+}
