@@ -1,0 +1,214 @@
+import type { KeyAction, Plan } from '../plan/types.js';
+import {
+  VALUE_WIDTH,
+  countKeys,
+  displayName,
+  driftLegend,
+  keyLines,
+  plural,
+  projectHeadline,
+  removalWarnings,
+  summaryLine,
+  tallyPlan,
+  unchangedLine,
+  type ChangedProject,
+  type KeyCounts,
+  type PlanTally,
+  type ViewMode,
+} from './format.js';
+
+export interface PlanMarkdownOptions {
+  mode: ViewMode;
+  /** The longest comment GitHub accepts, by default. */
+  maxLength?: number;
+  /** The heading; `hcr plan` / `hcr drift` by default. */
+  title?: string;
+}
+
+export const GITHUB_COMMENT_LIMIT = 65_536;
+/** Below this, the heading, a shortened table and the notes cannot all be promised to fit. */
+export const MIN_MARKDOWN_LENGTH = 2_000;
+/** Room kept for the note that says what was cut. */
+const NOTE_RESERVE = 400;
+/** How much of a value survives once long values have to go to make room. */
+const SHORT_VALUE_WIDTH = 16;
+
+/** GitHub's diff highlighting colours `+`, `-` and `!` lines; `~` would stay grey. */
+const SYMBOL: Record<KeyAction, string> = { add: '+', change: '!', remove: '-' };
+
+const ACTION_LABEL: Record<ViewMode, Record<ChangedProject['action'], string>> = {
+  plan: { create: 'create', update: 'update', delete: 'delete' },
+  drift: { create: 'missing live', update: 'differs', delete: 'should not exist' },
+};
+
+const COLUMNS: Record<ViewMode, string> = {
+  plan: '| Project | Action | Add | Change | Remove | Unmanaged |',
+  drift: '| Project | Drift | Missing live | Differs | Should be absent | Unmanaged |',
+};
+
+const COUNT_WORDS: Record<ViewMode, Record<KeyAction, string>> = {
+  plan: { add: 'to add', change: 'to change', remove: 'to remove' },
+  drift: { add: 'missing live', change: 'differ', remove: 'should be absent' },
+};
+
+const LEGEND: Record<ViewMode, string> = {
+  plan: `+ add, ${SYMBOL.change} change: before -> after, - remove`,
+  drift: driftLegend(SYMBOL.change),
+};
+
+const escapeHtml = (s: string) => s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
+
+/** Text that renders literally: every character Markdown or HTML could read as markup is backslash-escaped. */
+const escapeText = (s: string) => s.replace(/[\\`*_[\]<>|&~#!]/g, '\\$&');
+
+/** Inside a table a pipe ends the cell, even in a code span, unless escaped. */
+const cell = (s: string) => s.replaceAll('|', '\\|');
+
+const longestBacktickRun = (s: string) => Math.max(0, ...(s.match(/`+/g) ?? []).map((run) => run.length));
+
+/** A code span (which also keeps GitHub from turning `@x` or `#1` into links) fenced longer than any backtick run inside. */
+function code(s: string): string {
+  const fence = '`'.repeat(longestBacktickRun(s) + 1);
+  const pad = s.startsWith('`') || s.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${s}${pad}${fence}`;
+}
+
+function fenced(info: string, lines: string[]): string {
+  const fence = '`'.repeat(Math.max(3, longestBacktickRun(lines.join('\n')) + 1));
+  return [`${fence}${info}`, ...lines, fence].join('\n');
+}
+
+const name = (p: ChangedProject) => code(displayName(p.name));
+
+function countsPhrase(counts: KeyCounts, mode: ViewMode): string {
+  const actions: KeyAction[] = ['add', 'change', 'remove'];
+  return actions
+    .filter((a) => counts[a] > 0)
+    .map((a) => `${counts[a]} ${COUNT_WORDS[mode][a]}`)
+    .join(', ');
+}
+
+function detailsBlock(p: ChangedProject, mode: ViewMode, width: number): string {
+  const lines = keyLines(p.env, width).map((l) => `${SYMBOL[l.action]} ${l.key}  ${l.value}`);
+  const summary = `<code>${escapeHtml(displayName(p.name))}</code>${escapeHtml(projectHeadline(p, mode))}: ${countsPhrase(countKeys(p.env), mode)}`;
+  return `<details><summary>${summary}</summary>\n\n${fenced('diff', lines)}\n\n</details>`;
+}
+
+/** A block of lines that may lose its tail to fit: `rest(shown)` stands in for the lines left out. */
+interface Shrinkable {
+  lead: string;
+  lines: string[];
+  rest(shown: number): string;
+}
+
+function fit(block: Shrinkable, budget: number): { text: string; cut: boolean } {
+  const whole = [block.lead, ...block.lines].join('\n');
+  if (whole.length <= budget) return { text: whole, cut: false };
+  let used = block.lead.length;
+  let shown = 0;
+  for (const line of block.lines) {
+    if (used + 1 + line.length > budget) break;
+    used += 1 + line.length;
+    shown += 1;
+  }
+  while (shown > 0 && used + 1 + block.rest(shown).length > budget) {
+    shown -= 1;
+    used -= 1 + (block.lines[shown]?.length ?? 0);
+  }
+  return { text: [block.lead, ...block.lines.slice(0, shown), block.rest(shown)].join('\n'), cut: true };
+}
+
+function warningBlock(t: PlanTally, mode: ViewMode): Shrinkable | undefined {
+  const warnings = removalWarnings(t, mode);
+  if (warnings.length === 0) return undefined;
+  const deleted = mode === 'plan' ? 'the whole project will be deleted' : 'the whole project should not exist';
+  const listed = t.changed.filter((p) => p.action === 'delete' || p.env.some((c) => c.action === 'remove'));
+  const lines = listed.map((p) => {
+    const removed = p.env.filter((c) => c.action === 'remove').map((c) => code(displayName(c.key)));
+    return `> - ${name(p)}: ${[...(p.action === 'delete' ? [deleted] : []), ...removed].join(', ')}`;
+  });
+  return {
+    lead: `> [!WARNING]\n> **${warnings.map((w) => w.sentence).join('; ')}:**`,
+    lines,
+    rest: (shown) => `> - …and ${plural(listed.length - shown, 'more project')}`,
+  };
+}
+
+function tableBlock(t: PlanTally, mode: ViewMode): Shrinkable | undefined {
+  if (t.changed.length === 0) return undefined;
+  const row = (first: string, second: string, c: KeyCounts, unmanaged: number) =>
+    `| ${first} | ${second} | ${c.add} | ${c.change} | ${c.remove} | ${unmanaged} |`;
+  return {
+    lead: `${COLUMNS[mode]}\n| :-- | :-- | --: | --: | --: | --: |`,
+    lines: t.changed.map((p) => row(cell(name(p)), ACTION_LABEL[mode][p.action], countKeys(p.env), p.unmanaged)),
+    rest: (shown) => {
+      const left = t.changed.slice(shown);
+      const unmanaged = left.reduce((n, p) => n + p.unmanaged, 0);
+      return row(`*…and ${plural(left.length, 'more project')}*`, '', countKeys(left.flatMap((p) => p.env)), unmanaged);
+    },
+  };
+}
+
+function joinClauses(clauses: string[]): string {
+  const last = clauses.at(-1) ?? '';
+  const text = clauses.length > 1 ? `${clauses.slice(0, -1).join(', ')} and ${last}` : last;
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
+}
+
+/**
+ * The plan (or drift report) as a pull-request comment. When it is longer than `maxLength`, values are
+ * shortened further, then projects lose their details from the end; the summary and the removals stay
+ * (only a plan too large for even those is cut in them, and every cut is said).
+ */
+export function renderPlanMarkdown(plan: Plan, options: PlanMarkdownOptions): string {
+  const { mode, maxLength = GITHUB_COMMENT_LIMIT, title } = options;
+  if (maxLength < MIN_MARKDOWN_LENGTH) throw new RangeError(`maxLength must be at least ${MIN_MARKDOWN_LENGTH} characters, got ${maxLength}`);
+  const t = tallyPlan(plan);
+  const withEnv = t.changed.filter((p) => p.env.length > 0);
+  const legend = `Details (${LEGEND[mode]}):`;
+
+  const assemble = (parts: { warning?: string; table?: string; details: string[]; note?: string }) =>
+    `${[
+      `## ${title === undefined ? `hcr ${mode}` : escapeText(title)}`,
+      parts.warning,
+      `**${summaryLine(t, mode)}**`,
+      parts.table,
+      unchangedLine(t, mode),
+      ...(parts.details.length > 0 ? [legend, ...parts.details] : []),
+      parts.note,
+    ]
+      .filter((part) => part !== undefined)
+      .join('\n\n')}\n`;
+
+  const warning = warningBlock(t, mode);
+  const table = tableBlock(t, mode);
+  const fullDetails = withEnv.map((p) => detailsBlock(p, mode, VALUE_WIDTH));
+  const full = assemble({ warning: warning && fit(warning, Infinity).text, table: table && fit(table, Infinity).text, details: fullDetails });
+  if (full.length <= maxLength) return full;
+
+  let budget = maxLength - assemble({ details: [] }).length - NOTE_RESERVE;
+  const tableFloor = table ? fit(table, 0).text.length + 2 : 0;
+  const warningFit = warning && fit(warning, budget - tableFloor - 2);
+  budget -= warningFit ? warningFit.text.length + 2 : 0;
+  const tableFit = table && fit(table, budget - 2);
+  budget -= tableFit ? tableFit.text.length + 2 : 0;
+
+  budget -= legend.length + 2;
+  const cost = (blocks: string[]) => blocks.reduce((n, b) => n + b.length + 2, 0);
+  const details = cost(fullDetails) <= budget ? fullDetails : withEnv.map((p) => detailsBlock(p, mode, SHORT_VALUE_WIDTH));
+  let shown = 0;
+  for (const block of details) {
+    if (block.length + 2 > budget) break;
+    budget -= block.length + 2;
+    shown += 1;
+  }
+  const kept = details.slice(0, shown);
+
+  const clauses: string[] = [];
+  if (warningFit?.cut) clauses.push('the list of removals was shortened');
+  if (tableFit?.cut) clauses.push('the table was shortened');
+  if (kept.some((block, i) => block !== fullDetails[i])) clauses.push('long values were shortened');
+  if (shown < withEnv.length) clauses.push(`details of ${plural(withEnv.length - shown, 'project')} were cut`);
+  const note = `${joinClauses(clauses)} to fit a GitHub comment; run hcr ${mode} locally or see the job summary for the full ${mode === 'plan' ? 'plan' : 'report'}.`;
+  return assemble({ warning: warningFit?.text, table: tableFit?.text, details: kept, note });
+}
