@@ -1,0 +1,457 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import {
+  DUPLICATE_NAME,
+  INVALID_INPUT_CODE,
+  MAINTENANCE,
+  NOTHING_CHANGED,
+  STALE_HASH,
+  TENANT_NOT_FOUND,
+  invalidInput,
+  type HasuraErrorText,
+} from './messages.js';
+
+export const CLOUDS: readonly string[] = ['aws'];
+export const PLANS: readonly string[] = ['cloud_free', 'cloud_payg'];
+export const ADMIN_SECRET_KEY = 'HASURA_GRAPHQL_ADMIN_SECRET';
+
+/** One Hasura Cloud project and the tenant behind it (always 1:1, so one record). */
+export interface ProjectRecord {
+  projectId: string;
+  tenantId: string;
+  name: string;
+  cloud: string;
+  region: string;
+  plan: string;
+  env: Record<string, string>;
+  /** Accepted env writes so far; part of the hash so that every write changes it. */
+  writes: number;
+  maintenance: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface TaskEventRecord {
+  id: string;
+  eventType: string;
+  publicEventData: Record<string, unknown> | null;
+  error: string | null;
+  createdAt: string;
+}
+
+export interface TaskRecord {
+  id: string;
+  name: string;
+  cloud: string | null;
+  region: string | null;
+  createdAt: string;
+  updatedAt: string;
+  events: TaskEventRecord[];
+}
+
+export type JobStatus = 'running' | 'success' | 'failed';
+
+/** What a preview-app job will do when it runs: decided (and validated) when it is scheduled. */
+export type PreviewOutcome =
+  | { error: string }
+  | { project: { name: string; cloud: string; region: string; plan: string; env: Record<string, string> } };
+
+export interface JobRecord {
+  id: string;
+  status: JobStatus;
+  createdAt: string;
+  updatedAt: string;
+  tasks: TaskRecord[];
+  outcome: PreviewOutcome;
+}
+
+export interface StoreSnapshot {
+  format: typeof SNAPSHOT_FORMAT;
+  projects: ProjectRecord[];
+  jobs: JobRecord[];
+}
+
+export interface EnvEntry {
+  key: string;
+  value: string;
+}
+/** A map, or a list as GraphQL passes it (`[UpdateEnvsObject]` allows null items, which are skipped). */
+export type EnvInput = Record<string, string> | readonly (EnvEntry | null)[];
+
+export interface EnvState {
+  hash: string;
+  env: Record<string, string>;
+}
+
+export interface CreateProjectInput {
+  /** When absent a random valid name is chosen. */
+  name?: string;
+  cloud?: string;
+  region?: string;
+  plan?: string;
+  env?: EnvInput;
+}
+
+export interface CreatedProject {
+  projectId: string;
+  tenantId: string;
+  name: string;
+}
+
+/** The payload of createGitHubPreviewApp, as GraphQL coerced it. */
+export interface PreviewAppPayload {
+  githubPersonalAccessToken: string;
+  githubRepoDetails: { owner: string; repo: string; branch: string; directory: string };
+  projectOptions: { cloud: string; region: string; plan: string; name: string; envVars?: EnvInput | null };
+}
+
+export type StoreErrorKind = 'not-found' | 'conflict' | 'nothing-changed' | 'maintenance' | 'duplicate-name' | 'invalid';
+
+const ERROR_TEXTS: Record<Exclude<StoreErrorKind, 'invalid'>, HasuraErrorText> = {
+  'not-found': TENANT_NOT_FOUND,
+  conflict: STALE_HASH,
+  'nothing-changed': NOTHING_CHANGED,
+  maintenance: MAINTENANCE,
+  'duplicate-name': DUPLICATE_NAME,
+};
+
+/** A refused operation. `message` and `code` are what the service answers (see messages.ts). */
+export class StoreError extends Error {
+  override name = 'StoreError';
+  readonly code: string;
+  constructor(
+    readonly kind: StoreErrorKind,
+    detail?: string,
+  ) {
+    const text = kind === 'invalid' ? { message: detail ?? '', code: INVALID_INPUT_CODE } : ERROR_TEXTS[kind];
+    super(text.message);
+    this.code = text.code;
+  }
+}
+
+const SNAPSHOT_FORMAT = 'hcr-emulator/1';
+const NAME_PATTERN = /^[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+const PREVIEW_TASK_NAME = 'create-preview-app';
+
+export const endpointOf = (name: string): string => `https://${name}.hasura.app/v1/graphql`;
+
+/** Hasura's timestamptz rendering. */
+const now = (): string => new Date().toISOString().replace('Z', '+00:00');
+
+const sortedEnv = (env: Record<string, string>): Record<string, string> =>
+  Object.fromEntries(Object.entries(env).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+
+function hashOf(record: ProjectRecord): string {
+  const canonical = JSON.stringify([record.tenantId, record.writes, Object.entries(sortedEnv(record.env))]);
+  return createHash('sha1').update(canonical).digest('hex');
+}
+
+const envState = (record: ProjectRecord): EnvState => ({ hash: hashOf(record), env: sortedEnv(record.env) });
+
+function entriesOf(input: EnvInput | null | undefined): [string, string][] {
+  if (!input) return [];
+  if (!Array.isArray(input)) return Object.entries(input);
+  return (input as readonly (EnvEntry | null)[]).flatMap((e) => (e ? [[e.key, e.value] as [string, string]] : []));
+}
+
+/** Env maps are built with defineProperty semantics so that a key like `__proto__` is kept as data. */
+const envFrom = (entries: Iterable<[string, string]>): Record<string, string> => Object.fromEntries(entries);
+
+export const isValidName = (name: string): boolean => NAME_PATTERN.test(name);
+
+function checkProjectOptions(o: { name?: string; cloud: string; region: string; plan: string }): void {
+  if (o.name !== undefined && !isValidName(o.name)) throw new StoreError('invalid', invalidInput.name(o.name));
+  if (!CLOUDS.includes(o.cloud)) throw new StoreError('invalid', invalidInput.cloud(o.cloud, CLOUDS));
+  if (!PLANS.includes(o.plan)) throw new StoreError('invalid', invalidInput.plan(o.plan, PLANS));
+  if (o.region.trim() === '') throw new StoreError('invalid', invalidInput.region());
+}
+
+const clone = <T>(value: T): T => structuredClone(value);
+
+/**
+ * The emulated service's state and every rule about changing it. All methods are synchronous,
+ * so a check and the write it guards can never interleave with another request: two writers
+ * sending the same hash are decided here, one after the other.
+ */
+export class Store {
+  private readonly projects = new Map<string, ProjectRecord>();
+  private readonly jobs = new Map<string, JobRecord>();
+  private readonly listeners = new Set<() => void>();
+  /** Increases on every change; the data file uses it to know what it has written. */
+  private revision = 0;
+
+  constructor(snapshot?: StoreSnapshot) {
+    for (const p of snapshot?.projects ?? []) this.projects.set(p.tenantId, clone(p));
+    for (const j of snapshot?.jobs ?? []) this.jobs.set(j.id, clone(j));
+  }
+
+  get version(): number {
+    return this.revision;
+  }
+
+  /** Calls `listener` after every change; returns the unsubscribe function. */
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  snapshot(): StoreSnapshot {
+    return { format: SNAPSHOT_FORMAT, projects: clone([...this.projects.values()]), jobs: clone([...this.jobs.values()]) };
+  }
+
+  listProjects(): ProjectRecord[] {
+    return clone([...this.projects.values()]);
+  }
+
+  findProjectByName(name: string): ProjectRecord | undefined {
+    const found = this.byName(name);
+    return found && clone(found);
+  }
+
+  getTenant(tenantId: string): ProjectRecord | undefined {
+    const found = this.projects.get(tenantId);
+    return found && clone(found);
+  }
+
+  getProject(projectId: string): ProjectRecord | undefined {
+    const found = [...this.projects.values()].find((p) => p.projectId === projectId);
+    return found && clone(found);
+  }
+
+  /** Like createTenant: Cloud sets a random admin secret, then the given env is applied over it. */
+  createProject(input: CreateProjectInput = {}): CreatedProject {
+    const options = { cloud: input.cloud ?? 'aws', region: input.region ?? 'us-east-2', plan: input.plan ?? 'cloud_free' };
+    checkProjectOptions({ ...options, name: input.name });
+    if (input.name !== undefined && this.byName(input.name)) throw new StoreError('duplicate-name');
+    const name = input.name ?? this.randomName();
+    const at = now();
+    const record: ProjectRecord = {
+      projectId: randomUUID(),
+      tenantId: randomUUID(),
+      name,
+      ...options,
+      env: envFrom([[ADMIN_SECRET_KEY, randomBytes(24).toString('base64url')], ...entriesOf(input.env)]),
+      writes: 1,
+      maintenance: false,
+      createdAt: at,
+      updatedAt: at,
+    };
+    this.projects.set(record.tenantId, record);
+    this.changed();
+    return { projectId: record.projectId, tenantId: record.tenantId, name };
+  }
+
+  deleteTenant(tenantId: string): void {
+    if (!this.projects.delete(tenantId)) throw new StoreError('not-found');
+    this.changed();
+  }
+
+  renameTenant(tenantId: string, name: string): ProjectRecord {
+    const record = this.record(tenantId);
+    if (!isValidName(name)) throw new StoreError('invalid', invalidInput.name(name));
+    const holder = this.byName(name);
+    if (holder && holder !== record) throw new StoreError('duplicate-name');
+    record.name = name;
+    record.updatedAt = now();
+    this.changed();
+    return clone(record);
+  }
+
+  getEnv(tenantId: string): EnvState {
+    return envState(this.record(tenantId));
+  }
+
+  /** updateTenantEnv: sets the keys given, keeps every other key. */
+  updateEnv(tenantId: string, currentHash: string, entries: EnvInput): EnvState {
+    const record = this.writable(tenantId, currentHash);
+    const changes = [...new Map(entriesOf(entries))].filter(([key, value]) => !Object.hasOwn(record.env, key) || record.env[key] !== value);
+    if (changes.length === 0) throw new StoreError('nothing-changed');
+    record.env = envFrom([...Object.entries(record.env), ...changes]);
+    return this.committed(record);
+  }
+
+  /** deleteTenantEnv: removes the keys given that exist. */
+  deleteEnv(tenantId: string, currentHash: string, keys: readonly string[]): EnvState {
+    const record = this.writable(tenantId, currentHash);
+    const doomed = new Set(keys.filter((key) => Object.hasOwn(record.env, key)));
+    if (doomed.size === 0) throw new StoreError('nothing-changed');
+    record.env = envFrom(Object.entries(record.env).filter(([key]) => !doomed.has(key)));
+    return this.committed(record);
+  }
+
+  /** An out-of-band edit (someone using the console): replaces the env, ignores hash and maintenance. */
+  setEnv(tenantId: string, env: Record<string, string>): EnvState {
+    const record = this.record(tenantId);
+    record.env = envFrom(Object.entries(env));
+    return this.committed(record);
+  }
+
+  setMaintenance(tenantId: string, on: boolean): void {
+    const record = this.record(tenantId);
+    record.maintenance = on;
+    record.updatedAt = now();
+    this.changed();
+  }
+
+  /** createGitHubPreviewApp: validates now, runs when finishPreviewJob is called. */
+  createPreviewJob(payload: PreviewAppPayload | null): string {
+    const at = now();
+    const job: JobRecord = {
+      id: randomUUID(),
+      status: 'running',
+      createdAt: at,
+      updatedAt: at,
+      tasks: [
+        {
+          id: randomUUID(),
+          name: PREVIEW_TASK_NAME,
+          cloud: payload?.projectOptions.cloud ?? null,
+          region: payload?.projectOptions.region ?? null,
+          createdAt: at,
+          updatedAt: at,
+          events: [{ id: randomUUID(), eventType: 'scheduled', publicEventData: null, error: null, createdAt: at }],
+        },
+      ],
+      outcome: previewOutcome(payload),
+    };
+    this.jobs.set(job.id, job);
+    this.changed();
+    return job.id;
+  }
+
+  /**
+   * Runs a scheduled preview job: creates the project, or, as preview apps are redeployed,
+   * sets the env of the existing project of that name. Finishing a finished job does nothing.
+   */
+  finishPreviewJob(jobId: string): JobRecord | undefined {
+    const job = this.jobs.get(jobId);
+    if (!job || job.status !== 'running') return job && clone(job);
+    const result = this.runPreview(job.outcome);
+    const at = now();
+    job.status = 'error' in result ? 'failed' : 'success';
+    job.updatedAt = at;
+    for (const task of job.tasks) {
+      task.updatedAt = at;
+      task.events.push({
+        id: randomUUID(),
+        eventType: job.status,
+        publicEventData: 'error' in result ? null : { projectId: result.projectId, githubDeploymentJobID: randomUUID() },
+        error: 'error' in result ? result.error : null,
+        createdAt: at,
+      });
+    }
+    this.changed();
+    return clone(job);
+  }
+
+  getJob(jobId: string): JobRecord | undefined {
+    const found = this.jobs.get(jobId);
+    return found && clone(found);
+  }
+
+  runningJobIds(): string[] {
+    return [...this.jobs.values()].filter((j) => j.status === 'running').map((j) => j.id);
+  }
+
+  private runPreview(outcome: PreviewOutcome): { error: string } | { projectId: string } {
+    if ('error' in outcome) return outcome;
+    const existing = this.byName(outcome.project.name);
+    if (!existing) {
+      try {
+        return { projectId: this.createProject(outcome.project).projectId };
+      } catch (err) {
+        if (err instanceof StoreError) return { error: err.message };
+        throw err;
+      }
+    }
+    existing.env = envFrom([...Object.entries(existing.env), ...Object.entries(outcome.project.env)]);
+    this.committed(existing);
+    return { projectId: existing.projectId };
+  }
+
+  private record(tenantId: string): ProjectRecord {
+    const record = this.projects.get(tenantId);
+    if (!record) throw new StoreError('not-found');
+    return record;
+  }
+
+  private writable(tenantId: string, currentHash: string): ProjectRecord {
+    const record = this.record(tenantId);
+    if (record.maintenance) throw new StoreError('maintenance');
+    if (hashOf(record) !== currentHash) throw new StoreError('conflict');
+    return record;
+  }
+
+  private committed(record: ProjectRecord): EnvState {
+    record.writes += 1;
+    record.updatedAt = now();
+    this.changed();
+    return envState(record);
+  }
+
+  private byName(name: string): ProjectRecord | undefined {
+    return [...this.projects.values()].find((p) => p.name === name);
+  }
+
+  private randomName(): string {
+    for (;;) {
+      const name = `project-${randomBytes(5).toString('hex')}`;
+      if (!this.byName(name)) return name;
+    }
+  }
+
+  private changed(): void {
+    this.revision += 1;
+    for (const listener of this.listeners) listener();
+  }
+}
+
+function previewOutcome(payload: PreviewAppPayload | null): PreviewOutcome {
+  if (!payload) return { error: invalidInput.missingPayload() };
+  const { githubPersonalAccessToken, githubRepoDetails: repo, projectOptions: o } = payload;
+  const required: [string, string][] = [
+    ['githubPersonalAccessToken', githubPersonalAccessToken],
+    ['githubRepoDetails.owner', repo.owner],
+    ['githubRepoDetails.repo', repo.repo],
+    ['githubRepoDetails.branch', repo.branch],
+  ];
+  const empty = required.find(([, value]) => value.trim() === '');
+  if (empty) return { error: invalidInput.emptyField(empty[0]) };
+  try {
+    checkProjectOptions(o);
+  } catch (err) {
+    if (err instanceof StoreError) return { error: err.message };
+    throw err;
+  }
+  return {
+    project: { name: o.name, cloud: o.cloud, region: o.region, plan: o.plan, env: envFrom(entriesOf(o.envVars)) },
+  };
+}
+
+/** Checks that a value read from a data file is a snapshot this version wrote. */
+export function parseSnapshot(value: unknown): StoreSnapshot {
+  const fail = (what: string): never => {
+    throw new Error(`not an emulator data file (${what})`);
+  };
+  if (typeof value !== 'object' || value === null) return fail('not a JSON object');
+  const v = value as Partial<StoreSnapshot>;
+  if (v.format !== SNAPSHOT_FORMAT) return fail(`format is not "${SNAPSHOT_FORMAT}"`);
+  if (!Array.isArray(v.projects) || !Array.isArray(v.jobs)) return fail('projects and jobs must be arrays');
+  const strings = (o: object, keys: string[]) => keys.every((k) => typeof (o as Record<string, unknown>)[k] === 'string');
+  v.projects.forEach((p, i) => {
+    const ok =
+      typeof p === 'object' &&
+      p !== null &&
+      strings(p, ['projectId', 'tenantId', 'name', 'cloud', 'region', 'plan', 'createdAt', 'updatedAt']) &&
+      Number.isInteger(p.writes) &&
+      typeof p.maintenance === 'boolean' &&
+      typeof p.env === 'object' &&
+      p.env !== null &&
+      Object.values(p.env).every((x) => typeof x === 'string');
+    if (!ok) fail(`projects[${i}] is malformed`);
+  });
+  v.jobs.forEach((j, i) => {
+    const ok = typeof j === 'object' && j !== null && strings(j, ['id', 'status', 'createdAt', 'updatedAt']) && Array.isArray(j.tasks);
+    if (!ok) fail(`jobs[${i}] is malformed`);
+  });
+  return v as StoreSnapshot;
+}
