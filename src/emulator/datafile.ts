@@ -1,0 +1,102 @@
+import { open, readFile, rename } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { UserError } from '../errors.js';
+import { parseSnapshot, type Store, type StoreSnapshot } from './store.js';
+
+/** Reads the state kept in `file`; undefined when there is none yet. */
+export async function loadDataFile(file: string): Promise<StoreSnapshot | undefined> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new UserError(`cannot read the emulator data file ${file}: ${(err as Error).message}`);
+  }
+  try {
+    return parseSnapshot(JSON.parse(text));
+  } catch (err) {
+    throw new UserError(`the emulator data file ${file} is unusable: ${(err as Error).message}; move it away to start empty`);
+  }
+}
+
+/**
+ * Keeps `file` equal to the store. Each write goes to a temporary file in the same directory,
+ * is fsynced and renamed over the old one, so a killed process leaves either the old or the new
+ * state, never a torn file. Writes never overlap: changes made while one is in flight are
+ * coalesced into the next, so a burst of mutations costs a few writes, not one each.
+ */
+export class DataFileWriter {
+  private readonly temp: string;
+  /** The store version the file holds. */
+  private written: number;
+  private running: Promise<void> | undefined;
+  private waiters: { version: number; resolve(): void; reject(err: Error): void }[] = [];
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    private readonly file: string,
+    private readonly store: Store,
+    initialised: boolean,
+  ) {
+    this.temp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
+    this.written = initialised ? store.version : -1;
+    this.unsubscribe = store.subscribe(() => this.kick());
+    this.kick();
+  }
+
+  /** Resolves once the file holds the store as it is now (or a later state). */
+  persisted(): Promise<void> {
+    const version = this.store.version;
+    if (this.written >= version) return Promise.resolve();
+    return new Promise((resolve, reject) => this.waiters.push({ version, resolve, reject }));
+  }
+
+  /** Stops following the store after writing what is pending. */
+  async close(): Promise<void> {
+    this.unsubscribe();
+    await this.running;
+    if (this.written < this.store.version) await this.writeOnce();
+  }
+
+  private kick(): void {
+    this.running ??= this.drain().finally(() => {
+      this.running = undefined;
+    });
+  }
+
+  private async drain(): Promise<void> {
+    while (this.written < this.store.version) {
+      try {
+        await this.writeOnce();
+      } catch (err) {
+        // The failure is reported to whoever waits; the next change tries again.
+        this.settle(Number.POSITIVE_INFINITY, err as Error);
+        return;
+      }
+    }
+  }
+
+  private async writeOnce(): Promise<void> {
+    const version = this.store.version;
+    const text = `${JSON.stringify(this.store.snapshot(), null, 2)}\n`;
+    const handle = await open(this.temp, 'w', 0o600);
+    try {
+      await handle.writeFile(text, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(this.temp, this.file);
+    this.written = version;
+    this.settle(version);
+  }
+
+  private settle(upTo: number, err?: Error): void {
+    const done = this.waiters.filter((w) => w.version <= upTo);
+    this.waiters = this.waiters.filter((w) => w.version > upTo);
+    for (const w of done) {
+      if (err) w.reject(err);
+      else w.resolve();
+    }
+  }
+}

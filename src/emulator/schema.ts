@@ -1,0 +1,235 @@
+import { readFileSync } from 'node:fs';
+import {
+  GraphQLError,
+  GraphQLScalarType,
+  Kind,
+  buildSchema,
+  type GraphQLFieldResolver,
+  type GraphQLObjectType,
+  type GraphQLResolveInfo,
+  type GraphQLSchema,
+} from 'graphql';
+import { list, normalizeUuid, type ListArgs, type Table } from './query.js';
+import {
+  endpointOf,
+  type EnvEntry,
+  type EnvState,
+  type JobRecord,
+  type PreviewAppPayload,
+  type ProjectRecord,
+  type Store,
+  type TaskEventRecord,
+  type TaskRecord,
+} from './store.js';
+
+/** What every resolver gets: the state, and a way to start a preview job's clock. */
+// A type alias, not an interface, so that it fits graphql-http's Record-shaped context type.
+export type ResolverContext = {
+  store: Store;
+  previewJobCreated(jobId: string): void;
+};
+
+type Resolver<A> = GraphQLFieldResolver<unknown, ResolverContext, A>;
+
+const SDL_FILE = new URL('./schema.graphql', import.meta.url);
+
+const projectsTable: Table<ProjectRecord> = {
+  columns: {
+    id: { type: 'uuid', get: (r) => r.projectId },
+    name: { type: 'String', get: (r) => r.name },
+    created_at: { type: 'timestamptz', get: (r) => r.createdAt },
+  },
+};
+
+const tenantTable: Table<ProjectRecord> = {
+  columns: {
+    id: { type: 'uuid', get: (r) => r.tenantId },
+    slug: { type: 'String', get: (r) => r.name },
+    project_id: { type: 'uuid', get: (r) => r.projectId },
+    region: { type: 'String', get: (r) => r.region },
+    active: { type: 'Boolean', get: () => true },
+    maintenance_mode: { type: 'Boolean', get: (r) => r.maintenance },
+    created_at: { type: 'timestamptz', get: (r) => r.createdAt },
+  },
+};
+projectsTable.relations = { tenant: { table: tenantTable, get: (r) => r } };
+
+const timestamps = <R extends { createdAt: string; updatedAt?: string }>(): Table<R> => ({
+  columns: {
+    created_at: { type: 'timestamptz', get: (r) => r.createdAt },
+    updated_at: { type: 'timestamptz', get: (r) => r.updatedAt ?? r.createdAt },
+  },
+});
+const tasksTable = timestamps<TaskRecord>();
+const eventsTable = timestamps<TaskEventRecord>();
+
+/** Where a field's arguments are in the document, in Hasura's error-path notation. */
+function argsPath(info: GraphQLResolveInfo): string {
+  const keys: string[] = [];
+  for (let p: GraphQLResolveInfo['path'] | undefined = info.path; p; p = p.prev) {
+    if (typeof p.key === 'string') keys.unshift(p.key);
+  }
+  return `$${keys.map((k) => `.selectionSet.${k}`).join('')}.args`;
+}
+
+// Views: plain objects shaped like the GraphQL types. Relationships are functions, which
+// graphql-js's default resolver calls, so nested selections are built only when asked for.
+const projectView = (r: ProjectRecord) => ({
+  id: r.projectId,
+  name: r.name,
+  endpoint: endpointOf(r.name),
+  created_at: r.createdAt,
+  tenant: () => tenantView(r),
+});
+
+const tenantView = (r: ProjectRecord) => ({
+  id: r.tenantId,
+  slug: r.name,
+  cloud: r.cloud,
+  region: r.region,
+  project_id: r.projectId,
+  project: () => projectView(r),
+  active: true,
+  maintenance_mode: r.maintenance,
+  status: null,
+  created_at: r.createdAt,
+  updated_at: r.updatedAt,
+});
+
+const envView = (s: EnvState) => ({ hash: s.hash, envVars: { environment: s.env } });
+
+const eventView = (e: TaskEventRecord) => ({
+  id: e.id,
+  event_type: e.eventType,
+  public_event_data: e.publicEventData,
+  error: e.error,
+  github_detail: null,
+  created_at: e.createdAt,
+  updated_at: e.createdAt,
+});
+
+const taskView = (t: TaskRecord) => ({
+  id: t.id,
+  name: t.name,
+  cloud: t.cloud,
+  region: t.region,
+  created_at: t.createdAt,
+  updated_at: t.updatedAt,
+  task_events: (args: ListArgs, _ctx: unknown, info: GraphQLResolveInfo) => list(eventsTable, t.events, args, argsPath(info)).map(eventView),
+});
+
+const jobView = (j: JobRecord) => ({
+  id: j.id,
+  status: j.status,
+  created_at: j.createdAt,
+  tasks: (args: ListArgs, _ctx: unknown, info: GraphQLResolveInfo) => list(tasksTable, j.tasks, args, argsPath(info)).map(taskView),
+});
+
+const uuidArg = (value: string, info: GraphQLResolveInfo, name: string) => normalizeUuid(value, `${argsPath(info)}.${name}`);
+
+const queries: Record<string, Resolver<any>> = {
+  projects: ((_, args, { store }, info) => list(projectsTable, store.listProjects(), args, argsPath(info)).map(projectView)) satisfies Resolver<ListArgs>,
+  projects_by_pk: ((_, { id }, { store }, info) => {
+    const found = store.getProject(uuidArg(id, info, 'id'));
+    return found ? projectView(found) : null;
+  }) satisfies Resolver<{ id: string }>,
+  tenant: ((_, args, { store }, info) => list(tenantTable, store.listProjects(), args, argsPath(info)).map(tenantView)) satisfies Resolver<ListArgs>,
+  tenant_by_pk: ((_, { id }, { store }, info) => {
+    const found = store.getTenant(uuidArg(id, info, 'id'));
+    return found ? tenantView(found) : null;
+  }) satisfies Resolver<{ id: string }>,
+  getTenantEnv: ((_, { tenantId }, { store }, info) => envView(store.getEnv(uuidArg(tenantId, info, 'tenantId')))) satisfies Resolver<{
+    tenantId: string;
+  }>,
+  jobs_by_pk: ((_, { id }, { store }, info) => {
+    const found = store.getJob(uuidArg(id, info, 'id'));
+    return found ? jobView(found) : null;
+  }) satisfies Resolver<{ id: string }>,
+};
+
+interface CreateTenantArgs {
+  cloud: string;
+  region: string;
+  envs?: (EnvEntry | null)[] | null;
+  name?: string | null;
+  plan?: string | null;
+}
+
+const mutations: Record<string, Resolver<any>> = {
+  createTenant: ((_, a, { store }) => {
+    const created = store.createProject({
+      cloud: a.cloud,
+      region: a.region,
+      name: a.name ?? undefined,
+      plan: a.plan ?? undefined,
+      env: a.envs ?? undefined,
+    });
+    const record = store.getTenant(created.tenantId);
+    return { id: created.tenantId, name: created.name, tenant: record ? tenantView(record) : null };
+  }) satisfies Resolver<CreateTenantArgs>,
+  deleteTenant: ((_, { tenantId }, { store }, info) => {
+    store.deleteTenant(uuidArg(tenantId, info, 'tenantId'));
+    return { status: 'deleted' };
+  }) satisfies Resolver<{ tenantId: string }>,
+  updateTenantName: ((_, { tenantId, name }, { store }, info) => {
+    const record = store.renameTenant(uuidArg(tenantId, info, 'tenantId'), name);
+    return { tenant_id: record.tenantId, tenant: tenantView(record) };
+  }) satisfies Resolver<{ tenantId: string; name: string }>,
+  updateTenantEnv: ((_, { tenantId, currentHash, envs }, { store }, info) =>
+    envView(store.updateEnv(uuidArg(tenantId, info, 'tenantId'), currentHash, envs))) satisfies Resolver<{
+    tenantId: string;
+    currentHash: string;
+    envs: EnvEntry[];
+  }>,
+  deleteTenantEnv: ((_, { tenantId, currentHash, deleteEnvs }, { store }, info) =>
+    envView(store.deleteEnv(uuidArg(tenantId, info, 'tenantId'), currentHash, deleteEnvs))) satisfies Resolver<{
+    tenantId: string;
+    currentHash: string;
+    deleteEnvs: string[];
+  }>,
+  createGitHubPreviewApp: ((_, { payload }, { store, previewJobCreated }) => {
+    const jobId = store.createPreviewJob(payload ?? null);
+    previewJobCreated(jobId);
+    return { githubPreviewAppJobID: jobId };
+  }) satisfies Resolver<{ payload?: PreviewAppPayload | null }>,
+};
+
+/**
+ * Hasura's uuid is a string scalar: any string passes GraphQL validation (real clients even
+ * declare non-uuid defaults) and Postgres rejects a malformed one when it is used.
+ */
+function configureUuid(uuid: GraphQLScalarType): void {
+  uuid.parseValue = (value) => {
+    if (typeof value !== 'string') throw new GraphQLError(`expected a string for type "uuid", got ${JSON.stringify(value)}`);
+    return value;
+  };
+  uuid.parseLiteral = (ast) => {
+    if (ast.kind !== Kind.STRING) throw new GraphQLError('expected a string for type "uuid"');
+    return ast.value;
+  };
+}
+
+function attach(type: GraphQLObjectType | null | undefined, resolvers: Record<string, Resolver<any>>): void {
+  const fields = type?.getFields() ?? {};
+  for (const [name, resolve] of Object.entries(resolvers)) {
+    const field = fields[name];
+    if (!field) throw new Error(`schema.graphql has no root field ${name}`);
+    field.resolve = resolve;
+  }
+}
+
+/** The executable schema: schema.graphql plus the resolvers above. Built once per process. */
+export const emulatorSchema: () => GraphQLSchema = (() => {
+  let built: GraphQLSchema | undefined;
+  return () => {
+    if (built) return built;
+    const schema = buildSchema(readFileSync(SDL_FILE, 'utf8'));
+    const uuid = schema.getType('uuid');
+    if (!(uuid instanceof GraphQLScalarType)) throw new Error('schema.graphql has no uuid scalar');
+    configureUuid(uuid);
+    attach(schema.getQueryType(), queries);
+    attach(schema.getMutationType(), mutations);
+    built = schema;
+    return schema;
+  };
+})();
