@@ -1,0 +1,63 @@
+import { resolve } from 'node:path';
+import { startEmulator } from '../../emulator/index.js';
+import { defineCommand } from '../context.js';
+
+interface EmulatorArgs {
+  host: string;
+  port: number;
+  token?: string[];
+  data?: string;
+  latency?: number;
+  errorRate?: number;
+  lostAnswerRate?: number;
+}
+
+export const emulatorCommand = defineCommand<EmulatorArgs>({
+  command: 'emulator',
+  describe: 'Run a local Hasura Cloud (GraphQL API) for tests, demos and CI',
+  builder: (y) =>
+    y
+      .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to listen on' })
+      .option('port', { type: 'number', default: 4000, describe: 'Port to listen on (0: any free port)' })
+      .option('token', {
+        type: 'string',
+        array: true,
+        describe: 'Accepted access token (repeatable) [default: HASURA_CLOUD_ACCESS_TOKEN, else a generated one]',
+      })
+      .option('data', { type: 'string', describe: 'Keep the state in this JSON file (written atomically)' })
+      .option('latency', { type: 'number', describe: 'Delay every answer by this many milliseconds' })
+      .option('error-rate', { type: 'number', describe: 'Share of requests (0..1) that fail like server errors' })
+      .option('lost-answer-rate', { type: 'number', describe: 'Share of mutations (0..1) that land but whose answer is lost' }),
+  async run(ctx, args) {
+    const envToken = ctx.env.HASURA_CLOUD_ACCESS_TOKEN;
+    const tokens = args.token?.length ? args.token : envToken ? [envToken] : undefined;
+    const emulator = await startEmulator({
+      host: args.host,
+      port: args.port,
+      tokens,
+      dataFile: args.data === undefined ? undefined : resolve(ctx.cwd, args.data),
+      latencyMs: args.latency,
+      errorRate: args.errorRate,
+      lostAnswerRate: args.lostAnswerRate,
+    });
+    ctx.stdout.write(`listening on ${emulator.url}\n`);
+    if (!tokens) {
+      // Nobody chose a token, so the user has to be told the one that works.
+      const [generated] = emulator.tokens;
+      ctx.stdout.write(`token: ${generated}\n`);
+      ctx.log(`hint: export HASURA_CLOUD_ENDPOINT=${emulator.url} HASURA_CLOUD_ACCESS_TOKEN=${generated}`);
+    }
+    await new Promise<void>((done) => {
+      const stop = (): void => {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        done();
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    await emulator.close();
+    ctx.log('emulator stopped');
+    return 0;
+  },
+});
