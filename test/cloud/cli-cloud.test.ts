@@ -1,0 +1,91 @@
+import { PassThrough } from 'node:stream';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { cloudClient, describeRequest, type CloudArgs } from '../../src/cli/cloud.js';
+import { createContext, type Context } from '../../src/cli/context.js';
+import { UserError } from '../../src/errors.js';
+import { ENDPOINT, post, sent, TOKEN, useMockService } from './helpers.js';
+
+useMockService();
+afterEach(() => vi.restoreAllMocks());
+
+const TENANT = '7a79cf94-0e53-4520-a560-1b02bf522f08';
+const envData = { data: { getTenantEnv: { hash: 'a'.repeat(40), envVars: { environment: {} } } } };
+
+function context(args: CloudArgs, env: Record<string, string> = { HASURA_CLOUD_ACCESS_TOKEN: TOKEN }): { ctx: Context; stderr: () => string } {
+  let stderr = '';
+  const io = {
+    stdout: { write: () => true },
+    stderr: { write: (s: string) => (stderr += s) },
+    stdin: new PassThrough(),
+  };
+  return { ctx: createContext(io, env, process.cwd(), args), stderr: () => stderr };
+}
+
+describe('cloudClient', () => {
+  it('builds a client on the --endpoint with the token from the environment', async () => {
+    post().reply(200, envData);
+    const args = { endpoint: ENDPOINT };
+    await cloudClient(context(args).ctx, args).getTenantEnv(TENANT);
+    expect(sent).toHaveLength(1);
+  });
+
+  it('registers the token with the redactor, so no output can show it', () => {
+    const args = { endpoint: ENDPOINT };
+    const { ctx, stderr } = context(args);
+    cloudClient(ctx, args);
+    ctx.log(`the service said: bad token ${TOKEN}`);
+    expect(stderr()).toBe('the service said: bad token (sensitive)\n');
+  });
+
+  it('logs each attempt to the debug log under --verbose, and nothing without it', async () => {
+    post().reply(503, 'unavailable');
+    post().reply(200, envData);
+    const args = { endpoint: ENDPOINT, verbose: true, retries: 1 };
+    const verbose = context(args);
+    await cloudClient(verbose.ctx, args).getTenantEnv(TENANT);
+    expect(verbose.stderr()).toMatch(/^\[hcr\] getTenantEnv failed \(server, attempt 1\/2\), retrying in \d+ms\n\[hcr\] POST getTenantEnv \d+ms\n$/);
+    expect(verbose.stderr()).not.toContain(TENANT);
+
+    post().reply(200, envData);
+    const quiet = context({ endpoint: ENDPOINT });
+    await cloudClient(quiet.ctx, { endpoint: ENDPOINT }).getTenantEnv(TENANT);
+    expect(quiet.stderr()).toBe('');
+  });
+
+  it('takes --retries and --timeout (in seconds)', async () => {
+    const timeouts = vi.spyOn(AbortSignal, 'timeout');
+    post().times(2).reply(503, 'unavailable');
+    const args = { endpoint: ENDPOINT, retries: 0, timeout: 2.5 };
+    await expect(cloudClient(context(args).ctx, args).getTenantEnv(TENANT)).rejects.toMatchObject({ kind: 'server' });
+    expect(sent).toHaveLength(1);
+    expect(timeouts.mock.calls).toEqual([[2_500]]);
+  });
+
+  it.each([
+    [{ retries: -1 }, '--retries must be a whole number of 0 or more, not -1'],
+    [{ retries: 1.5 }, '--retries must be a whole number of 0 or more, not 1.5'],
+    [{ timeout: 0 }, '--timeout must be a number of seconds above 0, not 0'],
+    [{ timeout: Number.NaN }, '--timeout must be a number of seconds above 0, not NaN'],
+  ])('refuses %j', (flags, message) => {
+    const args = { endpoint: ENDPOINT, ...flags };
+    expect(() => cloudClient(context(args).ctx, args)).toThrow(new UserError(message));
+  });
+
+  it('fails before any request without a token or with an unsafe endpoint', () => {
+    const args = { endpoint: ENDPOINT };
+    expect(() => cloudClient(context(args, {}).ctx, args)).toThrow(UserError);
+    const unsafe = { endpoint: 'http://example.com/v1/graphql' };
+    expect(() => cloudClient(context(unsafe).ctx, unsafe)).toThrow(/clear text/);
+    expect(sent).toHaveLength(0);
+  });
+});
+
+describe('describeRequest', () => {
+  const event = { operation: 'getTenantEnv', attempt: 1, maxAttempts: 5, ms: 12 };
+
+  it('formats an answer, a retry and a final failure', () => {
+    expect(describeRequest({ ...event, outcome: 'ok' })).toBe('POST getTenantEnv 12ms');
+    expect(describeRequest({ ...event, outcome: 'server', retryInMs: 180 })).toBe('getTenantEnv failed (server, attempt 1/5), retrying in 180ms');
+    expect(describeRequest({ ...event, attempt: 5, outcome: 'timeout' })).toBe('getTenantEnv failed (timeout, attempt 5/5) after 12ms');
+  });
+});
