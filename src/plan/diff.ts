@@ -16,11 +16,11 @@ export function diffEnv(before: Record<string, string>, after: Record<string, st
     const key = String(d.path?.[0]);
     switch (d.kind) {
       case 'N':
-        return { key, action: 'add', after: d.rhs as string };
+        return { key, action: 'add', after: String(d.rhs) };
       case 'E':
-        return { key, action: 'change', before: d.lhs as string, after: d.rhs as string };
+        return { key, action: 'change', before: String(d.lhs), after: String(d.rhs) };
       case 'D':
-        return { key, action: 'remove', before: d.lhs as string };
+        return { key, action: 'remove', before: String(d.lhs) };
       default:
         throw new Error(`unexpected array difference at ${key}: env maps hold only strings`);
     }
