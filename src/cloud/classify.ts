@@ -64,6 +64,10 @@ function answerError(response: ClientError['response'], attempt: FailedAttempt):
   if (status === 429 || status >= 500) {
     return failure('server', attempt, httpText, { status, retryAfterMs: retryAfter(response.headers), maybeApplied: status !== 429 });
   }
+  if (status >= 300 && status < 400) {
+    const text = `HTTP ${status}: the endpoint redirects elsewhere, and hcr sends the token and the request only where --endpoint says; set it to the final URL`;
+    return failure('service', attempt, text, { status });
+  }
   if (status === 401 || status === 403) {
     return failure('not-authorized', attempt, `the access token was refused (HTTP ${status})`, { status });
   }

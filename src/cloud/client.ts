@@ -80,6 +80,7 @@ export class CloudClient {
     this.#graphql = new GraphQLClient(options.endpoint, {
       headers: { authorization: `pat ${options.token}` },
       fetch: bufferedFetch,
+      redirect: 'manual',
     });
     this.#timeoutMs = options.timeoutMs ?? 30_000;
     this.#retries = options.retries ?? 4;

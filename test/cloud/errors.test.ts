@@ -103,6 +103,13 @@ describe('HTTP failures', () => {
     expect(err.message).not.toContain('edge proxy');
   });
 
+  it('never follows a redirect, which would resend the token and the variables elsewhere', async () => {
+    post().reply(308, '', { location: 'https://elsewhere.test/v1/graphql' });
+    const err = await failure(write);
+    expect(err).toMatchObject({ kind: 'service', details: { status: 308, maybeApplied: false } });
+    expect(err.message).toContain('set it to the final URL');
+  });
+
   it('says which HTTP status the service answered', async () => {
     post().reply(502, 'bad gateway');
     expect((await failure(read)).message).toBe('getTenantEnv failed: HTTP 502 from the service');
