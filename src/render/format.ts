@@ -122,7 +122,7 @@ const HEADLINE: Record<ViewMode, Record<ChangedProject['action'], string>> = {
   drift: { create: 'is missing live', update: 'differs from the desired state', delete: 'exists live but should be deleted' },
 };
 
-/** `shop-prod (7a79cf94) will be updated in place`, without the name so each view can mark it up. */
+/** What follows a project's name in its header, e.g. ` (7a79cf94) will be updated in place`. */
 export function projectHeadline(p: ChangedProject, mode: ViewMode): string {
   const tenant = p.tenantId === undefined ? '' : ` (${p.tenantId.slice(0, 8)})`;
   const where = mode === 'plan' && p.action === 'create' && p.create ? ` in ${p.create.cloud} ${p.create.region}${p.create.plan ? ` (plan ${p.create.plan})` : ''}` : '';
@@ -162,15 +162,20 @@ export function formatValue(value: string, width: number): string {
   if (isLowSurrogate(value.charCodeAt(tailStart))) tailStart += 1;
   const head = quote(value.slice(0, headEnd)).slice(0, -1);
   const tail = quote(value.slice(tailStart)).slice(1);
-  return `${head}…${tail} (${plural(tailStart - headEnd, 'char')} elided)`;
+  const elided = value.slice(headEnd, tailStart);
+  const chars = elided.length - (elided.match(/[\ud800-\udbff][\udc00-\udfff]/g)?.length ?? 0);
+  return `${head}…${tail} (${plural(chars, 'char')} elided)`;
 }
 
+/** Fails closed: an entry not explicitly marked non-sensitive (say, from a hand-edited plan file) is sensitive. */
+export const isSensitive = (change: KeyChange): boolean => change.sensitive !== false;
+
 /**
- * The value column of a key line. Anything not explicitly non-sensitive is treated as sensitive, so a
- * stray `before`/`after` on a sensitive entry is never read; only a `fromEnv` name is shown as provenance.
+ * The value column of a key line. A sensitive entry's `before`/`after` are never read, even if present;
+ * only a `fromEnv` name is shown as provenance.
  */
 export function describeValue(change: KeyChange, width: number): string {
-  if (change.sensitive !== false) {
+  if (isSensitive(change)) {
     const what = change.action === 'change' ? 'sensitive value changed' : 'sensitive value';
     const source = change.source;
     const from = change.action !== 'remove' && source && 'fromEnv' in source ? `, from env ${displayName(source.fromEnv)}` : '';

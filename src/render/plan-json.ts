@@ -1,12 +1,12 @@
 import type { KeyChange, Plan, ProjectPlan } from '../plan/types.js';
-import { jsonDocument, planSummary, tallyPlan } from './format.js';
+import { isSensitive, jsonDocument, planSummary, tallyPlan } from './format.js';
 
 /**
  * Built field by field rather than serialising the Plan: only what DESIGN.md's JSON names gets out,
  * so a sensitive entry can never leak a stray value and no `source` (provenance of secrets) is exposed.
  */
 function entry(change: KeyChange): Record<string, unknown> {
-  if (change.sensitive !== false) return { key: change.key, action: change.action, sensitive: true };
+  if (isSensitive(change)) return { key: change.key, action: change.action, sensitive: true };
   return { key: change.key, action: change.action, sensitive: false, before: change.before, after: change.after };
 }
 

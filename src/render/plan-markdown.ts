@@ -48,7 +48,7 @@ const COLUMNS: Record<ViewMode, string> = {
 
 const COUNT_WORDS: Record<ViewMode, Record<KeyAction, string>> = {
   plan: { add: 'to add', change: 'to change', remove: 'to remove' },
-  drift: { add: 'missing live', change: 'differ', remove: 'should be absent' },
+  drift: { add: 'missing live', change: 'different', remove: 'extra' },
 };
 
 const LEGEND: Record<ViewMode, string> = {
