@@ -62,7 +62,8 @@ function answerError(response: ClientError['response'], attempt: FailedAttempt):
   const httpText = `HTTP ${status} from the service${said ? `: ${said}` : ''}`;
 
   if (status === 429 || status >= 500) {
-    return failure('server', attempt, httpText, { status, retryAfterMs: retryAfter(response.headers), maybeApplied: status !== 429 });
+    const retryAfterMs = retryAfter(response.headers);
+    return failure('server', attempt, httpText, { status, ...(retryAfterMs === undefined ? {} : { retryAfterMs }), maybeApplied: status !== 429 });
   }
   if (status >= 300 && status < 400) {
     const text = `HTTP ${status}: the endpoint redirects elsewhere, and hcr sends the token and the request only where --endpoint says; set it to the final URL`;

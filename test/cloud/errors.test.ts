@@ -99,7 +99,7 @@ describe('HTTP failures', () => {
     post().reply(status, '<html><body>Bad Gateway from the edge proxy</body></html>', { 'content-type': 'text/html' });
     const err = await failure(read);
     expect(err.kind).toBe(kind);
-    expect(err.details.status).toBe(status);
+    expect(err.details).toStrictEqual({ status });
     expect(err.message).not.toContain('edge proxy');
   });
 
