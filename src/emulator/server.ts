@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   Kind,
+  execute,
   getOperationAST,
   parse,
   validate,
@@ -250,7 +251,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const resolverContext: ResolverContext = { store, previewJobCreated: startJobClock };
 
   const handler = createHandler<IncomingMessage, RequestState, ResolverContext>({
-    schema: emulatorSchema(),
+    // graphql-http must run our graphql instance: under a bundler or test runner its own import
+    // can load graphql's other build (ESM vs CommonJS), whose classes fail instanceof checks.
+    execute,
+    getOperationAST,
     parseRequestParams: (req) => parseBody(req.context.record, req.body),
     onSubscribe: (req, params) => {
       const { record, authorized } = req.context;
