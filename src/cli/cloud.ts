@@ -15,7 +15,7 @@ export interface CloudArgs extends GlobalArgs {
  * (failing with a UserError before any request), the token registered with the redactor, and
  * every attempt logged to ctx.debug under --verbose.
  */
-export function cloudClient(ctx: Context, args: CloudArgs): CloudClient {
+export function cloudClient(ctx: Context, args: CloudArgs, options: { readOnly?: boolean } = {}): CloudClient {
   if (args.retries !== undefined && !(Number.isInteger(args.retries) && args.retries >= 0)) {
     throw new UserError(`--retries must be a whole number of 0 or more, not ${args.retries}`);
   }
@@ -30,6 +30,7 @@ export function cloudClient(ctx: Context, args: CloudArgs): CloudClient {
     token,
     retries: args.retries,
     timeoutMs: args.timeout === undefined ? undefined : Math.round(args.timeout * 1000),
+    readOnly: options.readOnly,
     onRequest: ctx.verbose ? (event) => ctx.debug(describeRequest(event)) : undefined,
   });
 }

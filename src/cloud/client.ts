@@ -48,6 +48,8 @@ export interface CloudClientOptions {
   /** Default 5 s. A `Retry-After` from the service is honoured instead, within the deadline. */
   backoffCapMs?: number;
   onRequest?: (event: RequestEvent) => void;
+  /** Refuse every mutation before it is sent: what `hcr drift` runs with. */
+  readOnly?: boolean;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
   /** A monotonic clock in milliseconds. */
@@ -71,6 +73,7 @@ export class CloudClient {
   readonly #backoffBaseMs: number;
   readonly #backoffCapMs: number;
   readonly #onRequest: ((event: RequestEvent) => void) | undefined;
+  readonly #readOnly: boolean;
   readonly #sleep: (ms: number) => Promise<void>;
   readonly #random: () => number;
   readonly #now: () => number;
@@ -88,6 +91,7 @@ export class CloudClient {
     this.#backoffBaseMs = options.backoffBaseMs ?? 200;
     this.#backoffCapMs = options.backoffCapMs ?? 5_000;
     this.#onRequest = options.onRequest;
+    this.#readOnly = options.readOnly ?? false;
     this.#sleep = options.sleep ?? ((ms) => sleep(ms));
     this.#random = options.random ?? Math.random;
     this.#now = options.now ?? (() => performance.now());
@@ -183,6 +187,9 @@ export class CloudClient {
 
   /** The one request path: every operation's every attempt goes through here. */
   async #call<T>(operation: Operation, variables: Record<string, unknown>, read: (data: Fields) => T): Promise<T> {
+    if (operation.mutation && this.#readOnly) {
+      throw new Error(`${operation.name} is a mutation, and this client is read-only`);
+    }
     const maxAttempts = operation.mutation ? 1 : this.#retries + 1;
     const deadline = this.#now() + this.#deadlineMs;
     for (let attempt = 1; ; attempt++) {
