@@ -36,6 +36,9 @@ const UNKNOWN_FIELD = /^Cannot query field "([^"]+)" on type "([^"]+)"\./;
  * document, and anything unexpected (a bug in a resolver) becomes a GenericServerError.
  */
 export function toHasuraJson(err: GraphQLError, document: DocumentNode): HasuraErrorJson {
+  // graphql-js passes some failures through unwrapped despite its types (e.g. a stack overflow
+  // while coercing absurdly nested variables).
+  if (!(err instanceof GraphQLError)) return serverErrorJson();
   const original = err.originalError;
   if (original instanceof StoreError) return hasuraJson(original);
   const { code, path } = err.extensions;

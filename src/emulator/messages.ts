@@ -67,6 +67,10 @@ export const noOperation = (operationName: string | undefined): HasuraErrorText 
       : `no such operation found in the document: ${JSON.stringify(operationName)}`,
   code: 'validation-failed',
 });
+export const SUBSCRIPTION_OVER_HTTP: HasuraErrorText = {
+  message: 'subscriptions are not supported over HTTP',
+  code: 'validation-failed',
+};
 
 /** Limits the emulator enforces (the real service's limits are not published). */
 export const tooDeep = (limit: number): HasuraErrorText => ({

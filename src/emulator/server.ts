@@ -26,6 +26,7 @@ import {
   METHOD_NOT_ALLOWED,
   MISSING_QUERY,
   NOT_FOUND,
+  SUBSCRIPTION_OVER_HTTP,
   badRequestKey,
   bodyTooLarge,
   fieldNotFound,
@@ -268,9 +269,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       const operationName = params.operationName ?? undefined;
       const operation = getOperationAST(document, operationName);
       if (!operation) return errorResponse(record, 200, [hasuraJson(noOperation(operationName))]);
+      if (operation.operation === 'subscription') return errorResponse(record, 200, [hasuraJson(SUBSCRIPTION_OVER_HTTP)]);
       const fields = rootFields(document, operation);
       record.operationName = operation.name?.value ?? null;
-      record.operationType = operation.operation === 'subscription' ? null : operation.operation;
+      record.operationType = operation.operation;
       record.fields = fields.map((f) => f.name.value);
 
       // Decided before anything runs, so that a failed request has written nothing.
