@@ -1,0 +1,258 @@
+import { readFileSync } from 'node:fs';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { ParsedDocument } from './document.js';
+import { displayPath, parsePointer, pointer, valueAt, type Path } from './path.js';
+import type { Diagnostic } from './types.js';
+import { didYouMean, lowerFirst, quoteList } from './words.js';
+
+/** The parts of a JSON Schema that messages are made from. */
+interface SchemaNode {
+  $id?: string;
+  $ref?: string;
+  $defs?: Record<string, SchemaNode>;
+  title?: string;
+  description?: string;
+  type?: string | string[];
+  const?: unknown;
+  enum?: unknown[];
+  properties?: Record<string, SchemaNode>;
+  required?: string[];
+  pattern?: string;
+  minLength?: number;
+  propertyNames?: SchemaNode;
+  oneOf?: SchemaNode[];
+}
+
+interface Loaded {
+  text: string;
+  root: SchemaNode;
+  ajv: Ajv2020;
+  validate: ValidateFunction;
+  /** Each subschema's JSON Pointer, to validate against one branch of a oneOf. */
+  pointers: Map<SchemaNode, string>;
+}
+
+let loaded: Loaded | undefined;
+
+function load(): Loaded {
+  if (!loaded) {
+    const text = readFileSync(new URL('../../schema/hcr.schema.json', import.meta.url), 'utf8');
+    const root = JSON.parse(text) as SchemaNode;
+    const ajv = new Ajv2020({ allErrors: true, verbose: true });
+    loaded = { text, root, ajv, validate: ajv.compile(root), pointers: subschemaPointers(root) };
+  }
+  return loaded;
+}
+
+function subschemaPointers(root: SchemaNode): Map<SchemaNode, string> {
+  const pointers = new Map<SchemaNode, string>();
+  const visit = (node: unknown, at: string): void => {
+    if (node === null || typeof node !== 'object') return;
+    if (!Array.isArray(node)) pointers.set(node as SchemaNode, at);
+    for (const [k, child] of Object.entries(node)) visit(child, `${at}/${k}`);
+  };
+  visit(root, '');
+  return pointers;
+}
+
+/** The JSON Schema of the desired-state file, as shipped in schema/hcr.schema.json. */
+export function schemaText(): string {
+  return load().text;
+}
+
+/** Every way `document` breaks the schema, each at its place with what was expected. */
+export function schemaDiagnostics(document: ParsedDocument): Diagnostic[] {
+  const { validate } = load();
+  return validate(document.data) ? [] : new Explainer(document).explain(validate.errors ?? [], []);
+}
+
+const TYPE_NOUNS: Record<string, string> = {
+  string: 'a string',
+  object: 'a map',
+  array: 'a list',
+  boolean: 'true or false',
+  number: 'a number',
+  integer: 'a whole number',
+  null: 'null',
+};
+
+class Explainer {
+  constructor(private readonly document: ParsedDocument) {}
+
+  /** `errors` come from validating the value at `base`. */
+  explain(errors: ErrorObject[], base: Path): Diagnostic[] {
+    const data = valueAt(this.document.data, base);
+    // A failed oneOf is explained on its own; nothing under an invalid key name is worth reading.
+    const covered = errors.flatMap((e) =>
+      e.keyword === 'oneOf'
+        ? [{ prefix: e.instancePath, by: e }]
+        : e.keyword === 'propertyNames'
+          ? [{ prefix: e.instancePath + pointer([String(e.params.propertyName)]), by: e }]
+          : [],
+    );
+    const decidedElsewhere = (e: ErrorObject) =>
+      e.propertyName !== undefined ||
+      covered.some((c) => c.by !== e && (e.instancePath === c.prefix || e.instancePath.startsWith(`${c.prefix}/`)));
+    return errors
+      .filter((e) => !decidedElsewhere(e))
+      .flatMap((e) => this.explainOne(e, [...base, ...parsePointer(e.instancePath, data)]));
+  }
+
+  private explainOne(e: ErrorObject, path: Path): Diagnostic[] {
+    const schema = e.parentSchema as SchemaNode;
+    const value = valueAt(this.document.data, path);
+    const where = displayPath(path);
+    const at = (p: Path = path, part: 'value' | 'key' = 'value') => this.document.at(p, part);
+    const one = (message: string, place = at()): Diagnostic[] => [{ at: place, message }];
+    const params = e.params as Record<string, unknown>;
+
+    switch (e.keyword) {
+      case 'type':
+        return one(`${where}: expected ${typeNoun(schema)}, got ${this.describe(path, value)}${this.fix(schema, path, value)}`);
+      case 'const': {
+        const unquote = typeof value === 'string' && value === String(schema.const) ? ' — write it without quotes' : '';
+        return one(`${where}: expected ${JSON.stringify(schema.const)}, got ${this.describe(path, value)}${unquote}${about(schema)}`);
+      }
+      case 'enum': {
+        const expected = (schema.enum ?? []).map(String);
+        const guess = typeof value === 'string' ? didYouMean(value, expected) : undefined;
+        return one(`${where}: expected ${quoteList(expected)}, got ${this.describe(path, value)}${guess ? ` — did you mean "${guess}"?` : ''}`);
+      }
+      case 'required': {
+        const field = String(params.missingProperty);
+        return one(`${where}: missing the required field "${field}"${about(schema.properties?.[field])}`, at(path, 'key'));
+      }
+      case 'additionalProperties': {
+        const field = String(params.additionalProperty);
+        const fields = Object.keys(schema.properties ?? {});
+        const guess = didYouMean(field, fields);
+        return one(
+          `${displayPath([...path, field])}: unknown field${guess ? ` — did you mean "${guess}"?` : ''} (expected ${quoteList(fields)})`,
+          at([...path, field], 'key'),
+        );
+      }
+      case 'propertyNames': {
+        const name = String(params.propertyName);
+        return one(this.invalidName(path, name, this.resolve(schema.propertyNames)), at([...path, name], 'key'));
+      }
+      case 'pattern':
+        return one(`${where}: ${JSON.stringify(value)} is not a valid ${schema.title ?? 'value'}; expected ${expectation(schema)}`);
+      case 'minLength':
+        return one(`${where}: must not be empty${about(schema)}`);
+      case 'uniqueItems': {
+        const later = [...path, Number(params.i)];
+        const first = at([...path, Number(params.j)]);
+        return one(`${displayPath(later)}: ${JSON.stringify(valueAt(value, [Number(params.i)]))} is listed twice (first at line ${first.line}, col ${first.col})`, at(later));
+      }
+      case 'oneOf':
+        return this.explainOneOf(schema, path, value);
+      default:
+        return one(`${where}: ${e.message ?? 'is not valid'}`);
+    }
+  }
+
+  /**
+   * A value that fits none of the alternatives: explained against the one its type and fields
+   * point to (a map with fromEnv is read as the fromEnv form), not as a list of every mismatch.
+   */
+  private explainOneOf(schema: SchemaNode, path: Path, value: unknown): Diagnostic[] {
+    const where = displayPath(path);
+    const branches = schema.oneOf ?? [];
+    const sameType = branches.filter((b) => typeOf(value) === b.type);
+    if (sameType.length === 0) {
+      const nouns = [...new Set(branches.map((b) => TYPE_NOUNS[String(b.type)] ?? String(b.type)))];
+      const expected = value !== null && typeof value === 'object' ? nouns.join(' or ') : nouns[0];
+      const fix = branches.map((b) => this.fix(b, path, value)).find((f) => f !== '') ?? '';
+      return [{ at: this.document.at(path), message: `${where}: expected ${expected}, got ${this.describe(path, value)}${fix}` }];
+    }
+    const chosen = sameType.filter((b) => (b.required ?? []).every((k) => Object.hasOwn(value as object, k)));
+    if (chosen.length === 1 || sameType.length === 1) return this.explainAgainst(chosen[0] ?? sameType[0]!, path, value);
+    const keys = (chosen.length > 1 ? chosen : sameType).flatMap((b) => b.required ?? []);
+    if (chosen.length > 1) {
+      return [{ at: this.document.at(path), message: `${where}: has both ${quoteList(keys, 'and')} — use one of them` }];
+    }
+    const guess = Object.keys(value as object)
+      .map((k) => didYouMean(k, keys))
+      .find((k) => k !== undefined);
+    return [{ at: this.document.at(path), message: `${where}: expected the field ${quoteList(keys)}${guess ? ` — did you mean "${guess}"?` : ''}` }];
+  }
+
+  private explainAgainst(branch: SchemaNode, path: Path, value: unknown): Diagnostic[] {
+    const { ajv, root, pointers } = load();
+    const validate = ajv.getSchema(`${root.$id}#${pointers.get(branch)}`)!;
+    return validate(value) ? [] : this.explain(validate.errors ?? [], path);
+  }
+
+  private invalidName(mapPath: Path, name: string, schema: SchemaNode): string {
+    const suggestion = schema === load().root.$defs?.projectName ? projectNameFor(name) : undefined;
+    const merge = name === '<<' ? ' (YAML merge keys are not supported; put shared keys under defaults)' : '';
+    return `${displayPath([...mapPath, name])}: not a valid ${schema.title ?? 'name'}; expected ${expectation(schema)}${merge}${suggestion ? ` — did you mean "${suggestion}"?` : ''}`;
+  }
+
+  private resolve(schema: SchemaNode | undefined): SchemaNode {
+    const name = schema?.$ref?.replace('#/$defs/', '');
+    return (name && load().root.$defs?.[name]) || schema || {};
+  }
+
+  /** How a message shows a value: its source text for scalars, never a sensitive one. */
+  private describe(path: Path, value: unknown): string {
+    const type = typeOf(value);
+    if (type === 'object' || type === 'array') return TYPE_NOUNS[type]!;
+    if (this.sensitive(path)) return `a ${type} (not shown: sensitive)`;
+    if (type === 'null') {
+      const source = this.document.plainSource(path) ?? 'null';
+      return source === '' ? 'no value' : /^null$/i.test(source) ? 'null' : `null (${source})`;
+    }
+    const shown = type === 'string' ? JSON.stringify(String(value).length > 60 ? `${String(value).slice(0, 57)}...` : value) : (this.document.plainSource(path) ?? String(value));
+    return `the ${type} ${shown}`;
+  }
+
+  /** The edit that turns what was written into what `schema` expects, where there is an obvious one. */
+  private fix(schema: SchemaNode, path: Path, value: unknown): string {
+    const expects = (t: string) => (Array.isArray(schema.type) ? schema.type.includes(t) : schema.type === t);
+    const type = typeOf(value);
+    const anyString = schema.pattern === undefined && schema.minLength === undefined;
+    if (expects('string') && anyString && (type === 'number' || type === 'boolean' || type === 'null')) {
+      const source = this.document.plainSource(path) ?? String(value);
+      if (source === '' || source === '~') return ' — write "" for an empty value';
+      return this.sensitive(path) ? ' — quote it' : ` — quote it: ${JSON.stringify(source)}`;
+    }
+    if (expects('array') && type === 'string') return ` — write [${JSON.stringify(value)}]`;
+    return '';
+  }
+
+  private sensitive(path: Path): boolean {
+    const parent = valueAt(this.document.data, path.slice(0, -1));
+    return parent !== null && typeof parent === 'object' && (parent as Record<string, unknown>).sensitive === true;
+  }
+}
+
+function typeOf(value: unknown): string {
+  return value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
+}
+
+function typeNoun(schema: SchemaNode): string {
+  if (schema.title && schema.type === 'string') return `${/^[aeio]/i.test(schema.title) ? 'an' : 'a'} ${schema.title}`;
+  const types = Array.isArray(schema.type) ? schema.type : [schema.type ?? 'string'];
+  const fields = schema.properties && types.includes('object') ? ` with ${quoteList(Object.keys(schema.properties), 'and')}` : '';
+  return types.map((t) => TYPE_NOUNS[t] ?? t).join(' or ') + fields;
+}
+
+function expectation(schema: SchemaNode): string {
+  return lowerFirst((schema.description ?? '').replace(/\.$/, ''));
+}
+
+function about(schema: SchemaNode | undefined): string {
+  return schema?.description ? ` (${expectation(schema)})` : '';
+}
+
+/** A valid project name close to `name` (`Shop_Prod` → `shop-prod`), if there is one. */
+function projectNameFor(name: string): string | undefined {
+  const candidate = name
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^[^a-z]+|-+$/g, '')
+    .slice(0, 63)
+    .replace(/-+$/, '');
+  return candidate && candidate !== name ? candidate : undefined;
+}
