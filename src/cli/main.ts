@@ -1,5 +1,6 @@
 import yargs, { type Argv } from 'yargs';
 import { CloudError } from '../cloud/errors.js';
+import { ValidationError, formatDiagnostics } from '../config/diagnostics.js';
 import { UserError } from '../errors.js';
 import { HCR_VERSION } from '../version.js';
 import { createContext, type CommandModule, type Context, type GlobalArgs } from './context.js';
@@ -94,6 +95,10 @@ async function runHandler(ctx: Context, handler: () => Promise<number>): Promise
 
 /** The one place where errors become messages and exit codes. */
 export function reportError(ctx: Context, err: unknown): number {
+  if (err instanceof ValidationError) {
+    ctx.stderr.write(formatDiagnostics(err.diagnostics, { githubActions: ctx.env.GITHUB_ACTIONS === 'true' }));
+    return 1;
+  }
   if (err instanceof UserError) {
     ctx.stderr.write(`${ctx.style.red('Error:')} ${err.message}\n`);
     return err.exitCode;

@@ -1,0 +1,15 @@
+import { loadDesired } from '../../config/load.js';
+import { desiredOptions, type DesiredArgs } from '../../config/options.js';
+import { plural } from '../../config/words.js';
+import { defineCommand } from '../context.js';
+
+export const validateCommand = defineCommand<DesiredArgs>({
+  command: 'validate',
+  describe: 'Check the desired state without contacting Hasura Cloud; every problem at file:line:col',
+  builder: (y) => desiredOptions(y),
+  run: async (ctx, args) => {
+    const desired = await loadDesired(args.file, { cwd: ctx.cwd, env: ctx.env, projects: args.project, shard: args.shard });
+    ctx.stdout.write(`Valid: ${plural(desired.projects.length, 'project')} in ${plural(desired.files.length, 'file')}.\n`);
+    return 0;
+  },
+});
