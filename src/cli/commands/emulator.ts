@@ -40,13 +40,14 @@ export const emulatorCommand = defineCommand<EmulatorArgs>({
       errorRate: args.errorRate,
       lostAnswerRate: args.lostAnswerRate,
     });
-    ctx.stdout.write(`listening on ${emulator.url}\n`);
     if (!tokens) {
       // Nobody chose a token, so the user has to be told the one that works.
       const [generated] = emulator.tokens;
-      ctx.stdout.write(`token: ${generated}\n`);
       ctx.log(`hint: export HASURA_CLOUD_ENDPOINT=${emulator.url} HASURA_CLOUD_ACCESS_TOKEN=${generated}`);
+      ctx.stdout.write(`token: ${generated}\n`);
     }
+    // Last, so that whoever waits for this line has everything printed before it.
+    ctx.stdout.write(`listening on ${emulator.url}\n`);
     await new Promise<void>((done) => {
       const stop = (): void => {
         process.off('SIGINT', stop);
