@@ -1,3 +1,5 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { GraphQLClient } from 'graphql-request';
 import { startEmulator, type CreateProjectInput, type CreatedProject, type Emulator, type EmulatorOptions } from '../../src/emulator/index.js';
 
@@ -33,4 +35,38 @@ export async function startTestEmulator(options: TestEmulatorOptions = {}): Prom
     seed,
     close: () => emulator.close(),
   };
+}
+
+export interface EmulatorProcess {
+  child: ChildProcessWithoutNullStreams;
+  url: string;
+  /** Everything printed so far. */
+  stdout(): string;
+  stderr(): string;
+  /** Resolves with the exit code (or the signal's name) once the process has ended. */
+  exited: Promise<number | NodeJS.Signals>;
+}
+
+const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Runs `hcr emulator --port 0 ...args` as a real process and waits for its `listening on` line. */
+export async function spawnEmulatorProcess(args: string[] = [], env: Record<string, string> = {}): Promise<EmulatorProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', 'emulator', '--port', '0', ...args], {
+    cwd: REPO_ROOT,
+    env: { PATH: process.env.PATH ?? '', ...env },
+  });
+  let out = '';
+  let err = '';
+  child.stdout.setEncoding('utf8').on('data', (s: string) => (out += s));
+  child.stderr.setEncoding('utf8').on('data', (s: string) => (err += s));
+  const exited = new Promise<number | NodeJS.Signals>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? 'SIGKILL')));
+  const url = await new Promise<string>((resolve, reject) => {
+    const check = (): void => {
+      const m = /^listening on (\S+)$/m.exec(out);
+      if (m?.[1]) resolve(m[1]);
+    };
+    child.stdout.on('data', check);
+    void exited.then((code) => reject(new Error(`hcr emulator exited (${code}) before listening:\n${err}`)));
+  });
+  return { child, url, stdout: () => out, stderr: () => err, exited };
 }
