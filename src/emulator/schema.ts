@@ -31,7 +31,9 @@ export type ResolverContext = {
 
 type Resolver<A> = GraphQLFieldResolver<unknown, ResolverContext, A>;
 
-const SDL_FILE = new URL('./schema.graphql', import.meta.url);
+// Resolved from the package root rather than beside this module: tsc does not copy .graphql
+// files, and this path is the same from src/emulator/ and from the compiled dist/emulator/.
+const SDL_FILE = new URL('../../src/emulator/schema.graphql', import.meta.url);
 
 const projectsTable: Table<ProjectRecord> = {
   columns: {

@@ -11,7 +11,6 @@ import {
   type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
-  type GraphQLError,
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
@@ -214,8 +213,6 @@ function selectionDepth(document: DocumentNode, operation: OperationDefinitionNo
   return depthOf(operation.selectionSet);
 }
 
-const validationErrors = (document: DocumentNode): readonly GraphQLError[] => validate(emulatorSchema(), document);
-
 /** Reads the body, never holding more than `max` bytes; undefined when it is larger. */
 async function readBody(req: IncomingMessage, max: number): Promise<string | undefined> {
   const chunks: Buffer[] = [];
@@ -229,6 +226,7 @@ async function readBody(req: IncomingMessage, max: number): Promise<string | und
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   checkOptions(options);
+  const schema = emulatorSchema();
   const settings = { ...DEFAULTS, ...definedOnly(options) };
   const random = options.random ?? Math.random;
   const faults = { latencyMs: options.latencyMs ?? 0, errorRate: options.errorRate ?? 0, lostAnswerRate: options.lostAnswerRate ?? 0 };
@@ -290,10 +288,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         }
       }
       if (selectionDepth(document, operation) > settings.maxDepth) return errorResponse(record, 200, [hasuraJson(tooDeep(settings.maxDepth))]);
-      const invalid = validationErrors(document);
+      const invalid = validate(schema, document);
       if (invalid.length > 0) return errorResponse(record, 200, invalid.map((e) => toHasuraJson(e, document)));
       return {
-        schema: emulatorSchema(),
+        schema,
         document,
         operationName,
         variableValues: params.variables,
