@@ -129,26 +129,9 @@ const jobView = (j: JobRecord) => ({
 
 const uuidArg = (value: string, info: GraphQLResolveInfo, name: string) => normalizeUuid(value, `${argsPath(info)}.${name}`);
 
-const queries: Record<string, Resolver<any>> = {
-  projects: ((_, args, { store }, info) => list(projectsTable, store.listProjects(), args, argsPath(info)).map(projectView)) satisfies Resolver<ListArgs>,
-  projects_by_pk: ((_, { id }, { store }, info) => {
-    const found = store.getProject(uuidArg(id, info, 'id'));
-    return found ? projectView(found) : null;
-  }) satisfies Resolver<{ id: string }>,
-  tenant: ((_, args, { store }, info) => list(tenantTable, store.listProjects(), args, argsPath(info)).map(tenantView)) satisfies Resolver<ListArgs>,
-  tenant_by_pk: ((_, { id }, { store }, info) => {
-    const found = store.getTenant(uuidArg(id, info, 'id'));
-    return found ? tenantView(found) : null;
-  }) satisfies Resolver<{ id: string }>,
-  getTenantEnv: ((_, { tenantId }, { store }, info) => envView(store.getEnv(uuidArg(tenantId, info, 'tenantId')))) satisfies Resolver<{
-    tenantId: string;
-  }>,
-  jobs_by_pk: ((_, { id }, { store }, info) => {
-    const found = store.getJob(uuidArg(id, info, 'id'));
-    return found ? jobView(found) : null;
-  }) satisfies Resolver<{ id: string }>,
-};
-
+type ById = { id: string };
+type ByTenant = { tenantId: string };
+type EnvWrite<K extends string, V> = ByTenant & { currentHash: string } & Record<K, V>;
 interface CreateTenantArgs {
   cloud: string;
   region: string;
@@ -157,8 +140,27 @@ interface CreateTenantArgs {
   plan?: string | null;
 }
 
+// Argument types are what the schema's argument definitions coerce to.
+const queries: Record<string, Resolver<any>> = {
+  projects: (_, args: ListArgs, { store }, info) => list(projectsTable, store.listProjects(), args, argsPath(info)).map(projectView),
+  projects_by_pk: (_, { id }: ById, { store }, info) => {
+    const found = store.getProject(uuidArg(id, info, 'id'));
+    return found ? projectView(found) : null;
+  },
+  tenant: (_, args: ListArgs, { store }, info) => list(tenantTable, store.listProjects(), args, argsPath(info)).map(tenantView),
+  tenant_by_pk: (_, { id }: ById, { store }, info) => {
+    const found = store.getTenant(uuidArg(id, info, 'id'));
+    return found ? tenantView(found) : null;
+  },
+  getTenantEnv: (_, { tenantId }: ByTenant, { store }, info) => envView(store.getEnv(uuidArg(tenantId, info, 'tenantId'))),
+  jobs_by_pk: (_, { id }: ById, { store }, info) => {
+    const found = store.getJob(uuidArg(id, info, 'id'));
+    return found ? jobView(found) : null;
+  },
+};
+
 const mutations: Record<string, Resolver<any>> = {
-  createTenant: ((_, a, { store }) => {
+  createTenant: (_, a: CreateTenantArgs, { store }) => {
     const created = store.createProject({
       cloud: a.cloud,
       region: a.region,
@@ -168,32 +170,24 @@ const mutations: Record<string, Resolver<any>> = {
     });
     const record = store.getTenant(created.tenantId);
     return { id: created.tenantId, name: created.name, tenant: record ? tenantView(record) : null };
-  }) satisfies Resolver<CreateTenantArgs>,
-  deleteTenant: ((_, { tenantId }, { store }, info) => {
+  },
+  deleteTenant: (_, { tenantId }: ByTenant, { store }, info) => {
     store.deleteTenant(uuidArg(tenantId, info, 'tenantId'));
     return { status: 'deleted' };
-  }) satisfies Resolver<{ tenantId: string }>,
-  updateTenantName: ((_, { tenantId, name }, { store }, info) => {
+  },
+  updateTenantName: (_, { tenantId, name }: ByTenant & { name: string }, { store }, info) => {
     const record = store.renameTenant(uuidArg(tenantId, info, 'tenantId'), name);
     return { tenant_id: record.tenantId, tenant: tenantView(record) };
-  }) satisfies Resolver<{ tenantId: string; name: string }>,
-  updateTenantEnv: ((_, { tenantId, currentHash, envs }, { store }, info) =>
-    envView(store.updateEnv(uuidArg(tenantId, info, 'tenantId'), currentHash, envs))) satisfies Resolver<{
-    tenantId: string;
-    currentHash: string;
-    envs: EnvEntry[];
-  }>,
-  deleteTenantEnv: ((_, { tenantId, currentHash, deleteEnvs }, { store }, info) =>
-    envView(store.deleteEnv(uuidArg(tenantId, info, 'tenantId'), currentHash, deleteEnvs))) satisfies Resolver<{
-    tenantId: string;
-    currentHash: string;
-    deleteEnvs: string[];
-  }>,
-  createGitHubPreviewApp: ((_, { payload }, { store, previewJobCreated }) => {
+  },
+  updateTenantEnv: (_, { tenantId, currentHash, envs }: EnvWrite<'envs', EnvEntry[]>, { store }, info) =>
+    envView(store.updateEnv(uuidArg(tenantId, info, 'tenantId'), currentHash, envs)),
+  deleteTenantEnv: (_, { tenantId, currentHash, deleteEnvs }: EnvWrite<'deleteEnvs', string[]>, { store }, info) =>
+    envView(store.deleteEnv(uuidArg(tenantId, info, 'tenantId'), currentHash, deleteEnvs)),
+  createGitHubPreviewApp: (_, { payload }: { payload?: PreviewAppPayload | null }, { store, previewJobCreated }) => {
     const jobId = store.createPreviewJob(payload ?? null);
     previewJobCreated(jobId);
     return { githubPreviewAppJobID: jobId };
-  }) satisfies Resolver<{ payload?: PreviewAppPayload | null }>,
+  },
 };
 
 /**

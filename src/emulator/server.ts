@@ -257,7 +257,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     parseRequestParams: (req) => parseBody(req.context.record, req.body),
     onSubscribe: (req, params) => {
       const { record, authorized } = req.context;
-      if (params.query.length > settings.maxQueryLength) return errorResponse(record, 400, [hasuraJson(queryTooLong(settings.maxQueryLength), '$.query')]);
+      if (params.query.length > settings.maxQueryLength) {
+        return errorResponse(record, 400, [hasuraJson(queryTooLong(settings.maxQueryLength), '$.query')]);
+      }
       let document: DocumentNode;
       try {
         document = parse(params.query, { maxTokens: MAX_TOKENS });
@@ -275,8 +277,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
       // Decided before anything runs, so that a failed request has written nothing.
       if (random() < faults.errorRate) {
-        record.fault = SERVER_FAULTS[Math.min(SERVER_FAULTS.length - 1, Math.floor(random() * SERVER_FAULTS.length))];
-        return faultResponse(record, record.fault ?? 'server-error');
+        const fault = SERVER_FAULTS[Math.floor(random() * SERVER_FAULTS.length)] ?? 'server-error';
+        record.fault = fault;
+        return faultResponse(record, fault);
       }
       if (!authorized) {
         // The anonymous role has no permissions, so for it the root types have no fields at all.
@@ -284,10 +287,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         if (denied) {
           const root = operation.operation === 'mutation' ? 'mutation_root' : 'query_root';
           const key = (denied.alias ?? denied.name).value;
-          return errorResponse(record, 200, [hasuraJson({ message: fieldNotFound(denied.name.value, root), code: 'validation-failed' }, `$.selectionSet.${key}`)]);
+          const text = { message: fieldNotFound(denied.name.value, root), code: 'validation-failed' };
+          return errorResponse(record, 200, [hasuraJson(text, `$.selectionSet.${key}`)]);
         }
       }
-      if (selectionDepth(document, operation) > settings.maxDepth) return errorResponse(record, 200, [hasuraJson(tooDeep(settings.maxDepth))]);
+      if (selectionDepth(document, operation) > settings.maxDepth) {
+        return errorResponse(record, 200, [hasuraJson(tooDeep(settings.maxDepth))]);
+      }
       const invalid = validate(schema, document);
       if (invalid.length > 0) return errorResponse(record, 200, invalid.map((e) => toHasuraJson(e, document)));
       return {
@@ -313,7 +319,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   });
 
   const answer = async (req: IncomingMessage, record: RequestRecord): Promise<HttpResponse> => {
-    if (new URL(req.url ?? '/', 'http://emulator').pathname !== '/v1/graphql') return errorResponse(record, 404, [hasuraJson(NOT_FOUND)]);
+    if (new URL(req.url ?? '/', 'http://emulator').pathname !== '/v1/graphql') {
+      return errorResponse(record, 404, [hasuraJson(NOT_FOUND)]);
+    }
     if (req.method !== 'POST') {
       const [body, init] = errorResponse(record, 405, [hasuraJson(METHOD_NOT_ALLOWED)]);
       return [body, { ...init, headers: { ...init.headers, allow: 'POST' } }];
