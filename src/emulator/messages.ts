@@ -55,6 +55,7 @@ export const invalidUuid = (value: string): HasuraErrorText => ({
   message: `invalid input syntax for type uuid: ${JSON.stringify(value)}`,
   code: 'data-exception',
 });
+export const uuidNotString = (given: string) => `expected a string for type "uuid", got ${given}`;
 export const unexpectedNull = (type: string): HasuraErrorText => ({
   message: `unexpected null value for type ${JSON.stringify(type)}`,
   code: 'validation-failed',

@@ -4,11 +4,13 @@ import {
   GraphQLScalarType,
   Kind,
   buildSchema,
+  print,
   type GraphQLFieldResolver,
   type GraphQLObjectType,
   type GraphQLResolveInfo,
   type GraphQLSchema,
 } from 'graphql';
+import { uuidNotString } from './messages.js';
 import { list, normalizeUuid, type ListArgs, type Table } from './query.js';
 import {
   endpointOf,
@@ -196,11 +198,11 @@ const mutations: Record<string, Resolver<any>> = {
  */
 function configureUuid(uuid: GraphQLScalarType): void {
   uuid.parseValue = (value) => {
-    if (typeof value !== 'string') throw new GraphQLError(`expected a string for type "uuid", got ${JSON.stringify(value)}`);
+    if (typeof value !== 'string') throw new GraphQLError(uuidNotString(JSON.stringify(value)));
     return value;
   };
   uuid.parseLiteral = (ast) => {
-    if (ast.kind !== Kind.STRING) throw new GraphQLError('expected a string for type "uuid"');
+    if (ast.kind !== Kind.STRING) throw new GraphQLError(uuidNotString(print(ast)));
     return ast.value;
   };
 }

@@ -80,12 +80,14 @@ describe('documents', () => {
     });
   });
 
-  it('refuses a syntax error, a missing variable and a wrongly typed argument as validation-failed', async () => {
+  it('refuses a syntax error, a missing variable and wrongly typed arguments as validation-failed', async () => {
     for (const request of [
       () => client.request('{ projects { id '),
       () => client.request(ENV_QUERY, {}),
       () => client.request('{ projects(where: {name: {_eq: 5}}) { id } }'),
       () => client.request('{ projects(where: {colour: {_eq: "red"}}) { id } }'),
+      () => client.request('{ tenant_by_pk(id: 5) { id } }'),
+      () => client.request(ENV_QUERY, { tenantId: 5 }),
     ]) {
       expect((await failure(request())).extensions.code).toBe('validation-failed');
     }
