@@ -33,7 +33,22 @@ export class DataFileWriter {
   private waiters: { version: number; resolve(): void; reject(err: Error): void }[] = [];
   private readonly unsubscribe: () => void;
 
-  constructor(
+  /**
+   * Starts following `store`. When the file does not hold it yet it is written first, so that
+   * an unwritable path fails at start rather than on the first mutation.
+   */
+  static async start(file: string, store: Store, initialised: boolean): Promise<DataFileWriter> {
+    const writer = new DataFileWriter(file, store, initialised);
+    try {
+      await writer.persisted();
+    } catch (err) {
+      writer.unsubscribe();
+      throw new UserError(`cannot write the emulator data file ${file}: ${(err as Error).message}`);
+    }
+    return writer;
+  }
+
+  private constructor(
     private readonly file: string,
     private readonly store: Store,
     initialised: boolean,

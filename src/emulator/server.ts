@@ -236,7 +236,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   const snapshot = options.dataFile ? await loadDataFile(options.dataFile) : undefined;
   const store = new Store(snapshot);
-  const dataFile = options.dataFile ? new DataFileWriter(options.dataFile, store, snapshot !== undefined) : undefined;
+  const dataFile = options.dataFile ? await DataFileWriter.start(options.dataFile, store, snapshot !== undefined) : undefined;
 
   const timers = new Set<NodeJS.Timeout>();
   const startJobClock = (jobId: string): void => {

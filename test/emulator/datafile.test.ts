@@ -89,8 +89,9 @@ describe('--data FILE', () => {
     await expect(started).rejects.toThrow(/emulator data file .*state\.json is unusable/);
   });
 
-  it('refuses to start when the file cannot be read', async () => {
+  it('refuses to start when the file cannot be read or written', async () => {
     await expect(start({ dataFile: dir })).rejects.toThrow(/cannot read the emulator data file/);
+    await expect(start({ dataFile: join(dir, 'missing', 'state.json') })).rejects.toThrow(/cannot write the emulator data file/);
   });
 });
 
