@@ -5,9 +5,9 @@ import { lowerFirst } from './words.js';
 import type { Diagnostic, SourceLocation } from './types.js';
 
 /** Files larger than this are refused before they are read: desired state is a few KiB. */
-export const MAX_FILE_BYTES = 5 * 1024 * 1024;
+const MAX_FILE_BYTES = 5 * 1024 * 1024;
 /** Nodes an input may produce through aliases (`*name`); more is an alias bomb, not desired state. */
-export const MAX_ALIAS_NODES = 10_000;
+const MAX_ALIAS_NODES = 10_000;
 
 interface Place {
   value: number;
@@ -50,7 +50,7 @@ export class ParsedDocument {
   }
 }
 
-export interface ReadResult {
+interface ReadResult {
   /** Absent when the file could not be read as YAML at all. */
   document?: ParsedDocument;
   diagnostics: Diagnostic[];
@@ -75,7 +75,8 @@ export async function readDocument(absolute: string, file: string): Promise<Read
   const { text } = decoded;
 
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false, strict: true });
+  // Duplicate keys are found by the walk below, which can say where the first one is.
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false });
   const yamlProblems = [...doc.errors, ...doc.warnings];
   if (yamlProblems.length > 0) {
     return { diagnostics: yamlProblems.map((e) => ({ at: { file, ...lines.linePos(e.pos[0]) }, message: yamlMessage(e) })) };
@@ -256,6 +257,10 @@ class Walker {
   }
 
   private keyName(key: unknown, path: Path, offset: number): string | undefined {
+    if (isScalar(key) && key.value === '<<' && key.type === 'PLAIN') {
+      this.report(offset, `${displayPath(path)}: YAML merge keys (<<) are not supported; put settings shared by projects under defaults`);
+      return undefined;
+    }
     if (isScalar(key) && typeof key.value === 'string') return key.value;
     const source = isScalar(key) && key.range ? this.text.slice(key.range[0], key.range[1]) : '';
     if (isScalar(key) && source === '') {

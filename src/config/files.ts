@@ -11,7 +11,7 @@ export interface InputFile {
   display: string;
 }
 
-export function displayName(absolute: string, cwd: string): string {
+function displayName(absolute: string, cwd: string): string {
   return relative(cwd, absolute).split(sep).join('/');
 }
 

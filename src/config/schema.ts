@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import type { ParsedDocument } from './document.js';
-import { displayPath, parsePointer, pointer, valueAt, type Path } from './path.js';
+import { displayPath, parsePointer, valueAt, type Path } from './path.js';
 import type { Diagnostic } from './types.js';
 import { didYouMean, lowerFirst, quoteList } from './words.js';
 
@@ -82,17 +82,10 @@ class Explainer {
   /** `errors` come from validating the value at `base`. */
   explain(errors: ErrorObject[], base: Path): Diagnostic[] {
     const data = valueAt(this.document.data, base);
-    // A failed oneOf is explained on its own; nothing under an invalid key name is worth reading.
-    const covered = errors.flatMap((e) =>
-      e.keyword === 'oneOf'
-        ? [{ prefix: e.instancePath, by: e }]
-        : e.keyword === 'propertyNames'
-          ? [{ prefix: e.instancePath + pointer([String(e.params.propertyName)]), by: e }]
-          : [],
-    );
+    const failedOneOf = errors.filter((e) => e.keyword === 'oneOf').map((e) => e.instancePath);
     const decidedElsewhere = (e: ErrorObject) =>
       e.propertyName !== undefined ||
-      covered.some((c) => c.by !== e && (e.instancePath === c.prefix || e.instancePath.startsWith(`${c.prefix}/`)));
+      (e.keyword !== 'oneOf' && failedOneOf.some((p) => e.instancePath === p || e.instancePath.startsWith(`${p}/`)));
     return errors
       .filter((e) => !decidedElsewhere(e))
       .flatMap((e) => this.explainOne(e, [...base, ...parsePointer(e.instancePath, data)]));
@@ -185,8 +178,7 @@ class Explainer {
 
   private invalidName(mapPath: Path, name: string, schema: SchemaNode): string {
     const suggestion = schema === load().root.$defs?.projectName ? projectNameFor(name) : undefined;
-    const merge = name === '<<' ? ' (YAML merge keys are not supported; put shared keys under defaults)' : '';
-    return `${displayPath([...mapPath, name])}: not a valid ${schema.title ?? 'name'}; expected ${expectation(schema)}${merge}${suggestion ? ` — did you mean "${suggestion}"?` : ''}`;
+    return `${displayPath([...mapPath, name])}: not a valid ${schema.title ?? 'name'}; expected ${expectation(schema)}${suggestion ? ` — did you mean "${suggestion}"?` : ''}`;
   }
 
   private resolve(schema: SchemaNode | undefined): SchemaNode {
