@@ -1,0 +1,71 @@
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const GOOD = fileURLToPath(new URL('../fixtures/good/', import.meta.url));
+const SECRETS = { SENTRY_DSN: 'https://key@sentry.example/1', SHOP_PROD_ADMIN_SECRET: 'admin-secret', BLOG_PUBLIC_TOKEN: 'public-token' };
+
+/** The variables the examples read with fromEnv. */
+const EXAMPLE_ENV = {
+  PAYMENTS_PROD_ADMIN_SECRET: 'admin-secret',
+  PAYMENTS_PROD_JWT_SECRET: '{"type":"HS256","key":"0123456789abcdef0123456789abcdef"}',
+  PAYMENTS_PROD_STRIPE_WEBHOOK_SECRET: 'whsec_example',
+  PAYMENTS_PROD_DATABASE_URL: 'postgres://payments@db.example.com/payments',
+  PAYMENTS_PROD_ACTIONS_URL: 'https://actions.payments.example.com',
+};
+
+describe('hcr validate', () => {
+  const examples = readdirSync(new URL('../../examples/', import.meta.url)).filter((f) => f.endsWith('.yaml'));
+
+  it('has the four kinds of examples', () => {
+    expect(examples.sort()).toEqual(['multi-environment.yaml', 'prune-and-ignore.yaml', 'secrets-from-env.yaml', 'single-project.yaml']);
+  });
+
+  it.each(examples)('accepts examples/%s', async (example) => {
+    const r = await runCli(['validate', '-f', `examples/${example}`], { cwd: ROOT, env: EXAMPLE_ENV });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^Valid: \d+ projects? in 1 file\.\n$/);
+    expect(r.code).toBe(0);
+  });
+
+  it('confirms what it read', async () => {
+    const r = await runCli(['validate', '-f', 'split'], { cwd: GOOD, env: SECRETS });
+    expect(r).toEqual({ code: 0, stdout: 'Valid: 3 projects in 3 files.\n', stderr: '' });
+  });
+
+  it('takes -f more than once, and --project and --shard', async () => {
+    const files = ['-f', 'split/shop.yaml', '-f', 'split/00-defaults.yml'];
+    expect((await runCli(['validate', ...files], { cwd: GOOD, env: SECRETS })).stdout).toBe('Valid: 2 projects in 2 files.\n');
+    expect((await runCli(['validate', ...files, '--project', 'shop-dev'], { cwd: GOOD, env: { SENTRY_DSN: 'x' } })).stdout).toBe(
+      'Valid: 1 project in 2 files.\n',
+    );
+    const shards = await Promise.all(['1/2', '2/2'].map((s) => runCli(['validate', '-f', 'split', '--shard', s], { cwd: GOOD, env: SECRETS })));
+    expect(shards.map((r) => Number(/Valid: (\d+)/.exec(r.stdout)?.[1])).reduce((a, b) => a + b)).toBe(3);
+  });
+
+  it('refuses a malformed --shard as a usage error', async () => {
+    const r = await runCli(['validate', '-f', 'split', '--shard', '3/2'], { cwd: GOOD, env: SECRETS });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('--shard 3/2: the shard K must be between 1 and 2');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('annotates each problem for GitHub Actions when run there', async () => {
+    const r = await runCli(['validate', '-f', 'two-broken/a.yaml'], { cwd: GOOD, env: { GITHUB_ACTIONS: 'true' } });
+    expect(r.code).toBe(1);
+    expect(r.stderr.split('\n').filter((l) => l.startsWith('::error '))).toEqual([
+      '::error file=two-broken/a.yaml,line=5,col=13::projects.shop-prod.env.PORT: expected a string, got the number 8080 — quote it: "8080"',
+      '::error file=two-broken/a.yaml,line=6,col=14::projects.shop-prod.env.DEBUG: expected a string, got the boolean true — quote it: "true"',
+      '::error file=two-broken/a.yaml,line=7,col=5::projects.shop-prod.prun: unknown field — did you mean "prune"? (expected "tenantId", "create", "prune", "ignore", "remove" or "env")',
+    ]);
+    expect((await runCli(['validate', '-f', 'two-broken/a.yaml'], { cwd: GOOD })).stderr).not.toContain('::error');
+  });
+
+  it('never shows a sensitive value in a problem', async () => {
+    const r = await runCli(['validate', '-f', 'sensitive-number-value.yaml'], { cwd: fileURLToPath(new URL('../fixtures/bad/', import.meta.url)) });
+    expect(r.stderr).not.toContain('918273');
+  });
+});
