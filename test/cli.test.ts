@@ -18,7 +18,7 @@ describe('hcr command line', () => {
   it('refuses an unknown command with exit 1 and a pointer to --help', async () => {
     const r = await runCli(['frobnicate']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/Unknown argument: frobnicate/);
+    expect(r.stderr).toMatch(/Unknown command: frobnicate|Unknown argument: frobnicate/);
     expect(r.stderr).toContain('hcr --help');
     expect(r.stdout).toBe('');
   });

@@ -26,6 +26,13 @@ export interface Context {
   readonly redactor: Redactor;
   log(message: string): void;
   debug(message: string): void;
+  /** A progress counter on stderr, drawn only when stderr is a terminal. */
+  progress(label: string): Progress;
+}
+
+export interface Progress {
+  update(done: number, total: number): void;
+  done(): void;
 }
 
 export function createContext(io: Io, env: Record<string, string | undefined>, cwd: string, args: GlobalArgs): Context {
@@ -47,6 +54,19 @@ export function createContext(io: Io, env: Record<string, string | undefined>, c
     log: (message) => stderr.write(`${message}\n`),
     debug: (message) => {
       if (verbose) stderr.write(`[hcr] ${message}\n`);
+    },
+    progress: (label) => {
+      if (!io.stderr.isTTY || verbose) return { update: () => {}, done: () => {} };
+      let drawn = false;
+      return {
+        update: (done, total) => {
+          drawn = true;
+          stderr.write(`\r\u001b[2K${label}: ${done}/${total}`);
+        },
+        done: () => {
+          if (drawn) stderr.write('\r\u001b[2K');
+        },
+      };
     },
   };
 }

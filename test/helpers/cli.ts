@@ -10,8 +10,8 @@ export interface CliResult {
 export interface CliOptions {
   env?: Record<string, string | undefined>;
   cwd?: string;
-  /** Text typed on stdin (e.g. an answer to apply's prompt). */
-  input?: string;
+  /** Text typed on stdin (e.g. an answer to apply's prompt), or a stream that types it later. */
+  input?: string | NodeJS.ReadableStream;
   /** Pretend stdin/stdout are a terminal. */
   tty?: boolean;
 }
@@ -21,7 +21,8 @@ export async function runCli(args: string[], options: CliOptions = {}): Promise<
   let stdout = '';
   let stderr = '';
   const stdin = Object.assign(new PassThrough(), { isTTY: options.tty ?? false });
-  stdin.end(options.input ?? '');
+  if (typeof options.input === 'object') options.input.pipe(stdin);
+  else stdin.end(options.input ?? '');
   const code = await main(args, {
     io: {
       stdout: { write: (s: string) => (stdout += s), isTTY: options.tty ?? false },
@@ -32,4 +33,15 @@ export async function runCli(args: string[], options: CliOptions = {}): Promise<
     cwd: options.cwd ?? process.cwd(),
   });
   return { code, stdout, stderr };
+}
+
+const UUID = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g;
+
+/** Output with the emulator's random ids, hashes and ports replaced, for snapshots. */
+export function normalize(text: string): string {
+  return text
+    .replace(UUID, '<uuid>')
+    .replace(/\b[0-9a-f]{40}\b/g, '<hash>')
+    .replace(/\(([0-9a-f]{8})\)/g, '(<tenant>)')
+    .replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:<port>');
 }

@@ -1,0 +1,17 @@
+import { defineCommand } from '../context.js';
+import { formatOption, hasChanges, printPlan, readAndPlan, readOptions, type Format, type ReadArgs } from '../pipeline.js';
+
+interface DriftArgs extends ReadArgs {
+  format: Format;
+}
+
+export const driftCommand = defineCommand<DriftArgs>({
+  command: 'drift',
+  describe: 'Check, read-only, whether live projects still match the desired state (exit 2 when not)',
+  builder: (y) => formatOption(readOptions(y)) as never,
+  run: async (ctx, args) => {
+    const { plan } = await readAndPlan(ctx, args, { readOnly: true });
+    printPlan(ctx, plan, args.format, 'drift');
+    return hasChanges(plan) ? 2 : 0;
+  },
+});

@@ -1,0 +1,82 @@
+import { appendFileSync } from 'node:fs';
+import type { Argv } from 'yargs';
+import type { CloudClient } from '../cloud/client.js';
+import { loadDesired } from '../config/load.js';
+import type { Desired } from '../config/types.js';
+import { UserError } from '../errors.js';
+import { plan as makePlan } from '../plan/plan.js';
+import type { Plan } from '../plan/types.js';
+import { renderPlanJson, renderPlanMarkdown, renderPlanText, type ViewMode } from '../render/index.js';
+import { readLive } from '../state/read.js';
+import { cloudClient, type CloudArgs } from './cloud.js';
+import type { Context, GlobalArgs } from './context.js';
+import { desiredOptions, type DesiredArgs } from '../config/options.js';
+
+export type Format = 'text' | 'json' | 'markdown';
+
+/** GitHub refuses a job summary over 1 MiB; leave room for other steps' summaries. */
+const STEP_SUMMARY_LIMIT = 900_000;
+
+export interface ReadArgs extends CloudArgs, DesiredArgs {
+  concurrency: number;
+}
+
+/** The options every command that reads live state shares: input, selection, concurrency, retries. */
+export function readOptions<T extends GlobalArgs>(y: Argv<T>) {
+  return desiredOptions(y)
+    .option('concurrency', { type: 'number', default: 10, describe: 'Projects read or written at once' })
+    .option('retries', { type: 'number', describe: 'Further attempts of a read after a transient failure (default 4)' })
+    .option('timeout', { type: 'number', describe: 'Seconds one request may take (default 30)' });
+}
+
+export function formatOption<T extends GlobalArgs>(y: Argv<T>) {
+  return y.option('format', { choices: ['text', 'json', 'markdown'] as const, default: 'text' as Format, describe: 'Output view' });
+}
+
+export interface Planned {
+  desired: Desired;
+  plan: Plan;
+  client: CloudClient;
+}
+
+/**
+ * Load and validate the whole input first (no request is made for invalid input), then read the
+ * live state of the selected projects and plan. Every sensitive value is registered with the
+ * redactor before anything can print.
+ */
+export async function readAndPlan(ctx: Context, args: ReadArgs, options: { readOnly?: boolean } = {}): Promise<Planned> {
+  if (!(Number.isInteger(args.concurrency) && args.concurrency >= 1)) {
+    throw new UserError(`--concurrency must be a whole number of 1 or more, not ${args.concurrency}`);
+  }
+  const desired = await loadDesired(args.file, { cwd: ctx.cwd, env: ctx.env, projects: args.project, shard: args.shard });
+  for (const project of desired.projects) {
+    for (const value of Object.values(project.env)) if (value.sensitive) ctx.redactor.add(value.value);
+  }
+  const client = cloudClient(ctx, args, options);
+  const progress = ctx.progress('Reading live state');
+  const live = await readLive(client, desired.projects, { concurrency: args.concurrency, onProgress: progress.update });
+  progress.done();
+  return { desired, plan: makePlan(desired, live), client };
+}
+
+export function hasChanges(plan: Plan): boolean {
+  return plan.projects.some((p) => p.action !== 'no-op');
+}
+
+/**
+ * Prints a plan (or drift report) in the chosen view. Under GitHub Actions the full Markdown also
+ * goes to the job summary, which has room for what a pull-request comment may have to cut.
+ */
+export function printPlan(ctx: Context, plan: Plan, format: Format, mode: ViewMode): void {
+  const out =
+    format === 'json'
+      ? renderPlanJson(plan)
+      : format === 'markdown'
+        ? renderPlanMarkdown(plan, { mode })
+        : renderPlanText(plan, { style: ctx.style, mode });
+  ctx.stdout.write(out.endsWith('\n') ? out : `${out}\n`);
+  const summaryFile = ctx.env.GITHUB_STEP_SUMMARY;
+  if (ctx.env.GITHUB_ACTIONS === 'true' && summaryFile) {
+    appendFileSync(summaryFile, ctx.redactor.apply(`${renderPlanMarkdown(plan, { mode, maxLength: STEP_SUMMARY_LIMIT })}\n`));
+  }
+}
