@@ -89,6 +89,8 @@ export interface CreateProjectInput {
   region?: string;
   plan?: string;
   env?: EnvInput;
+  /** For seeding a project that desired state names by tenantId; Cloud picks one itself. */
+  tenantId?: string;
 }
 
 export interface CreatedProject {
@@ -222,11 +224,12 @@ export class Store {
     const options = { cloud: input.cloud ?? 'aws', region: input.region ?? 'us-east-2', plan: input.plan ?? 'cloud_free' };
     checkProjectOptions({ ...options, name: input.name });
     if (input.name !== undefined && this.byName(input.name)) throw new StoreError('duplicate-name');
+    if (input.tenantId !== undefined && this.projects.has(input.tenantId)) throw new StoreError('invalid', `tenant ${input.tenantId} exists`);
     const name = input.name ?? this.randomName();
     const at = now();
     const record: ProjectRecord = {
       projectId: randomUUID(),
-      tenantId: randomUUID(),
+      tenantId: input.tenantId ?? randomUUID(),
       name,
       ...options,
       env: envFrom([[ADMIN_SECRET_KEY, randomBytes(24).toString('base64url')], ...entriesOf(input.env)]),

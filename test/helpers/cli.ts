@@ -10,7 +10,7 @@ export interface CliResult {
 export interface CliOptions {
   env?: Record<string, string | undefined>;
   cwd?: string;
-  /** Text typed on stdin (e.g. an answer to apply's prompt), or a stream that types it later. */
+  /** Text typed on stdin (e.g. an answer to apply's prompt), or a stream that is read only when hcr reads stdin. */
   input?: string | NodeJS.ReadableStream;
   /** Pretend stdin/stdout are a terminal. */
   tty?: boolean;
@@ -20,9 +20,8 @@ export interface CliOptions {
 export async function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
-  const stdin = Object.assign(new PassThrough(), { isTTY: options.tty ?? false });
-  if (typeof options.input === 'object') options.input.pipe(stdin);
-  else stdin.end(options.input ?? '');
+  const typed = typeof options.input === 'object' ? options.input : PassThrough.from([options.input ?? '']);
+  const stdin = Object.assign(typed, { isTTY: options.tty ?? false });
   const code = await main(args, {
     io: {
       stdout: { write: (s: string) => (stdout += s), isTTY: options.tty ?? false },
