@@ -7,7 +7,7 @@ import type { Diagnostic, SourceLocation } from './types.js';
 /** Files larger than this are refused before they are read: desired state is a few KiB. */
 const MAX_FILE_BYTES = 5 * 1024 * 1024;
 /** Nodes an input may produce through aliases (`*name`); more is an alias bomb, not desired state. */
-const MAX_ALIAS_NODES = 10_000;
+const MAX_ALIAS_NODES = 100_000;
 
 interface Place {
   value: number;

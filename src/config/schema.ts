@@ -83,6 +83,7 @@ class Explainer {
   explain(errors: ErrorObject[], base: Path): Diagnostic[] {
     const data = valueAt(this.document.data, base);
     const failedOneOf = errors.filter((e) => e.keyword === 'oneOf').map((e) => e.instancePath);
+    // Errors of a key name (propertyName set) are explained by their propertyNames error.
     const decidedElsewhere = (e: ErrorObject) =>
       e.propertyName !== undefined ||
       (e.keyword !== 'oneOf' && failedOneOf.some((p) => e.instancePath === p || e.instancePath.startsWith(`${p}/`)));
@@ -158,12 +159,14 @@ class Explainer {
       const fix = branches.map((b) => this.fix(b, path, value)).find((f) => f !== '') ?? '';
       return [{ at: this.document.at(path), message: `${where}: expected ${expected}, got ${this.describe(path, value)}${fix}` }];
     }
+    if (sameType.length === 1) return this.explainAgainst(sameType[0]!, path, value);
     const chosen = sameType.filter((b) => (b.required ?? []).every((k) => Object.hasOwn(value as object, k)));
-    if (chosen.length === 1 || sameType.length === 1) return this.explainAgainst(chosen[0] ?? sameType[0]!, path, value);
-    const keys = (chosen.length > 1 ? chosen : sameType).flatMap((b) => b.required ?? []);
+    if (chosen.length === 1) return this.explainAgainst(chosen[0]!, path, value);
     if (chosen.length > 1) {
+      const keys = chosen.flatMap((b) => b.required ?? []);
       return [{ at: this.document.at(path), message: `${where}: has both ${quoteList(keys, 'and')} — use one of them` }];
     }
+    const keys = sameType.flatMap((b) => b.required ?? []);
     const guess = Object.keys(value as object)
       .map((k) => didYouMean(k, keys))
       .find((k) => k !== undefined);
@@ -182,8 +185,8 @@ class Explainer {
   }
 
   private resolve(schema: SchemaNode | undefined): SchemaNode {
-    const name = schema?.$ref?.replace('#/$defs/', '');
-    return (name && load().root.$defs?.[name]) || schema || {};
+    const ref = schema?.$ref;
+    return (ref ? load().root.$defs?.[ref.replace('#/$defs/', '')] : schema) ?? {};
   }
 
   /** How a message shows a value: its source text for scalars, never a sensitive one. */
@@ -213,9 +216,10 @@ class Explainer {
     return '';
   }
 
+  /** Whether the value at `path` sits beside a `sensitive` that is not plainly false. */
   private sensitive(path: Path): boolean {
     const parent = valueAt(this.document.data, path.slice(0, -1));
-    return parent !== null && typeof parent === 'object' && (parent as Record<string, unknown>).sensitive === true;
+    return parent !== null && typeof parent === 'object' && Object.hasOwn(parent, 'sensitive') && (parent as { sensitive: unknown }).sensitive !== false;
   }
 }
 

@@ -103,6 +103,18 @@ describe('loadDesired', () => {
     expect(project(desired, 'blog-prod').env.PUBLIC_TOKEN).toMatchObject({ value: 'public-token', sensitive: false, source: { fromEnv: 'BLOG_PUBLIC_TOKEN' } });
   });
 
+  it('expands YAML anchors and aliases', async () => {
+    const desired = await load(['aliases.yaml']);
+    expect(Object.keys(project(desired, 'shop-prod').env)).toEqual(['ACTIONS_BASE_URL', 'LOG_LEVEL']);
+    expect(project(desired, 'shop-prod').env.LOG_LEVEL).toEqual({
+      value: 'info',
+      sensitive: false,
+      source: { file: 'aliases.yaml', project: 'shop-prod', key: 'LOG_LEVEL' },
+      at: { file: 'aliases.yaml', line: 5, col: 18 },
+    });
+    expect(project(desired, 'shop-staging').ignore).toEqual(['PG_*']);
+  });
+
   it('merges files named one by one like a directory', async () => {
     const one = await load(['split/shop.yaml', 'split/00-defaults.yml', 'split/blog/blog.yaml']);
     expect(one).toEqual(await load(['split']));
