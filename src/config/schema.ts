@@ -120,8 +120,14 @@ class Explainer {
         const field = String(params.additionalProperty);
         const fields = Object.keys(schema.properties ?? {});
         const guess = didYouMean(field, fields);
+        const hint =
+          field === '$schema'
+            ? ' — name the schema for editors in a comment instead: # yaml-language-server: $schema=PATH'
+            : guess
+              ? ` — did you mean "${guess}"?`
+              : '';
         return one(
-          `${displayPath([...path, field])}: unknown field${guess ? ` — did you mean "${guess}"?` : ''} (expected ${quoteList(fields)})`,
+          `${displayPath([...path, field])}: unknown field${hint} (expected ${quoteList(fields)})`,
           at([...path, field], 'key'),
         );
       }
