@@ -3,7 +3,7 @@ import { UserError } from '../errors.js';
 import { ValidationError, formatLocation } from './diagnostics.js';
 import { readDocument, type ParsedDocument } from './document.js';
 import { DEFAULT_FILE, findFiles } from './files.js';
-import { globProblem, ignoreMatcher } from './ignore.js';
+import { globMatcher, globProblem } from './glob.js';
 import { displayPath, valueAt, type Path } from './path.js';
 import { schemaDiagnostics } from './schema.js';
 import { selectProjects, type Shard } from './select.js';
@@ -143,7 +143,7 @@ function isMap(value: unknown): value is Record<string, unknown> {
 }
 
 function compile(glob: Declared<string>): Glob {
-  return { ...glob, matches: ignoreMatcher([glob.value]) };
+  return { ...glob, matches: globMatcher([glob.value]) };
 }
 
 /** Defaults of every file, for every project. Files may repeat a default but not contradict one. */

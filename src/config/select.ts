@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import picomatch from 'picomatch';
 import { UserError } from '../errors.js';
+import { globMatcher, globProblem } from './glob.js';
 
 /** One of `count` disjoint parts of the selected projects; `index` is 1-based, as in `--shard 2/3`. */
 export interface Shard {
@@ -38,7 +38,11 @@ export interface Selection {
 
 /** The names matching any of `patterns` (all when none are given), then only those in `shard`. */
 export function selectProjects(names: readonly string[], patterns: readonly string[] = [], shard?: Shard): Selection {
-  const matchers = patterns.map((p) => ({ pattern: p, matches: picomatch(p) }));
+  const matchers = patterns.map((pattern) => {
+    const problem = globProblem(pattern);
+    if (problem) throw new UserError(`--project ${JSON.stringify(pattern)}: not a valid name or glob: ${problem}`);
+    return { pattern, matches: globMatcher([pattern]) };
+  });
   const unmatched = matchers.filter((m) => !names.some((name) => m.matches(name))).map((m) => m.pattern);
   const selected = names.filter(
     (name) => (matchers.length === 0 || matchers.some((m) => m.matches(name))) && (!shard || shardOf(name, shard.count) === shard.index),

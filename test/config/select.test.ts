@@ -67,6 +67,14 @@ describe('selectProjects', () => {
     });
   });
 
+  it.each([
+    ['', 'expected a non-empty string'],
+    ['shop-[', 'missing closing "]"'],
+  ])('refuses the pattern %j as a user error', (pattern, problem) => {
+    expect(() => selectProjects(names, [pattern])).toThrow(UserError);
+    expect(() => selectProjects(names, [pattern])).toThrow(`--project ${JSON.stringify(pattern)}: not a valid name or glob: ${problem}`);
+  });
+
   it('shards only the selected projects', () => {
     const selected = ['shop-dev', 'shop-prod', 'shop-staging'];
     const shards = [1, 2].map((index) => selectProjects(names, ['shop-*'], { index, count: 2 }).selected);

@@ -1,11 +1,14 @@
 import picomatch from 'picomatch';
 import { lowerFirst } from './words.js';
 
-/** Unbalanced brackets are errors, not literal characters: `[A-` is a typo, not a key. */
+/** Unbalanced brackets are errors, not literal characters: `[A-` is a typo, not a name. */
 const OPTIONS = { strictBrackets: true } as const;
 
-/** Whether a key is ignored by any of `globs` (picomatch syntax, case-sensitive). The globs must be valid. */
-export function ignoreMatcher(globs: readonly string[]): (key: string) => boolean {
+/**
+ * Whether a name (an env key, a project name) matches any of `globs`: picomatch syntax,
+ * case-sensitive, as `ignore` and `--project` mean it. The globs must be valid (see globProblem).
+ */
+export function globMatcher(globs: readonly string[]): (name: string) => boolean {
   return globs.length === 0 ? () => false : picomatch([...globs], OPTIONS);
 }
 
