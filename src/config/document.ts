@@ -157,18 +157,21 @@ function invalidUtf8Offset(bytes: Uint8Array): number {
   return i;
 }
 
-const YAML_HINTS: Partial<Record<YAMLError['code'], string>> = {
-  TAB_AS_INDENT: 'indent with spaces',
-  MULTIPLE_DOCS: 'put each desired state in its own file',
-  MISSING_CHAR: 'close the quote or bracket that is still open',
-  BLOCK_AS_IMPLICIT_KEY: 'quote a value that contains ": "',
-  TAG_RESOLVE_FAILED: 'hcr reads plain YAML; for a secret, write { fromEnv: VARIABLE }',
-};
-
 function yamlMessage(e: YAMLError): string {
   const text = e.code === 'MULTIPLE_DOCS' ? 'a second YAML document starts here (after ---)' : e.message;
-  const hint = YAML_HINTS[e.code] ?? (/call stack/.test(e.message) ? 'the YAML is nested too deeply' : undefined);
+  const hint = yamlHint(e);
   return `YAML${e.name === 'YAMLWarning' ? '' : ' syntax error'}: ${lowerFirst(text)}${hint ? ` — ${hint}` : ''}`;
+}
+
+/** What usually causes a YAML error, for those with one usual cause. */
+function yamlHint(e: YAMLError): string | undefined {
+  if (e.code === 'TAB_AS_INDENT') return 'indent with spaces';
+  if (e.code === 'MULTIPLE_DOCS') return 'put each desired state in its own file';
+  if (e.code === 'TAG_RESOLVE_FAILED') return 'hcr reads plain YAML; for a secret, write { fromEnv: VARIABLE }';
+  if (/compact mappings/.test(e.message)) return 'quote a value that contains ": "';
+  if (/single line/.test(e.message)) return 'is a quote left open?';
+  if (/call stack/.test(e.message)) return 'the YAML is nested too deeply';
+  return undefined;
 }
 
 class AliasBomb extends Error {

@@ -222,10 +222,16 @@ class Explainer {
     return '';
   }
 
-  /** Whether the value at `path` sits beside a `sensitive` that is not plainly false. */
+  /** Whether `path` is a `value` beside a `sensitive` that is not plainly false. */
   private sensitive(path: Path): boolean {
     const parent = valueAt(this.document.data, path.slice(0, -1));
-    return parent !== null && typeof parent === 'object' && Object.hasOwn(parent, 'sensitive') && (parent as { sensitive: unknown }).sensitive !== false;
+    return (
+      path.at(-1) === 'value' &&
+      parent !== null &&
+      typeof parent === 'object' &&
+      Object.hasOwn(parent, 'sensitive') &&
+      (parent as { sensitive: unknown }).sensitive !== false
+    );
   }
 }
 
