@@ -1,6 +1,6 @@
 import { UserError } from '../errors.js';
 import type { Diagnostic, SourceLocation } from './types.js';
-import { plural } from './words.js';
+import { plural } from '../util/words.js';
 
 /** Everything wrong with the desired state, found in one run. */
 export class ValidationError extends UserError {

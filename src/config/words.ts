@@ -1,7 +1,3 @@
-export function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
-}
-
 /** `A glob` → `a glob`, leaving `UUID` alone. */
 export function lowerFirst(s: string): string {
   return /^[A-Z][a-z ]/.test(s) ? s[0]!.toLowerCase() + s.slice(1) : s;

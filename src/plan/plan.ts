@@ -1,4 +1,4 @@
-import picomatch from 'picomatch';
+import { globMatcher } from '../config/glob.js';
 import type { Desired, DesiredProject } from '../config/types.js';
 import { compareKeys, diffEnv } from './diff.js';
 import { looksSecret } from './secrets.js';
@@ -40,7 +40,7 @@ function planProject(project: DesiredProject, live: LiveProject | undefined): Pr
     };
   }
 
-  const ignored = project.ignore.length > 0 ? picomatch(project.ignore) : () => false;
+  const ignored = globMatcher(project.ignore);
   const removed = new Set(project.remove);
   const managed = (key: string): boolean =>
     Object.hasOwn(project.env, key) ||

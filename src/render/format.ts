@@ -1,3 +1,4 @@
+import { plural } from '../util/words.js';
 import type { KeyAction, KeyChange, Plan, PlanSummary, ProjectAction, ProjectPlan } from '../plan/types.js';
 
 /** `plan` shows what apply would do; `drift` shows the same Plan as a read-only report of differences. */
@@ -5,10 +6,6 @@ export type ViewMode = 'plan' | 'drift';
 
 /** How many characters of a value the views show before shortening it in the middle. */
 export const VALUE_WIDTH = 72;
-
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
 
 export interface KeyCounts {
   add: number;

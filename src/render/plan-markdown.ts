@@ -1,11 +1,11 @@
 import type { KeyAction, Plan } from '../plan/types.js';
+import { plural } from '../util/words.js';
 import {
   VALUE_WIDTH,
   countKeys,
   displayName,
   driftLegend,
   keyLines,
-  plural,
   projectHeadline,
   removalWarnings,
   summaryLine,

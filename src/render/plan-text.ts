@@ -1,11 +1,11 @@
 import type { KeyAction, Plan } from '../plan/types.js';
+import { plural } from '../util/words.js';
 import type { Style } from './style.js';
 import {
   VALUE_WIDTH,
   driftLegend,
   displayName,
   keyLines,
-  plural,
   projectHeadline,
   removalWarnings,
   summaryLine,

@@ -4,6 +4,7 @@ import type { DesiredProject, SourceLocation } from '../config/types.js';
 import { UserError } from '../errors.js';
 import type { LiveProject, LiveState } from '../plan/plan.js';
 import { mapSettled } from '../util/concurrency.js';
+import { plural } from '../util/words.js';
 
 /** The reads live state needs: one lookup for all projects, then one env read per project. */
 export interface StateReader {
@@ -85,8 +86,4 @@ async function resolveTenants(client: StateReader, projects: DesiredProject[]): 
   }
   if (problems.length > 0) throw new UserError(problems.join('\n'));
   return tenants;
-}
-
-export function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }

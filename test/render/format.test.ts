@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { displayName, formatValue, plural, quote } from '../../src/render/format.js';
+import { displayName, formatValue, quote } from '../../src/render/format.js';
+import { plural } from '../../src/util/words.js';
 
 describe('formatValue', () => {
   it('quotes a short value so whitespace and newlines show', () => {

@@ -1,6 +1,6 @@
 import { loadDesired } from '../../config/load.js';
 import { desiredOptions, type DesiredArgs } from '../../config/options.js';
-import { plural } from '../../config/words.js';
+import { plural } from '../../util/words.js';
 import { defineCommand } from '../context.js';
 
 export const validateCommand = defineCommand<DesiredArgs>({
