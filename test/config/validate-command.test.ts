@@ -1,23 +1,13 @@
-import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
+import { EXAMPLE_ENV, EXAMPLES, ROOT } from '../helpers/examples.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const GOOD = fileURLToPath(new URL('../fixtures/good/', import.meta.url));
 const SECRETS = { SENTRY_DSN: 'https://key@sentry.example/1', SHOP_PROD_ADMIN_SECRET: 'admin-secret', BLOG_PUBLIC_TOKEN: 'public-token' };
 
-/** The variables the examples read with fromEnv. */
-const EXAMPLE_ENV = {
-  PAYMENTS_PROD_ADMIN_SECRET: 'admin-secret',
-  PAYMENTS_PROD_JWT_SECRET: '{"type":"HS256","key":"0123456789abcdef0123456789abcdef"}',
-  PAYMENTS_PROD_STRIPE_WEBHOOK_SECRET: 'whsec_example',
-  PAYMENTS_PROD_DATABASE_URL: 'postgres://payments@db.example.com/payments',
-  PAYMENTS_PROD_ACTIONS_URL: 'https://actions.payments.example.com',
-};
-
 describe('hcr validate', () => {
-  const examples = readdirSync(new URL('../../examples/', import.meta.url)).filter((f) => f.endsWith('.yaml'));
+  const examples = EXAMPLES;
 
   it('has the four kinds of examples', () => {
     expect(examples.sort()).toEqual(['multi-environment.yaml', 'prune-and-ignore.yaml', 'secrets-from-env.yaml', 'single-project.yaml']);
