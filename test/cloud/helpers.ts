@@ -70,7 +70,8 @@ export function testClient(options: Partial<CloudClientOptions> = {}): TestClien
   return { client, sleeps, events };
 }
 
-const schema = buildSchema(readFileSync(new URL('fixtures/cloud-api.graphql', import.meta.url), 'utf8'));
+/** The schema subset hcr targets, as the emulator serves it (a verbatim copy of the shared cloud-api.graphql). */
+const schema = buildSchema(readFileSync(new URL('../../src/emulator/schema.graphql', import.meta.url), 'utf8'));
 
 /** Whether a document validates against the schema: the messages of its errors. */
 export function documentErrors(query: string): string[] {
