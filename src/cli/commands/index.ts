@@ -3,6 +3,7 @@ import { applyCommand } from './apply.js';
 import { demoCommand } from './demo.js';
 import { driftCommand } from './drift.js';
 import { emulatorCommand } from './emulator.js';
+import { importCommand } from './import.js';
 import { planCommand } from './plan.js';
 import { schemaCommand } from './schema.js';
 import { validateCommand } from './validate.js';
@@ -13,6 +14,7 @@ export const commands: CommandModule<any>[] = [
   planCommand,
   applyCommand,
   driftCommand,
+  importCommand,
   schemaCommand,
   emulatorCommand,
   demoCommand,

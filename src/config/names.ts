@@ -1,0 +1,29 @@
+import { schemaText } from './schema.js';
+import { lowerFirst } from './words.js';
+
+/** The names the desired-state schema defines a rule for (in its `$defs`). */
+export type NameKind = 'projectName' | 'envKey' | 'envVarName';
+
+interface NameDef {
+  title: string;
+  description: string;
+  pattern: string;
+}
+
+const rules = new Map<NameKind, { def: NameDef; re: RegExp }>();
+
+/**
+ * Why `name` is not a valid name of this kind, or undefined when it is. The rule is the schema's
+ * own, so names taken from flags or live state are held to exactly what a desired-state file is.
+ */
+export function nameProblem(kind: NameKind, name: string): string | undefined {
+  let rule = rules.get(kind);
+  if (!rule) {
+    const def = (JSON.parse(schemaText()) as { $defs: Record<NameKind, NameDef> }).$defs[kind];
+    // ajv compiles schema patterns with the u flag; so must this, to agree on every name.
+    rule = { def, re: new RegExp(def.pattern, 'u') };
+    rules.set(kind, rule);
+  }
+  const { def, re } = rule;
+  return re.test(name) ? undefined : `${JSON.stringify(name)} is not a valid ${def.title}; expected ${lowerFirst(def.description.replace(/\.$/, ''))}`;
+}
