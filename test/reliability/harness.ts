@@ -1,0 +1,236 @@
+import { chmodSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { onTestFinished } from 'vitest';
+import { stringify } from 'yaml';
+import type { Emulator, Fault, RequestRecord, Store, StoreError } from '../../src/emulator/index.js';
+import { runCli, type CliOptions, type CliResult } from '../helpers/cli.js';
+import { startTestEmulator, type TestEmulator, type TestEmulatorOptions } from '../helpers/emulator.js';
+
+export const FIXTURES = new URL('../fixtures/reliability/', import.meta.url).pathname;
+
+/** mulberry32: a seeded source of randomness, so that a test injects the same faults every run. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const SERVER_FAULTS: readonly (Fault | 'ok')[] = ['server-error', 'http-502', 'http-503', 'dropped'];
+
+/**
+ * What happens to the nth request of an operation: a fault, or `ok`; optionally after an edit
+ * made just before the request is served (someone else's write, between two of hcr's requests).
+ */
+export type Step = Fault | 'ok' | { step: Fault | 'ok'; before: () => void };
+
+/**
+ * Faults by operation name: `{ updateTenantEnv: ['lost-answer', 'ok'] }` makes the first
+ * updateTenantEnv lose its answer and lets the second through; unlisted requests pass. It is the
+ * emulator's source of randomness, and answers each of the emulator's draws for the request being
+ * served (the last one logged, as hcr sends one at a time here): first "is this an error?", then
+ * either "which server fault?" or, for a mutation, "is its answer lost?". Tests check what was
+ * injected in `emulator.requests`, so a change to that order fails them loudly.
+ */
+export class FaultScript {
+  /** Rates above 0 so that the emulator asks at all; the script decides every answer. */
+  static readonly rates = { errorRate: 0.5, lostAnswerRate: 0.5 };
+  #requests: RequestRecord[] = [];
+  readonly #planned = new WeakMap<RequestRecord, Fault | 'ok'>();
+
+  constructor(private readonly script: Record<string, Step[]> = {}) {}
+
+  attach(emulator: Emulator): void {
+    this.#requests = emulator.requests;
+  }
+
+  readonly random = (): number => {
+    const request = this.#requests.at(-1);
+    if (!request) throw new Error('FaultScript: call attach(emulator) before the first request');
+    const planned = this.#planned.get(request);
+    if (planned === undefined) {
+      const next = this.script[request.operationName ?? '']?.shift() ?? 'ok';
+      const step = typeof next === 'string' ? next : next.step;
+      if (typeof next !== 'string') next.before();
+      this.#planned.set(request, step);
+      return SERVER_FAULTS.includes(step) ? 0 : 0.999;
+    }
+    if (SERVER_FAULTS.includes(planned)) return (SERVER_FAULTS.indexOf(planned) + 0.5) / SERVER_FAULTS.length;
+    return planned === 'lost-answer' ? 0 : 0.999;
+  };
+}
+
+/** The faults the emulator injected, as `operation:fault`, in order. */
+export const injected = (requests: readonly RequestRecord[]): string[] =>
+  requests.flatMap((r) => (r.fault ? [`${r.operationName}:${r.fault}`] : []));
+
+/** One env write the store was asked to make, whoever asked. */
+export interface JournalEntry {
+  /** `hcr` for writes that came over HTTP, else the name given to `WriteJournal.as`. */
+  author: string;
+  op: 'update' | 'delete';
+  tenantId: string;
+  /** The `currentHash` the writer sent: the state it based its write on. */
+  base: string;
+  /** The tenant's hash when the write arrived. */
+  before: string;
+  /** Keys set (with their values) or deleted. */
+  env: Record<string, string>;
+  keys: string[];
+  accepted: boolean;
+  /** The hash after an accepted write. */
+  after?: string;
+  refused?: StoreError['kind'];
+}
+
+/**
+ * Records every updateEnv/deleteEnv the emulator's store is asked for, in the order the store
+ * decides them (its methods are synchronous, so this order is the truth), with the hash each writer
+ * sent and the hash the tenant had. Out-of-band writers edit through `as`, so that they are
+ * journaled and named too.
+ */
+export class WriteJournal {
+  readonly entries: JournalEntry[] = [];
+  #author: string | undefined;
+
+  constructor(private readonly store: Store) {
+    const update = store.updateEnv.bind(store);
+    const remove = store.deleteEnv.bind(store);
+    store.updateEnv = (tenantId, currentHash, entries) => {
+      const env = Object.fromEntries(Array.isArray(entries) ? entries.flatMap((e) => (e ? [[e.key, e.value]] : [])) : Object.entries(entries));
+      return this.#record({ op: 'update', tenantId, base: currentHash, env, keys: Object.keys(env) }, () => update(tenantId, currentHash, entries));
+    };
+    store.deleteEnv = (tenantId, currentHash, keys) =>
+      this.#record({ op: 'delete', tenantId, base: currentHash, env: {}, keys: [...keys] }, () => remove(tenantId, currentHash, keys));
+  }
+
+  /** Runs an out-of-band edit, journaled under `author`. */
+  as<T>(author: string, edit: () => T): T {
+    const outer = this.#author;
+    this.#author = author;
+    try {
+      return edit();
+    } finally {
+      this.#author = outer;
+    }
+  }
+
+  accepted(filter: (e: JournalEntry) => boolean = () => true): JournalEntry[] {
+    return this.entries.filter((e) => e.accepted && filter(e));
+  }
+
+  #record<T extends { hash: string }>(write: Pick<JournalEntry, 'op' | 'tenantId' | 'base' | 'env' | 'keys'>, run: () => T): T {
+    const before = this.store.getEnv(write.tenantId).hash;
+    const entry: JournalEntry = { author: this.#author ?? 'hcr', before, accepted: false, ...write };
+    this.entries.push(entry);
+    try {
+      const result = run();
+      entry.accepted = true;
+      entry.after = result.hash;
+      return result;
+    } catch (err) {
+      entry.refused = (err as StoreError).kind;
+      throw err;
+    }
+  }
+}
+
+export interface DesiredProjectDoc {
+  create?: { cloud: string; region: string; plan: string };
+  prune?: boolean;
+  ignore?: string[];
+  remove?: string[];
+  env: Record<string, string | { value: string; sensitive: boolean } | { fromEnv: string }>;
+}
+
+export interface ReliabilityWorld {
+  t: TestEmulator;
+  emulator: Emulator;
+  store: Store;
+  journal: WriteJournal;
+  /** A fresh directory for this test, removed after it: hcr's working directory. */
+  dir: string;
+  /** Writes an input file into `dir`; returns its name. */
+  writeInput(name: string, content: string, mode?: number): string;
+  /** Writes a desired-state file into `dir` (every string quoted, as a careful author would). */
+  writeDesired(name: string, projects: Record<string, DesiredProjectDoc>): string;
+  /** Every file in `dir` that the test did not write as input: what hcr wrote. */
+  outputs(): string[];
+  /** Runs hcr in-process in `dir` against this emulator, with `env` added to its environment. */
+  hcr(args: string[], more?: CliOptions): Promise<CliResult>;
+}
+
+/** An emulator, a journal of its writes and a working directory, all torn down after the test. */
+export async function reliabilityWorld(options: TestEmulatorOptions & { env?: Record<string, string> } = {}): Promise<ReliabilityWorld> {
+  const { env = {}, ...emulatorOptions } = options;
+  const t = await startTestEmulator(emulatorOptions);
+  const dir = mkdtempSync(join(tmpdir(), 'hcr-reliability-'));
+  onTestFinished(async () => {
+    await t.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const inputs = new Set<string>();
+  const writeInput = (name: string, content: string, mode = 0o644): string => {
+    const path = join(dir, name);
+    writeFileSync(path, content);
+    chmodSync(path, mode); // exactly this mode, whatever the umask
+    inputs.add(path);
+    return name;
+  };
+  return {
+    t,
+    emulator: t.emulator,
+    store: t.emulator.store,
+    journal: new WriteJournal(t.emulator.store),
+    dir,
+    writeInput,
+    writeDesired: (name, projects) =>
+      writeInput(name, stringify({ version: 1, projects }, { defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN' })),
+    outputs: () =>
+      readdirSync(dir, { recursive: true, withFileTypes: true })
+        .filter((entry) => entry.isFile())
+        .map((entry) => join(entry.parentPath, entry.name))
+        .filter((path) => !inputs.has(path)),
+    hcr: (args, more = {}) => runCli(args, { cwd: dir, ...more, env: { ...t.env, ...env, ...more.env } }),
+  };
+}
+
+/** A world whose emulator injects exactly the faults of `script` (see FaultScript). */
+export async function scriptedWorld(script: Record<string, Step[]>, options: { env?: Record<string, string> } = {}) {
+  const faults = new FaultScript(script);
+  const w = await reliabilityWorld({ ...options, ...FaultScript.rates, random: faults.random });
+  faults.attach(w.emulator);
+  return w;
+}
+
+/** `apply --format json`, as far as these tests read it. */
+export interface ReportJson {
+  projects: { name: string; outcome: string; set: string[]; removed: string[]; pending: string[]; reason?: string; hash?: string }[];
+  summary: Record<string, number>;
+}
+
+/**
+ * The per-project outcomes of a text report: one line per project apply touched (`✓ shop: applied
+ * (2 set)`, `✗ shop: failed — …`, `? shop: unknown — …`), unchanged projects only counted in the
+ * closing line, which is returned too.
+ */
+export function parseTextReport(stdout: string): { outcomes: Map<string, string>; counts: Record<string, number> } {
+  const outcomes = new Map<string, string>();
+  for (const [, name, outcome] of stdout.matchAll(/^[✓✗?] (\S+): (applied|created|conflict|failed|unknown)\b/gm)) outcomes.set(name!, outcome!);
+  const closing = /^Apply (?:complete|incomplete): (.*)\.$/m.exec(stdout)?.[1];
+  if (closing === undefined) throw new Error(`no closing line in the report:\n${stdout}`);
+  const counts = Object.fromEntries(closing.split(', ').map((part) => part.split(' ').reverse()).map(([k, n]) => [k!, Number(n)]));
+  return { outcomes, counts };
+}
+
+/** The exit code DESIGN.md gives a run with these outcomes. */
+export function expectedExit(outcomes: Iterable<string>): number {
+  const all = new Set(outcomes);
+  if (all.has('failed') || all.has('unknown')) return 1;
+  return all.has('conflict') ? 3 : 0;
+}
