@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { link, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Document, Scalar, parse, type YAMLMap } from 'yaml';
+import { Document, Scalar, isScalar, parseDocument, type YAMLMap } from 'yaml';
 import { nameProblem } from './names.js';
 
 /** One live project as it is imported. */
@@ -137,11 +137,9 @@ function valueNode(value: string): Scalar<string> {
 
 /** Whether `value`, written bare, is read back as the same string by a YAML 1.1 reader. */
 function readsBackAsItself(value: string): boolean {
-  try {
-    return parse(value, { version: '1.1' }) === value;
-  } catch {
-    return false;
-  }
+  // Silent: a value that is not valid bare YAML is an answer here, not a warning for the user.
+  const doc = parseDocument(value, { version: '1.1', logLevel: 'silent' });
+  return doc.errors.length === 0 && doc.warnings.length === 0 && isScalar(doc.contents) && doc.contents.value === value;
 }
 
 /**

@@ -1,0 +1,102 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadDesired } from '../../src/config/load.js';
+import { desiredYaml, type ImportedProject } from '../../src/config/write.js';
+
+const TENANT = '7a79cf94-0e53-4520-a560-1b02bf522f08';
+
+/** Values YAML likes to read as something else, or that a careless writer would change. */
+const EXOTIC = [
+  'true', 'False', 'yes', 'No', 'on', 'OFF', 'y', 'n', 'null', 'Null', '~', '',
+  '010', '0o17', '0x1F', '1_000', '1.10', '1e3', '.inf', '-.Inf', '.nan', 'NaN', '+12', '12:30', '2001-12-14', '2001-12-14T21:59:43.10-05:00',
+  ' lead', 'trail ', '  both  ', '\tTab', 'a\tb',
+  '#x', 'a #b', 'a#b', 'a: b', 'a:b', ':', '- x', '-', '?', '? x', '[x]', '{a: 1}', '*alias', '&anchor', '!tag', '%directive', '@at', '`tick', '|', '>', '<<', '=',
+  "'single'", '"double"', "it's", 'back\\slash', '\\n literally',
+  'line1\nline2', 'line1\nline2\n', 'line1\nline2\n\n', '\nstarts with a newline', '  indented\nfirst line', 'a  \nb', 'a\n \nb', '\n', '\n\n', ' \n ',
+  'crlf\r\nline', 'cr\ronly', '\u0085next line', '\u2028line sep', '\u2029para sep', '\u00a0nbsp', '\u200bzero width', '\ufeffbom', 'bell\u0007', 'nul\u0000byte', 'esc\u001b[0m',
+  'ünïcødé', '日本語', '😀 emoji', 'RTL \u202eevil', 'combining e\u0301',
+  'x'.repeat(300), `${'word '.repeat(60)}end`, '{"type":"HS256","key":"k"}', '---', '...', '--- x', '... x',
+];
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'hcr-write-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Writes `env` as an imported project and loads it with hcr's own loader. */
+async function roundTrip(env: Record<string, string>, sensitive: (key: string, value: string) => boolean = () => false) {
+  const project: ImportedProject = { name: 'shop-prod', tenantId: TENANT, env };
+  const file = desiredYaml([project], { schema: 'schema/hcr.schema.json', sensitive });
+  const path = join(dir, `f${Math.random().toString(36).slice(2)}.yaml`);
+  await writeFile(path, file.text);
+  const variables = Object.fromEntries(file.variables.map((v) => [v.variable, env[v.key]!]));
+  const desired = await loadDesired([path], { cwd: dir, env: variables });
+  const loaded = Object.fromEntries(Object.entries(desired.projects[0]!.env).map(([key, value]) => [key, value.value]));
+  return { file, loaded };
+}
+
+describe('desiredYaml', () => {
+  it('writes every exotic value so that the loader reads back exactly the same string', async () => {
+    const env = Object.fromEntries(EXOTIC.map((value, i) => [`K${String(i).padStart(3, '0')}`, value]));
+    const { file, loaded } = await roundTrip(env);
+    expect(file.skipped).toEqual([]);
+    expect(loaded).toEqual(env);
+  });
+
+  it('round-trips random strings built from the characters YAML treats specially', async () => {
+    const alphabet = [...'ab01 \t\n\r:#-?[]{},&*!|>\'"%@`~.\\=<+_', 'ü', '😀', '\u2028', '\u00a0', '\u0085', '\u0000'];
+    let seed = 42;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const env: Record<string, string> = {};
+    for (let i = 0; i < 400; i++) {
+      const length = Math.floor(random() * 12);
+      env[`R${i}`] = Array.from({ length }, () => alphabet[Math.floor(random() * alphabet.length)]!).join('');
+    }
+    const { loaded } = await roundTrip(env);
+    expect(loaded).toEqual(env);
+  });
+
+  it('keeps values multi-line in a block literal only where an editor could not change them', () => {
+    const { text } = desiredYaml([{ name: 'p', tenantId: TENANT, env: { PEM: '-----BEGIN-----\nMIIE\n-----END-----\n', TRAIL: 'a \nb' } }], {
+      schema: 's.json',
+      sensitive: () => false,
+    });
+    expect(text).toContain('PEM: |\n        -----BEGIN-----\n        MIIE\n        -----END-----\n');
+    expect(text).toContain('TRAIL: "a\\ \\nb"');
+  });
+
+  it('writes sensitive values as fromEnv and never the value; an empty value stays a plain ""', async () => {
+    const env = { API_KEY: 'the-secret-value', EMPTY_SECRET: '', PLAIN: 'shown' };
+    const { file, loaded } = await roundTrip(env, (key) => key !== 'PLAIN');
+    expect(file.text).not.toContain('the-secret-value');
+    expect(file.text).toContain('API_KEY: { fromEnv: SHOP_PROD_API_KEY }');
+    expect(file.text).toContain('EMPTY_SECRET: ""');
+    expect(file.variables).toEqual([{ variable: 'SHOP_PROD_API_KEY', project: 'shop-prod', key: 'API_KEY' }]);
+    expect(loaded).toEqual(env);
+  });
+
+  it('skips a value with a character a file cannot hold, unless it is read from the environment anyway', () => {
+    const env = { DEL: 'a\u007fb', C1: 'a\u0090b', DEL_SECRET: 'x\u007fy' };
+    const { text, skipped } = desiredYaml([{ name: 'p', tenantId: TENANT, env }], { schema: 's.json', sensitive: (key) => key === 'DEL_SECRET' });
+    expect(skipped.map((s) => s.key)).toEqual(['C1', 'DEL']);
+    expect(text).toContain('DEL_SECRET: { fromEnv: P_DEL_SECRET }');
+    expect(text).not.toMatch(/[\u007f\u0090]/);
+  });
+
+  it('is the same text for the same input, projects and keys sorted', () => {
+    const projects: ImportedProject[] = [
+      { name: 'b', tenantId: TENANT, env: { Z: '1', A: '2' } },
+      { name: 'a', tenantId: TENANT.replace('7', '8'), env: {} },
+    ];
+    const options = { schema: 's.json', sensitive: () => false };
+    const { text } = desiredYaml(projects, options);
+    expect(desiredYaml([...projects].reverse(), options).text).toBe(text);
+    expect(text.indexOf('  a:')).toBeLessThan(text.indexOf('  b:'));
+    expect(text.indexOf('A: "2"')).toBeLessThan(text.indexOf('Z: "1"'));
+  });
+});
