@@ -59,6 +59,12 @@ async function applyProject(writer: EnvWriter, project: ProjectPlan, values: Val
     if (step.status !== 'landed') return finish(report, step);
     hash = step.hash;
     report.set = Object.keys(setEnv);
+    if (step.readBack !== undefined && toRemove.length > 0) {
+      // The hash read back may already include someone else's write made after ours: deleting on
+      // it would overwrite their change without review, the lost update the hash lock exists for.
+      const reason = `${step.readBack}; reading back showed it landed, but not whether the project changed after it, so nothing was removed: run hcr plan again`;
+      return finish(report, { status: 'failed', reason });
+    }
   }
   if (toRemove.length > 0) {
     const step = await write(writer, tenantId, hash, {
@@ -74,7 +80,8 @@ async function applyProject(writer: EnvWriter, project: ProjectPlan, values: Val
 }
 
 type StepResult =
-  | { status: 'landed'; hash: string }
+  /** `readBack`: the failure after which reading the project back showed the write there. */
+  | { status: 'landed'; hash: string; readBack?: string }
   | { status: 'conflict' | 'failed' | 'unknown'; reason: string };
 
 interface WriteStep {
@@ -87,8 +94,9 @@ interface WriteStep {
 /**
  * One optimistic write. A stale hash is a conflict (nothing written). A transient failure — lost
  * answer, timeout, server error — is resolved by reading the tenant again, never by blindly
- * repeating: the intent visible means it landed; an unmoved hash means it did not, and it is sent
- * once more with the same hash; anything else is unknown until the next plan shows the truth.
+ * repeating: the intent visible means it landed (though the hash read may be a later writer's);
+ * an unmoved hash means it did not, and it is sent once more with the same hash; anything else is
+ * unknown until the next plan shows the truth.
  */
 async function write(writer: EnvWriter, tenantId: string, hash: string, step: WriteStep): Promise<StepResult> {
   for (let attempt = 1; ; attempt++) {
@@ -116,7 +124,7 @@ async function write(writer: EnvWriter, tenantId: string, hash: string, step: Wr
         ? { status: 'failed', reason: err.message }
         : { status: 'conflict', reason: `${err.message} (the project changed since it was read)` };
     }
-    if (step.landed(now.env)) return { status: 'landed', hash: now.hash };
+    if (step.landed(now.env)) return { status: 'landed', hash: now.hash, readBack: err.message };
     if (now.hash !== hash) {
       return { status: 'unknown', reason: `${err.message}; the project changed meanwhile and hcr could not confirm whether its write landed` };
     }
@@ -137,6 +145,17 @@ async function createProject(
 ): Promise<ProjectReport> {
   const options = project.create;
   if (!options) return finish(report, { status: 'failed', reason: 'the project does not exist and has no `create` block' });
+  // createTenant has no hash to lock on, so look first: a project of that name made since the plan
+  // read (by someone else, or by applying the same saved plan before) makes the plan stale, like a
+  // moved hash. The service would otherwise refuse with a uniqueness error, or make a second project.
+  let existing: ProjectRef[];
+  try {
+    existing = await writer.findProjects({ names: [project.name], tenantIds: [] });
+  } catch (err) {
+    if (!(err instanceof CloudError)) throw err;
+    return finish(report, { status: 'failed', reason: err.message });
+  }
+  if (existing.length > 0) return finish(report, { status: 'conflict', reason: 'the project exists now: it was created since the plan read that it did not' });
   let created: CreatedTenant;
   try {
     created = await writer.createTenant({ ...options, name: project.name, envs });
