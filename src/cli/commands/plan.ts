@@ -1,23 +1,37 @@
+import { resolve } from 'node:path';
+import { resolveEndpoint } from '../../cloud/auth.js';
+import { writeSavedPlan } from '../../plan/saved.js';
+import { desiredValues } from '../../plan/values.js';
 import { defineCommand } from '../context.js';
 import { formatOption, hasChanges, printPlan, readAndPlan, readOptions, type Format, type ReadArgs } from '../pipeline.js';
 
 interface PlanArgs extends ReadArgs {
   format: Format;
   detailedExitcode: boolean;
+  out?: string;
 }
 
 export const planCommand = defineCommand<PlanArgs>({
   command: 'plan',
   describe: 'Show what apply would change, without changing anything',
   builder: (y) =>
-    formatOption(readOptions(y)).option('detailed-exitcode', {
-      type: 'boolean',
-      default: false,
-      describe: 'Exit 0 when there are no changes, 2 when there are, 1 on error',
-    }) as never,
+    formatOption(readOptions(y))
+      .option('detailed-exitcode', {
+        type: 'boolean',
+        default: false,
+        describe: 'Exit 0 when there are no changes, 2 when there are, 1 on error',
+      })
+      .option('out', {
+        type: 'string',
+        describe: 'Also save the plan to this file (mode 0600; hashes of secrets, never their values) for `hcr apply FILE`',
+      }) as never,
   run: async (ctx, args) => {
-    const { plan } = await readAndPlan(ctx, args);
+    const { desired, plan } = await readAndPlan(ctx, args);
     printPlan(ctx, plan, args.format, 'plan');
+    if (args.out !== undefined) {
+      await writeSavedPlan(resolve(ctx.cwd, args.out), args.out, plan, desiredValues(desired), resolveEndpoint(args.endpoint, ctx.env));
+      ctx.log(`Saved the plan to ${args.out}. To apply exactly this plan: hcr apply ${args.out}`);
+    }
     return args.detailedExitcode && hasChanges(plan) ? 2 : 0;
   },
 });
