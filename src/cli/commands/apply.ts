@@ -1,9 +1,15 @@
+import { resolve } from 'node:path';
 import { applyPlan } from '../../apply/apply.js';
 import type { ApplyReport } from '../../apply/types.js';
+import { resolveEndpoint } from '../../cloud/auth.js';
+import type { CloudClient } from '../../cloud/client.js';
+import { DEFAULT_FILE } from '../../config/files.js';
 import { UserError } from '../../errors.js';
+import { checkEndpoint, describeSavedPlan, readSavedPlan, verifiedValues } from '../../plan/saved.js';
 import type { Plan } from '../../plan/types.js';
-import { desiredValues } from '../../plan/values.js';
+import { desiredValues, type ValueResolver } from '../../plan/values.js';
 import { renderReportJson, renderReportText } from '../../render/index.js';
+import { cloudClient } from '../cloud.js';
 import { defineCommand, type Context } from '../context.js';
 import { formatOption, hasChanges, printPlan, readAndPlan, readOptions, type Format, type ReadArgs } from '../pipeline.js';
 import { ask } from '../prompt.js';
@@ -11,38 +17,96 @@ import { ask } from '../prompt.js';
 interface ApplyArgs extends ReadArgs {
   format: Format;
   autoApprove: boolean;
+  planfile?: string;
+}
+
+/** A plan approved for writing, with where its values come from and the client to write with. */
+interface Approved {
+  plan: Plan;
+  values: ValueResolver;
+  client: CloudClient;
 }
 
 export const applyCommand = defineCommand<ApplyArgs>({
-  command: 'apply',
-  describe: 'Plan, then write the changes to Hasura Cloud after approval',
+  command: 'apply [planfile]',
+  describe: 'Plan, then write the changes to Hasura Cloud after approval; or apply a plan saved by `hcr plan --out`',
   builder: (y) =>
-    formatOption(readOptions(y)).option('auto-approve', {
-      type: 'boolean',
-      default: false,
-      describe: 'Apply without asking (needed when not run in a terminal)',
-    }) as never,
+    formatOption(readOptions(y))
+      // No real default, so that a `-f` given with a saved plan can be told apart and refused;
+      // loadDesired reads hasura-cloud.yaml when no file is named.
+      .default('file', [], DEFAULT_FILE)
+      .positional('planfile', {
+        type: 'string',
+        describe: 'A plan saved by `hcr plan --out FILE`: apply exactly it, without asking (it was the approval)',
+      })
+      .option('auto-approve', {
+        type: 'boolean',
+        default: false,
+        describe: 'Apply without asking (needed when not run in a terminal)',
+      }) as never,
   run: async (ctx, args) => {
-    const interactive = Boolean(ctx.stdin.isTTY && ctx.stdout.isTTY);
-    if (!args.autoApprove && !interactive) {
-      throw new UserError('apply needs --auto-approve when it is not run in a terminal (nothing was written)');
-    }
-    const { desired, plan, client } = await readAndPlan(ctx, args);
+    const approved = args.planfile === undefined ? await planAndAsk(ctx, args) : await savedPlan(ctx, args, args.planfile);
+    if (!approved) return 1;
+    const { plan, values, client } = approved;
     const json = args.format === 'json';
-    if (!json) printPlan(ctx, plan, args.format, 'plan');
-    const changes = hasChanges(plan);
-    if (changes && !args.autoApprove) {
-      const answer = await ask(ctx, '\nDo you want to apply these changes?\n  Only "yes" will be accepted.\n\n  Enter a value: ');
-      if (answer !== 'yes') {
-        ctx.stdout.write('\nApply cancelled; nothing was written.\n');
-        return 1;
-      }
+    const report = await applyPlan(client, plan, values, { concurrency: args.concurrency });
+    if (json || hasChanges(plan)) printReport(ctx, report, plan, json);
+    else if (args.planfile !== undefined) ctx.stdout.write('The saved plan has no changes; nothing was written.\n');
+    const stale = report.projects.filter((p) => p.outcome === 'conflict');
+    if (args.planfile !== undefined && stale.length > 0) {
+      ctx.log(
+        `${args.planfile} is stale for ${stale.map((p) => p.name).join(', ')}: changed since it was planned, so nothing was written there. ` +
+          `Plan again (hcr plan --out FILE), review, and apply the new plan.`,
+      );
     }
-    const report = await applyPlan(client, plan, desiredValues(desired), { concurrency: args.concurrency });
-    if (json || changes) printReport(ctx, report, plan, json);
     return exitCode(report);
   },
 });
+
+/** Reads live state, plans, shows the plan and asks on a terminal; undefined when the user says no. */
+async function planAndAsk(ctx: Context, args: ApplyArgs): Promise<Approved | undefined> {
+  const interactive = Boolean(ctx.stdin.isTTY && ctx.stdout.isTTY);
+  if (!args.autoApprove && !interactive) {
+    throw new UserError('apply needs --auto-approve when it is not run in a terminal (nothing was written)');
+  }
+  const { desired, plan, client } = await readAndPlan(ctx, args);
+  if (args.format !== 'json') printPlan(ctx, plan, args.format, 'plan');
+  if (hasChanges(plan) && !args.autoApprove) {
+    const answer = await ask(ctx, '\nDo you want to apply these changes?\n  Only "yes" will be accepted.\n\n  Enter a value: ');
+    if (answer !== 'yes') {
+      ctx.stdout.write('\nApply cancelled; nothing was written.\n');
+      return undefined;
+    }
+  }
+  return { plan, values: desiredValues(desired), client };
+}
+
+/**
+ * A saved plan is its own approval, driven only by its list of changes: no YAML is read for them
+ * and no live state is read before writing (the plan's hashes lock each project). Its endpoint and
+ * every sensitive value are checked before anything is written.
+ */
+async function savedPlan(ctx: Context, args: ApplyArgs, file: string): Promise<Approved> {
+  const baked = [
+    ...(args.file.length > 0 ? ['-f'] : []),
+    ...(args.project !== undefined ? ['--project'] : []),
+    ...(args.shard !== undefined ? ['--shard'] : []),
+  ];
+  if (baked.length > 0) {
+    throw new UserError(
+      `${baked.join(', ')} cannot be used with a saved plan: its files and projects were chosen when it was made (nothing was written). ` +
+        `Apply ${file} alone, or make a new plan with the selection you want.`,
+    );
+  }
+  if (!(Number.isInteger(args.concurrency) && args.concurrency >= 1)) {
+    throw new UserError(`--concurrency must be a whole number of 1 or more, not ${args.concurrency}`);
+  }
+  const saved = await readSavedPlan(resolve(ctx.cwd, file), file);
+  checkEndpoint(saved, file, resolveEndpoint(args.endpoint, ctx.env));
+  ctx.log(describeSavedPlan(saved, file));
+  const values = await verifiedValues(saved, file, { cwd: ctx.cwd, env: ctx.env, register: (value) => ctx.redactor.add(value) });
+  return { plan: saved.plan, values, client: cloudClient(ctx, args) };
+}
 
 export function printReport(ctx: Context, report: ApplyReport, plan: Plan, json: boolean): void {
   ctx.stdout.write(json ? renderReportJson(report) : `\n${renderReportText(report, { style: ctx.style, plan })}`);
