@@ -68,9 +68,18 @@ describe('applyPlan()', () => {
 
   it('counts a write whose answer was lost as applied when reading back shows it landed', async () => {
     const tenant = new FakeTenant({ OLD: 'o' });
-    tenant.faults.updateTenantEnv = ['lost'];
+    tenant.faults.deleteTenantEnv = ['lost'];
     expect(await run(tenant)).toMatchObject({ outcome: 'applied', set: ['NEW'], removed: ['OLD'] });
-    expect(tenant.calls).toEqual(['updateTenantEnv', 'getTenantEnv', 'deleteTenantEnv']);
+    expect(tenant.calls).toEqual(['updateTenantEnv', 'deleteTenantEnv', 'getTenantEnv']);
+  });
+
+  it('does not delete on a hash only read back: it may include a later writer, whose change would be lost', async () => {
+    const tenant = new FakeTenant({ OLD: 'o' });
+    tenant.faults.updateTenantEnv = ['lost'];
+    const report = await run(tenant);
+    expect(report).toMatchObject({ outcome: 'failed', set: ['NEW'], removed: [], pending: ['OLD'] });
+    expect(report.reason).toContain('nothing was removed');
+    expect(tenant.calls).toEqual(['updateTenantEnv', 'getTenantEnv']);
   });
 
   it('sends a failed write once more with the same hash when reading back shows it did not land', async () => {
