@@ -6,6 +6,12 @@ import { graphqlError, post, sent, testClient, TOKEN, useMockService } from './h
 useMockService();
 afterEach(() => vi.restoreAllMocks());
 
+/**
+ * A timeout case needs a short limit; every other case a generous one, so that a slow (loaded)
+ * machine answering a mock late is not mistaken for the failure under test.
+ */
+const timeoutFor = (what: string) => (what === 'a timeout' ? 300 : 5_000);
+
 const TENANT = '7a79cf94-0e53-4520-a560-1b02bf522f08';
 const HASH = 'a'.repeat(40);
 const envData = { data: { getTenantEnv: { hash: HASH, envVars: { environment: { A: '1' } } } } };
@@ -26,11 +32,11 @@ describe('reads are retried on transient failures', () => {
     ['GenericServerError', () => post().reply(200, graphqlError('there was an internal error while serving your request', 'GenericServerError'))],
     ['a reset connection', () => post().replyWithError({ code: 'ECONNRESET' })],
     ['a refused connection', () => post().replyWithError({ code: 'ECONNREFUSED' })],
-    ['a timeout', () => post().delay(1_000).reply(200, envData)],
-  ])('after %s, then succeeds', async (_what, fail) => {
+    ['a timeout', () => post().delay(5_000).reply(200, envData)],
+  ])('after %s, then succeeds', async (what, fail) => {
     fail();
     post().reply(200, envData);
-    const { client, sleeps } = testClient({ timeoutMs: 50 });
+    const { client, sleeps } = testClient({ timeoutMs: timeoutFor(what) });
     await expect(client.getTenantEnv(TENANT)).resolves.toEqual({ hash: HASH, env: { A: '1' } });
     expect(sleeps).toEqual([100]);
   });
@@ -139,12 +145,12 @@ describe('what is never retried', () => {
     ['GenericServerError', () => post().reply(200, graphqlError('internal', 'GenericServerError')), 'server', true],
     ['a reset connection', () => post().replyWithError({ code: 'ECONNRESET' }), 'network', true],
     ['a refused connection', () => post().replyWithError({ code: 'ECONNREFUSED' }), 'network', false],
-    ['a timeout', () => post().delay(1_000).reply(200, {}), 'timeout', true],
+    ['a timeout', () => post().delay(5_000).reply(200, {}), 'timeout', true],
     ['a stale hash', () => post().reply(200, graphqlError('config hash mismatch (currentHash is stale)', 'unexpected')), 'conflict', false],
-  ])('a write failing with %s (it reports whether it may have been applied)', async (_what, fail, kind, maybeApplied) => {
+  ])('a write failing with %s (it reports whether it may have been applied)', async (what, fail, kind, maybeApplied) => {
     fail();
     post().reply(200, { data: { updateTenantEnv: { hash: HASH, envVars: { environment: {} } } } });
-    const { client, sleeps, events } = testClient({ timeoutMs: 50 });
+    const { client, sleeps, events } = testClient({ timeoutMs: timeoutFor(what) });
     const err = await reject(client.updateTenantEnv(TENANT, HASH, { A: '1' }));
     expect(err).toMatchObject({ kind, details: { maybeApplied } });
     expect(sent).toHaveLength(1);
