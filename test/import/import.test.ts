@@ -203,6 +203,14 @@ describe('hcr import', () => {
     expect(await readdir(cwd)).toEqual(['hasura-cloud.yaml']);
   });
 
+  it('refuses two --out files', async () => {
+    const { cwd, hcr } = await setup();
+    const r = await hcr(['import', '--project', 'analytics', '--out', 'a.yaml', '--out', 'b.yaml']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('--out is given more than once; give it once');
+    expect(await readdir(cwd)).toEqual([]);
+  });
+
   it('fails clearly when the output directory does not exist', async () => {
     const { hcr } = await setup();
     const r = await hcr(['import', '--project', 'analytics', '--out', 'missing/dir/x.yaml']);
