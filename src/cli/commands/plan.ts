@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { resolveEndpoint } from '../../cloud/auth.js';
+import { UserError } from '../../errors.js';
 import { writeSavedPlan } from '../../plan/saved.js';
 import { desiredValues } from '../../plan/values.js';
 import { defineCommand } from '../context.js';
@@ -29,7 +30,11 @@ export const planCommand = defineCommand<PlanArgs>({
     const { desired, plan } = await readAndPlan(ctx, args);
     printPlan(ctx, plan, args.format, 'plan');
     if (args.out !== undefined) {
-      await writeSavedPlan(resolve(ctx.cwd, args.out), args.out, plan, desiredValues(desired), resolveEndpoint(args.endpoint, ctx.env));
+      const out = resolve(ctx.cwd, args.out);
+      if (desired.files.some((file) => resolve(ctx.cwd, file) === out)) {
+        throw new UserError(`--out ${args.out} is a desired-state file this plan read; save the plan to another file`);
+      }
+      await writeSavedPlan(out, args.out, plan, desiredValues(desired), resolveEndpoint(args.endpoint, ctx.env));
       ctx.log(`Saved the plan to ${args.out}. To apply exactly this plan: hcr apply ${args.out}`);
     }
     return args.detailedExitcode && hasChanges(plan) ? 2 : 0;
