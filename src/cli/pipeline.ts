@@ -45,9 +45,7 @@ export interface Planned {
  * redactor before anything can print.
  */
 export async function readAndPlan(ctx: Context, args: ReadArgs, options: { readOnly?: boolean } = {}): Promise<Planned> {
-  if (!(Number.isInteger(args.concurrency) && args.concurrency >= 1)) {
-    throw new UserError(`--concurrency must be a whole number of 1 or more, not ${args.concurrency}`);
-  }
+  checkConcurrency(args.concurrency);
   const desired = await loadDesired(args.file, { cwd: ctx.cwd, env: ctx.env, projects: args.project, shard: args.shard });
   for (const project of desired.projects) {
     for (const value of Object.values(project.env)) if (value.sensitive) ctx.redactor.add(value.value);
@@ -57,6 +55,12 @@ export async function readAndPlan(ctx: Context, args: ReadArgs, options: { readO
   const live = await readLive(client, desired.projects, { concurrency: args.concurrency, onProgress: progress.update });
   progress.done();
   return { desired, plan: makePlan(desired, live), client };
+}
+
+export function checkConcurrency(concurrency: number): void {
+  if (!(Number.isInteger(concurrency) && concurrency >= 1)) {
+    throw new UserError(`--concurrency must be a whole number of 1 or more, not ${concurrency}`);
+  }
 }
 
 export function hasChanges(plan: Plan): boolean {

@@ -11,7 +11,7 @@ import { desiredValues, type ValueResolver } from '../../plan/values.js';
 import { renderReportJson, renderReportText } from '../../render/index.js';
 import { cloudClient } from '../cloud.js';
 import { defineCommand, type Context } from '../context.js';
-import { formatOption, hasChanges, printPlan, readAndPlan, readOptions, type Format, type ReadArgs } from '../pipeline.js';
+import { checkConcurrency, formatOption, hasChanges, printPlan, readAndPlan, readOptions, type Format, type ReadArgs } from '../pipeline.js';
 import { ask } from '../prompt.js';
 
 interface ApplyArgs extends ReadArgs {
@@ -98,9 +98,7 @@ async function savedPlan(ctx: Context, args: ApplyArgs, file: string): Promise<A
         `Apply ${file} alone, or make a new plan with the selection you want.`,
     );
   }
-  if (!(Number.isInteger(args.concurrency) && args.concurrency >= 1)) {
-    throw new UserError(`--concurrency must be a whole number of 1 or more, not ${args.concurrency}`);
-  }
+  checkConcurrency(args.concurrency);
   const saved = await readSavedPlan(resolve(ctx.cwd, file), file);
   checkEndpoint(saved, file, resolveEndpoint(args.endpoint, ctx.env));
   ctx.log(describeSavedPlan(saved, file));
