@@ -61,12 +61,18 @@ export const demoCommand = defineCommand({
       await hcr(0, 'plan', '--detailed-exitcode');
 
       const prod = emulator.store.findProjectByName('shop-prod')!;
-      const { hash } = emulator.store.getEnv(prod.tenantId);
-      emulator.store.updateEnv(prod.tenantId, hash, { ACTIONS_ENDPOINT: 'https://hotfix.example.com', DEBUG: 'true' });
+      const editByHand = (env: Record<string, string>) => emulator.store.updateEnv(prod.tenantId, emulator.store.getEnv(prod.tenantId).hash, env);
+      editByHand({ ACTIONS_ENDPOINT: 'https://hotfix.example.com', DEBUG: 'true' });
       say('Someone edits shop-prod by hand in the console: ACTIONS_ENDPOINT=https://hotfix.example.com, DEBUG=true.\nThe nightly drift check notices (exit 2):');
       await hcr(2, 'drift');
-      say('Applying the desired state again puts it back:');
-      await hcr(0, 'apply', '--auto-approve');
+      say('A fix goes through review: the plan is saved (it holds no secret) for the pull request.');
+      await hcr(0, 'plan', '--out', 'fix.hcrplan');
+      editByHand({ DEBUG: 'verbose' });
+      say('Before it is merged, someone edits shop-prod again (DEBUG=verbose). Applying the reviewed plan\nrefuses to overwrite what nobody reviewed (exit 3), and writes nothing to shop-prod:');
+      await hcr(3, 'apply', 'fix.hcrplan');
+      say('So: plan again, review, apply the new plan.');
+      await hcr(0, 'plan', '--out', 'fix.hcrplan');
+      await hcr(0, 'apply', 'fix.hcrplan');
       await hcr(0, 'drift');
       say(
         'Next: write a hasura-cloud.yaml for your projects (see examples/), or start from what is live:\n' +
