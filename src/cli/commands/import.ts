@@ -21,6 +21,8 @@ interface ImportArgs extends CloudArgs {
 
 /** Env reads in flight at once: plan's default --concurrency. */
 const READ_CONCURRENCY = 10;
+/** Project names the summary lists before it says `…`; the file has them all. */
+const SHOWN_NAMES = 10;
 
 export const importCommand = defineCommand<ImportArgs>({
   command: 'import',
@@ -117,7 +119,8 @@ function unmatchedProject(pattern: string, names: string[]): string {
 /** What was imported, and what the user must do before a plan of it shows no changes: on stderr. */
 function report(ctx: Context, projects: ImportedProject[], file: ImportedFile, out: string | undefined, unusedGlobs: string[]): void {
   const keys = projects.reduce((n, p) => n + Object.keys(p.env).length, 0);
-  const lines = [`Imported ${plural(projects.length, 'project')} (${projects.map((p) => p.name).join(', ')}) with ${plural(keys, 'key')}${out ? ` into ${out}` : ''}.`];
+  const names = projects.slice(0, SHOWN_NAMES).map((p) => p.name).join(', ') + (projects.length > SHOWN_NAMES ? ', …' : '');
+  const lines = [`Imported ${plural(projects.length, 'project')} (${names}) with ${plural(keys, 'key')}${out ? ` into ${out}` : ''}.`];
   for (const glob of unusedGlobs) lines.push(`warning: --sensitive-keys ${JSON.stringify(glob)} matched no key`);
   if (file.skipped.length > 0) {
     lines.push(`Not imported (left alone, as the file does not prune): ${plural(file.skipped.length, 'key')}`);
