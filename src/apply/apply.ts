@@ -134,7 +134,9 @@ async function write(writer: EnvWriter, tenantId: string, hash: string, step: Wr
 
 function finish(report: ProjectReport, step: Exclude<StepResult, { status: 'landed' }>): ProjectReport {
   const written = new Set([...report.set, ...report.removed]);
-  return { ...report, outcome: step.status, reason: step.reason, pending: report.pending.filter((k) => !written.has(k)) };
+  // A conflict (exit 3) promises that nothing was written; once the update landed, the refused delete is a failure.
+  const outcome = step.status === 'conflict' && written.size > 0 ? 'failed' : step.status;
+  return { ...report, outcome, reason: step.reason, pending: report.pending.filter((k) => !written.has(k)) };
 }
 
 async function createProject(

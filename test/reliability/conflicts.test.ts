@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { StoreError } from '../../src/emulator/index.js';
 import { Canaries } from './canaries.js';
-import { expectedExit, reliabilityWorld, seededRandom, type JournalEntry, type ReliabilityWorld, type ReportJson } from './harness.js';
+import { expectedExit, reliabilityWorld, seededRandom, soloWorld, type JournalEntry, type ReliabilityWorld, type ReportJson, type Step } from './harness.js';
 
 const TENANTS = 5;
 const RUNS = 4;
@@ -149,5 +149,16 @@ describe('conflicts torture test', () => {
       expect(byAuthor(author, true), author).toBeGreaterThan(0);
       expect(byAuthor(author, false), author).toBeGreaterThan(0);
     }
+  });
+
+  it('a project that changes between its update and its delete is failed, not conflict: exit 3 promises nothing was written', async () => {
+    const script: Record<string, Step[]> = {};
+    const s = await soloWorld(script);
+    script.deleteTenantEnv = [{ step: 'ok', before: s.edit({ OLD_FLAG: 'still-needed' }) }];
+    const r = await s.apply();
+    expect(r.code).toBe(1);
+    expect(r.project).toMatchObject({ outcome: 'failed', set: ['FEATURE', 'NEW_KEY'], removed: [], pending: ['OLD_FLAG'] });
+    expect(r.project.reason).toMatch(/deleteTenantEnv failed: .*stale/);
+    expect(s.live()).toMatchObject({ FEATURE: 'v2', NEW_KEY: 'added', OLD_FLAG: 'still-needed' });
   });
 });

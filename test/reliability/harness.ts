@@ -1,7 +1,7 @@
 import { chmodSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { onTestFinished } from 'vitest';
+import { expect, onTestFinished } from 'vitest';
 import { stringify } from 'yaml';
 import type { Emulator, Fault, RequestRecord, Store, StoreError } from '../../src/emulator/index.js';
 import { runCli, type CliOptions, type CliResult } from '../helpers/cli.js';
@@ -206,6 +206,49 @@ export async function scriptedWorld(script: Record<string, Step[]>, options: { e
   const w = await reliabilityWorld({ ...options, ...FaultScript.rates, random: faults.random });
   faults.attach(w.emulator);
   return w;
+}
+
+/** The live env of the `solo` project before solo.yaml is applied. */
+export const SOLO = { HASURA_GRAPHQL_ADMIN_SECRET: 'cloud-admin', FEATURE: 'v1', OLD_FLAG: 'old', KEEP: 'keep' };
+
+/** One key of `plan --format json`. */
+export interface PlannedKey {
+  key: string;
+  action: string;
+  sensitive: boolean;
+  before?: string;
+  after?: string;
+}
+
+/**
+ * The `solo` project (needing an update and a delete) on an emulator that injects exactly the
+ * faults of `script`. Steps that edit the project meanwhile can be added once it exists.
+ */
+export async function soloWorld(script: Record<string, Step[]> = {}) {
+  const w = await scriptedWorld(script);
+  const { tenantId } = w.t.seed('solo', SOLO);
+  const seededHash = w.store.getEnv(tenantId).hash;
+  const apply = async (file = 'solo.yaml', ...more: string[]) => {
+    const r = await w.hcr(['apply', '--auto-approve', '--format', 'json', '-f', `${FIXTURES}${file}`, ...more]);
+    return { ...r, project: (JSON.parse(r.stdout) as ReportJson).projects[0]! };
+  };
+  const plan = async (): Promise<PlannedKey[]> => {
+    const r = await w.hcr(['plan', '--format', 'json', '-f', `${FIXTURES}solo.yaml`]);
+    expect(r.code, r.stderr).toBe(0);
+    return (JSON.parse(r.stdout) as { projects: { env: PlannedKey[] }[] }).projects[0]!.env;
+  };
+  /** Someone else's edit through the console, based on what they just read. */
+  const edit = (env: Record<string, string>) => () =>
+    void w.journal.as('console', () => w.store.updateEnv(tenantId, w.store.getEnv(tenantId).hash, env));
+  return {
+    w,
+    seededHash,
+    apply,
+    plan,
+    edit,
+    live: () => w.store.getEnv(tenantId).env,
+    operations: () => w.emulator.requests.map((r) => r.operationName),
+  };
 }
 
 /** `apply --format json`, as far as these tests read it. */

@@ -1,55 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { Fault } from '../../src/emulator/index.js';
-import { FIXTURES, injected, scriptedWorld, type ReportJson, type Step } from './harness.js';
+import { injected, SOLO, soloWorld, type Step } from './harness.js';
 
-const SEEDED = { HASURA_GRAPHQL_ADMIN_SECRET: 'cloud-admin', FEATURE: 'v1', OLD_FLAG: 'old', KEEP: 'keep' };
 const APPLIED = { HASURA_GRAPHQL_ADMIN_SECRET: 'cloud-admin', FEATURE: 'v2', NEW_KEY: 'added', KEEP: 'keep' };
-
-interface PlannedKey {
-  key: string;
-  action: string;
-  sensitive: boolean;
-  before?: string;
-  after?: string;
-}
-
-/**
- * The `solo` project (needing an update and a delete) on an emulator that injects exactly the
- * faults of `script`. Steps that edit the project meanwhile can be added once it exists.
- */
-async function solo(script: Record<string, Step[]> = {}) {
-  const w = await scriptedWorld(script);
-  const { tenantId } = w.t.seed('solo', SEEDED);
-  const seededHash = w.store.getEnv(tenantId).hash;
-  const apply = async (file = 'solo.yaml', ...more: string[]) => {
-    const r = await w.hcr(['apply', '--auto-approve', '--format', 'json', '-f', `${FIXTURES}${file}`, ...more]);
-    return { ...r, project: (JSON.parse(r.stdout) as ReportJson).projects[0]! };
-  };
-  const plan = async (): Promise<PlannedKey[]> => {
-    const r = await w.hcr(['plan', '--format', 'json', '-f', `${FIXTURES}solo.yaml`]);
-    expect(r.code, r.stderr).toBe(0);
-    return (JSON.parse(r.stdout) as { projects: { env: PlannedKey[] }[] }).projects[0]!.env;
-  };
-  /** Someone else's edit through the console, based on what they just read. */
-  const edit = (env: Record<string, string>) => () =>
-    void w.journal.as('console', () => w.store.updateEnv(tenantId, w.store.getEnv(tenantId).hash, env));
-  return {
-    w,
-    seededHash,
-    apply,
-    plan,
-    edit,
-    live: () => w.store.getEnv(tenantId).env,
-    operations: () => w.emulator.requests.map((r) => r.operationName),
-  };
-}
 
 describe('a write whose answer is lost', () => {
   it.each([
     ['updateTenantEnv', 'solo-set-only.yaml'],
     ['deleteTenantEnv', 'solo.yaml'],
   ])('%s landed: reading back confirms it, it counts as applied, and it is never sent twice', async (operation, file) => {
-    const s = await solo({ [operation]: ['lost-answer'] });
+    const s = await soloWorld({ [operation]: ['lost-answer'] });
     const r = await s.apply(file);
     expect(r.code, r.stdout).toBe(0);
     expect(r.project).toMatchObject({ outcome: 'applied', pending: [] });
@@ -62,7 +22,7 @@ describe('a write whose answer is lost', () => {
 
   it('landed but the project changed before hcr read it back: the delete is not sent on a hash nobody reviewed', async () => {
     const script: Record<string, Step[]> = { updateTenantEnv: ['lost-answer'] };
-    const s = await solo(script);
+    const s = await soloWorld(script);
     // After hcr's update landed and before it reads back, someone decides OLD_FLAG is still needed.
     script.getTenantEnv = ['ok', { step: 'ok', before: s.edit({ OLD_FLAG: 'still-needed' }) }];
     const r = await s.apply();
@@ -78,7 +38,7 @@ describe('a write whose answer is lost', () => {
 
 describe('a write that failed without landing', () => {
   it.each<Fault>(['server-error', 'http-502', 'http-503', 'dropped'])('(%s) is sent once more with the same hash, and applies', async (fault) => {
-    const s = await solo({ updateTenantEnv: [fault] });
+    const s = await soloWorld({ updateTenantEnv: [fault] });
     const r = await s.apply();
     expect(r.code, r.stdout).toBe(0);
     expect(r.project).toMatchObject({ outcome: 'applied', set: ['FEATURE', 'NEW_KEY'], removed: ['OLD_FLAG'] });
@@ -90,13 +50,13 @@ describe('a write that failed without landing', () => {
   });
 
   it('twice: failed, exit 1, nothing written, and the next plan shows every change still to do', async () => {
-    const s = await solo({ updateTenantEnv: ['http-503', 'server-error'] });
+    const s = await soloWorld({ updateTenantEnv: ['http-503', 'server-error'] });
     const r = await s.apply();
     expect(r.code).toBe(1);
     expect(r.project).toMatchObject({ outcome: 'failed', set: [], removed: [], pending: ['FEATURE', 'NEW_KEY', 'OLD_FLAG'] });
     expect(r.project.reason).toMatch(/nothing was written/);
     expect(s.w.journal.accepted()).toEqual([]);
-    expect(s.live()).toEqual(SEEDED);
+    expect(s.live()).toEqual(SOLO);
     expect(await s.plan()).toEqual([
       { key: 'FEATURE', action: 'change', sensitive: false, before: 'v1', after: 'v2' },
       { key: 'NEW_KEY', action: 'add', sensitive: false, after: 'added' },
@@ -107,7 +67,7 @@ describe('a write that failed without landing', () => {
 
 describe('a write hcr cannot confirm: unknown, exit 1, and the next plan shows the truth', () => {
   it('when the answer is lost and reading back fails too', async () => {
-    const s = await solo({ updateTenantEnv: ['lost-answer'], getTenantEnv: ['ok', 'http-503'] });
+    const s = await soloWorld({ updateTenantEnv: ['lost-answer'], getTenantEnv: ['ok', 'http-503'] });
     const r = await s.apply('solo.yaml', '--retries', '0');
     expect(r.code).toBe(1);
     expect(r.project).toMatchObject({ outcome: 'unknown', set: [], pending: ['FEATURE', 'NEW_KEY', 'OLD_FLAG'] });
@@ -118,7 +78,7 @@ describe('a write hcr cannot confirm: unknown, exit 1, and the next plan shows t
 
   it('when the write failed and someone else wrote before hcr read back', async () => {
     const script: Record<string, Step[]> = { updateTenantEnv: ['server-error'] };
-    const s = await solo(script);
+    const s = await soloWorld(script);
     script.getTenantEnv = ['ok', { step: 'ok', before: s.edit({ FEATURE: 'hotfix' }) }];
     const r = await s.apply();
     expect(r.code).toBe(1);
