@@ -29,3 +29,16 @@ describe('hcr command line', () => {
     expect(r.stderr).toContain('choose a command');
   });
 });
+
+describe('repeated flags', () => {
+  it('refuses a one-value flag given twice, naming it', async () => {
+    const r = await runCli(['emulator', '--port', '1', '--port', '2']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('--port is given more than once; give it once');
+  });
+
+  it('accepts a list flag given twice', async () => {
+    const r = await runCli(['validate', '-f', 'a.yaml', '-f', 'b.yaml']);
+    expect(r.stderr).not.toContain('more than once');
+  });
+});

@@ -74,15 +74,16 @@ export function createContext(io: Io, env: Record<string, string | undefined>, c
 /**
  * A command as data: yargs metadata plus a handler that returns an exit code. Handlers never call
  * process.exit and may throw UserError / CloudError, which main turns into messages and exit 1.
+ * A command group (`hcr preview create|delete`) has subcommands instead of a handler.
  */
-export interface CommandModule<A = object> {
+export type CommandModule<A = object> = {
   command: string | string[];
   describe: string;
   builder(y: Argv<GlobalArgs>): Argv<A>;
-  run(ctx: Context, args: A & GlobalArgs): Promise<number>;
-  /** A command group (`hcr preview create|delete`): its own `run` is never called. */
-  subcommands?: CommandModule<any>[];
-}
+} & (
+  | { run(ctx: Context, args: A & GlobalArgs): Promise<number>; subcommands?: never }
+  | { subcommands: CommandModule<any>[]; run?: never }
+);
 
 export function defineCommand<A>(module: CommandModule<A>): CommandModule<A> {
   return module;

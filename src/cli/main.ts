@@ -30,12 +30,15 @@ export async function main(argv: string[], options: RunOptions = {}): Promise<nu
         const built = module.builder(b);
         return module.subcommands ? module.subcommands.reduce(register, built as Argv<GlobalArgs>).demandCommand(1, `choose a subcommand of ${String(module.command)}`) : built;
       },
-      module.subcommands
-        ? undefined
-        : async (args: any) => {
+      module.run
+        ? async (args: any) => {
             const ctx = createContext(io, env, cwd, args);
-            exitCode = await runHandler(ctx, () => module.run(ctx, args));
-          },
+            exitCode = await runHandler(ctx, async () => {
+              refuseRepeatedFlags(args, listOptions(parser));
+              return module.run(ctx, args);
+            });
+          }
+        : undefined,
     );
 
   const parser = commands.reduce(
@@ -83,6 +86,24 @@ export async function main(argv: string[], options: RunOptions = {}): Promise<nu
   }
   if (output) io.stdout.write(`${output}\n`);
   return exitCode;
+}
+
+/**
+ * yargs turns a one-value flag given twice into a list, which no handler expects: a second
+ * `--out` or `--port` is a mistake to point out, not a value to pick from.
+ */
+function listOptions(parser: Argv<GlobalArgs>): ReadonlySet<string> {
+  // yargs has getOptions() at run time (the options of the command being run); its types omit it.
+  return new Set((parser as unknown as { getOptions(): { array: string[] } }).getOptions().array);
+}
+
+function refuseRepeatedFlags(args: Record<string, unknown>, lists: ReadonlySet<string>): void {
+  for (const [key, value] of Object.entries(args)) {
+    const flag = key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+    if (Array.isArray(value) && key !== '_' && !lists.has(flag)) {
+      throw new UserError(`--${flag} is given more than once; give it once`);
+    }
+  }
 }
 
 async function runHandler(ctx: Context, handler: () => Promise<number>): Promise<number> {

@@ -48,8 +48,6 @@ export const importCommand = defineCommand<ImportArgs>({
       .option('retries', { type: 'number', describe: 'Further attempts of a read after a transient failure (default 4)' })
       .option('timeout', { type: 'number', describe: 'Seconds one request may take (default 30)' }) as never,
   run: async (ctx, args) => {
-    // yargs makes a repeated flag a list: two outputs is a mistake to point out, not to choose from.
-    if (Array.isArray(args.out)) throw new UserError('--out is given more than once; give it once');
     for (const glob of args.sensitiveKeys) {
       const problem = globProblem(glob);
       if (problem) throw new UserError(`--sensitive-keys ${JSON.stringify(glob)} is not a valid glob: ${problem}`);

@@ -55,7 +55,6 @@ const createCommand = defineCommand<CreateArgs>({
       .option('timeout', { type: 'number', default: 600, describe: 'Seconds to wait for the preview app' })
       .option('format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'Output view' }) as never,
   run: async (ctx, args) => {
-    refuseRepeated(args, ['name', 'repo', 'branch', 'directory', 'region', 'plan', 'cloud', 'timeout', 'format']);
     const name = checkedName(args.name);
     const repo = REPO.exec(args.repo);
     if (!repo || repo[2] === '.' || repo[2] === '..') {
@@ -110,7 +109,6 @@ const deleteCommand = defineCommand<DeleteArgs>({
       .option('name', { type: 'string', demandOption: true, describe: 'The project name' })
       .option('if-exists', { type: 'boolean', default: false, describe: 'Succeed when no project has this name' }) as never,
   run: async (ctx, args) => {
-    refuseRepeated(args, ['name']);
     const name = checkedName(args.name);
     const client = cloudClient(ctx, args);
     const [project] = await client.findProjectsByName([name]);
@@ -133,15 +131,7 @@ export const previewCommand = defineCommand({
   describe: 'Create and delete preview apps: Hasura Cloud projects built from a GitHub branch',
   builder: (y) => y,
   subcommands: [createCommand, deleteCommand],
-  // main runs the subcommands of a group, never the group itself.
-  run: () => Promise.reject(new Error('hcr preview has no handler of its own')),
 });
-
-/** yargs makes a repeated flag a list; a second value for a one-value flag is a mistake to point out, not to choose from. */
-function refuseRepeated<A extends object>(args: A, flags: readonly (keyof A & string)[]): void {
-  const repeated = flags.find((flag) => Array.isArray(args[flag]));
-  if (repeated) throw new UserError(`--${repeated} is given more than once; give it once`);
-}
 
 function checkedName(name: string): string {
   const problem = nameProblem('projectName', name);
