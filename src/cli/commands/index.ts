@@ -5,6 +5,7 @@ import { driftCommand } from './drift.js';
 import { emulatorCommand } from './emulator.js';
 import { importCommand } from './import.js';
 import { planCommand } from './plan.js';
+import { previewCommand } from './preview.js';
 import { schemaCommand } from './schema.js';
 import { showCommand } from './show.js';
 import { validateCommand } from './validate.js';
@@ -17,6 +18,7 @@ export const commands: CommandModule<any>[] = [
   showCommand,
   driftCommand,
   importCommand,
+  previewCommand,
   schemaCommand,
   emulatorCommand,
   demoCommand,
