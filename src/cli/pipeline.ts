@@ -54,7 +54,13 @@ export async function readAndPlan(ctx: Context, args: ReadArgs, options: { readO
   const progress = ctx.progress('Reading live state');
   const live = await readLive(client, desired.projects, { concurrency: args.concurrency, onProgress: progress.update });
   progress.done();
-  return { desired, plan: makePlan(desired, live), client };
+  const plan = makePlan(desired, live);
+  for (const project of plan.projects) {
+    if (project.action !== 'no-op' && live.get(project.name)?.maintenance) {
+      ctx.log(`Warning: ${project.name} is in maintenance mode; Hasura Cloud refuses its env changes until maintenance ends.`);
+    }
+  }
+  return { desired, plan, client };
 }
 
 export function checkConcurrency(concurrency: number): void {

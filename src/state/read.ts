@@ -1,4 +1,4 @@
-import type { ProjectRef, TenantEnv } from '../cloud/types.js';
+import type { ProjectRef, TenantEnv, TenantRef } from '../cloud/types.js';
 import { CloudError } from '../cloud/errors.js';
 import type { DesiredProject, SourceLocation } from '../config/types.js';
 import { UserError } from '../errors.js';
@@ -30,7 +30,7 @@ export async function readLive(client: StateReader, projects: DesiredProject[], 
   const existing = projects.filter((p) => tenants.has(p.name));
   let done = 0;
   const results = await mapSettled(existing, options.concurrency, async (project) => {
-    const env = await client.getTenantEnv(tenants.get(project.name)!);
+    const env = await client.getTenantEnv(tenants.get(project.name)!.id);
     options.onProgress?.(++done, existing.length);
     return env;
   });
@@ -40,7 +40,8 @@ export async function readLive(client: StateReader, projects: DesiredProject[], 
   results.forEach((result, i) => {
     const project = existing[i]!;
     if (result.status === 'fulfilled') {
-      live.set(project.name, { tenantId: tenants.get(project.name)!, ...result.value });
+      const tenant = tenants.get(project.name)!;
+      live.set(project.name, { tenantId: tenant.id, maintenance: tenant.maintenance_mode === true, ...result.value });
     } else {
       const err = result.reason;
       if (!(err instanceof CloudError) || err.kind === 'not-authorized') throw err;
@@ -53,7 +54,7 @@ export async function readLive(client: StateReader, projects: DesiredProject[], 
   return live;
 }
 
-async function resolveTenants(client: StateReader, projects: DesiredProject[]): Promise<Map<string, string>> {
+async function resolveTenants(client: StateReader, projects: DesiredProject[]): Promise<Map<string, TenantRef>> {
   const names = projects.filter((p) => !p.tenantId).map((p) => p.name);
   const tenantIds = projects.flatMap((p) => (p.tenantId ? [p.tenantId] : []));
   const found = names.length + tenantIds.length > 0 ? await client.findProjects({ names, tenantIds }) : [];
@@ -61,7 +62,7 @@ async function resolveTenants(client: StateReader, projects: DesiredProject[]): 
   const byTenant = new Map(found.flatMap((ref) => (ref.tenant ? [[ref.tenant.id, ref] as const] : [])));
 
   const problems: string[] = [];
-  const tenants = new Map<string, string>();
+  const tenants = new Map<string, TenantRef>();
   for (const project of projects) {
     const ref = project.tenantId ? byTenant.get(project.tenantId) : byName.get(project.name);
     if (project.tenantId && !ref) {
@@ -81,7 +82,7 @@ async function resolveTenants(client: StateReader, projects: DesiredProject[]): 
     } else if (!ref.tenant) {
       problems.push(`${where(project.at)}: project "${project.name}" has no tenant; it cannot be managed`);
     } else {
-      tenants.set(project.name, ref.tenant.id);
+      tenants.set(project.name, ref.tenant);
     }
   }
   if (problems.length > 0) throw new UserError(problems.join('\n'));
