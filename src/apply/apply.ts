@@ -124,11 +124,11 @@ async function write(writer: EnvWriter, tenantId: string, hash: string, step: Wr
         ? { status: 'failed', reason: err.message }
         : { status: 'conflict', reason: `${err.message} (the project changed since it was read)` };
     }
-    if (step.landed(now.env)) return { status: 'landed', hash: now.hash, readBack: err.message };
+    if (step.landed(now.env)) return { status: 'landed', hash: now.hash, readBack: err.settledMessage };
     if (now.hash !== hash) {
       return { status: 'unknown', reason: `${err.message}; the project changed meanwhile and hcr could not confirm whether its write landed` };
     }
-    if (attempt === 2) return { status: 'failed', reason: `${err.message} (twice; nothing was written)` };
+    if (attempt === 2) return { status: 'failed', reason: `${err.settledMessage} (twice; nothing was written)` };
   }
 }
 

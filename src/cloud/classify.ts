@@ -96,12 +96,11 @@ function transportError(err: TransportFailure, attempt: FailedAttempt): CloudErr
   });
 }
 
-/** `maybeApplied` only means something for a mutation; a query's error never carries it. */
+/** `maybeApplied` only means something for a mutation (its message then says so); a query's error never carries it. */
 function failure(kind: CloudErrorKind, attempt: FailedAttempt, text: string, details: CloudError['details'] = {}): CloudError {
   const { maybeApplied, ...rest } = details;
   const applied = attempt.mutation && maybeApplied === true;
-  const message = `${attempt.operation} failed: ${text}${applied ? '; it may or may not have been applied' : ''}`;
-  return new CloudError(kind, attempt.operation, message, attempt.mutation ? { ...rest, maybeApplied: applied } : rest);
+  return new CloudError(kind, attempt.operation, `${attempt.operation} failed: ${text}`, attempt.mutation ? { ...rest, maybeApplied: applied } : rest);
 }
 
 function serviceErrors(raw: unknown): ServiceError[] {

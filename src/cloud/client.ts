@@ -229,7 +229,7 @@ export class CloudClient {
 }
 
 function gaveUp(error: CloudError, attempts: number): CloudError {
-  return new CloudError(error.kind, error.operation, `${error.message} (gave up after ${attempts} attempts)`, { ...error.details, attempts });
+  return new CloudError(error.kind, error.operation, `${error.settledMessage} (gave up after ${attempts} attempts)`, { ...error.details, attempts });
 }
 
 function keyValues(env: Record<string, string>): { key: string; value: string }[] {

@@ -23,10 +23,16 @@ export type CloudErrorKind =
 
 export class CloudError extends Error {
   override name = 'CloudError';
+  /**
+   * The message without "it may or may not have been applied": for a caller that has read the
+   * project back and knows whether the write landed, so that what it reports does not contradict itself.
+   */
+  readonly settledMessage: string;
   constructor(
     readonly kind: CloudErrorKind,
     /** The GraphQL operation name, e.g. `updateTenantEnv`. */
     readonly operation: string,
+    /** What failed, without the doubt that `details.maybeApplied` adds to `message`. */
     message: string,
     readonly details: {
       /** HTTP status when the answer was not a 200. */
@@ -44,7 +50,8 @@ export class CloudError extends Error {
       retryAfterMs?: number;
     } = {},
   ) {
-    super(message);
+    super(details.maybeApplied ? `${message}; it may or may not have been applied` : message);
+    this.settledMessage = message;
   }
 
   /** Whether repeating the same read can succeed. Writes are never repeated blindly. */
