@@ -105,7 +105,7 @@ function expectReportMatchesLive(
 
 describe('apply under faults (20% errors, lost answers, latency; seeded)', () => {
   it('reports every project truthfully, never touches an unmanaged key, and converges in a few runs', async () => {
-    const w = await reliabilityWorld({ errorRate: 0.2, lostAnswerRate: 0.15, latencyMs: 2, random: seededRandom(20_24) });
+    const w = await reliabilityWorld({ errorRate: 0.2, lostAnswerRate: 0.15, latencyMs: 2, random: seededRandom(4) });
     const canaries = new Canaries();
     const { models, env } = fleet(w, canaries);
     const names = models.map((m) => m.name);
@@ -113,6 +113,8 @@ describe('apply under faults (20% errors, lost answers, latency; seeded)', () =>
     const run = (args: string[]) => w.hcr([...args, '-f', 'fleet.yaml', '--concurrency', '1'], { env });
 
     let converged = false;
+    /** The report formats that had to say a project is not done: with this seed, both. */
+    const incomplete = new Set<string>();
     for (let n = 1; n <= MAX_RUNS && !converged; n++) {
       const before = new Map(names.map((name) => [name, liveEnv(w, name)]));
       const json = n % 2 === 1; // both report formats, each under faults
@@ -142,9 +144,13 @@ describe('apply under faults (20% errors, lost answers, latency; seeded)', () =>
       }
       expectReportMatchesLive(w, models, outcomes, details, before);
       expect(r.code, r.stdout).toBe(expectedExit(outcomes.values()));
+      if (r.code !== 0) incomplete.add(json ? 'json' : 'text');
       converged = r.code === 0;
     }
     expect(converged).toBe(true);
+    // The seed was picked so that both reports are checked on failures; a change in what hcr sends
+    // can shift the faults: then pick a seed that again makes more than one run incomplete.
+    expect([...incomplete].sort()).toEqual(['json', 'text']);
 
     // Reads are retried with backoff: plan succeeds under the same 20% of faults, and sees no change.
     const planFrom = w.emulator.requests.length;
