@@ -140,6 +140,7 @@ export class WriteJournal {
   }
 }
 
+/** A project as a desired-state file declares it (the subset these tests write). */
 export interface DesiredProjectDoc {
   create?: { cloud: string; region: string; plan: string };
   prune?: boolean;
