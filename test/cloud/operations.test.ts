@@ -17,6 +17,17 @@ const projectAnswer = (name: string, id = PROJECT) => ({
   endpoint: `https://${name}.hasura.app/v1/graphql`,
   tenant: { id: TENANT, maintenance_mode: false },
 });
+const tenantAnswer = {
+  id: TENANT,
+  slug: 'shop-prod',
+  cloud: 'aws',
+  region: 'us-east-2',
+  project_id: PROJECT,
+  active: true,
+  maintenance_mode: false,
+  status: null,
+  project: { id: PROJECT, name: 'shop-prod', endpoint: 'https://shop-prod.hasura.app/v1/graphql' },
+};
 const envAnswer = (hash: string, environment: Record<string, unknown>) => ({ hash, envVars: { environment } });
 
 const preview: PreviewAppInput = {
@@ -66,30 +77,8 @@ const cases: Case[] = [
     name: 'getTenant',
     call: (c) => c.getTenant(TENANT),
     variables: { id: TENANT },
-    data: {
-      tenant_by_pk: {
-        id: TENANT,
-        slug: 'shop-prod',
-        cloud: 'aws',
-        region: 'us-east-2',
-        project_id: PROJECT,
-        active: true,
-        maintenance_mode: false,
-        status: null,
-        project: { id: PROJECT, name: 'shop-prod', endpoint: 'https://shop-prod.hasura.app/v1/graphql' },
-      },
-    },
-    result: {
-      id: TENANT,
-      slug: 'shop-prod',
-      cloud: 'aws',
-      region: 'us-east-2',
-      project_id: PROJECT,
-      active: true,
-      maintenance_mode: false,
-      status: null,
-      project: { id: PROJECT, name: 'shop-prod', endpoint: 'https://shop-prod.hasura.app/v1/graphql' },
-    },
+    data: { tenant_by_pk: tenantAnswer },
+    result: tenantAnswer,
   },
   {
     name: 'getTenantEnv',
