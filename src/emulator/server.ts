@@ -234,7 +234,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const settings = { ...DEFAULTS, ...definedOnly(options) };
   const random = options.random ?? Math.random;
   const faults = { latencyMs: options.latencyMs ?? 0, errorRate: options.errorRate ?? 0, lostAnswerRate: options.lostAnswerRate ?? 0 };
-  const tokens = options.tokens?.length ? [...options.tokens] : [randomBytes(24).toString('base64url')];
+  const tokens = options.tokens?.length ? [...options.tokens] : [`emu_${randomBytes(24).toString('base64url')}`];
   const accepted = new Set(tokens);
   const requests: RequestRecord[] = [];
 
