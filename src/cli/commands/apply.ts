@@ -49,7 +49,13 @@ export const applyCommand = defineCommand<ApplyArgs>({
     if (!approved) return 1;
     const { plan, values, client } = approved;
     const json = args.format === 'json';
-    const report = await applyPlan(client, plan, values, { concurrency: args.concurrency });
+    const progress = ctx.progress('Applying');
+    let done = 0;
+    const report = await applyPlan(client, plan, values, {
+      concurrency: args.concurrency,
+      onProjectDone: () => progress.update(++done, plan.projects.length),
+    });
+    progress.done();
     if (json || hasChanges(plan)) printReport(ctx, report, plan, json);
     else if (args.planfile !== undefined) ctx.stdout.write('The saved plan has no changes; nothing was written.\n');
     const stale = report.projects.filter((p) => p.outcome === 'conflict');
