@@ -4,7 +4,7 @@ import type { CloudClient } from '../cloud/client.js';
 import { loadDesired } from '../config/load.js';
 import type { Desired } from '../config/types.js';
 import { UserError } from '../errors.js';
-import { plan as makePlan } from '../plan/plan.js';
+import { plan as makePlan, type LiveState } from '../plan/plan.js';
 import type { Plan } from '../plan/types.js';
 import { renderPlanJson, renderPlanMarkdown, renderPlanText, type ViewMode } from '../render/index.js';
 import { readLive } from '../state/read.js';
@@ -35,6 +35,7 @@ export function formatOption<T extends GlobalArgs>(y: Argv<T>) {
 
 export interface Planned {
   desired: Desired;
+  live: LiveState;
   plan: Plan;
   client: CloudClient;
 }
@@ -60,7 +61,7 @@ export async function readAndPlan(ctx: Context, args: ReadArgs, options: { readO
       ctx.log(`Warning: ${project.name} is in maintenance mode; Hasura Cloud refuses its env changes until maintenance ends.`);
     }
   }
-  return { desired, plan, client };
+  return { desired, live, plan, client };
 }
 
 export function checkConcurrency(concurrency: number): void {

@@ -108,6 +108,33 @@ describe('hcr apply', () => {
     expect(t.emulator.store.getEnv(staging.tenantId).env.HASURA_GRAPHQL_ENABLE_CONSOLE).toBe('false');
   });
 
+  it('--refresh-on-conflict applies the approved changes again when only other keys were edited', async () => {
+    const { t, hcr } = await world();
+    const { prod } = seedShop(t);
+    const edit = () => {
+      const { hash } = t.emulator.store.getEnv(prod.tenantId);
+      t.emulator.store.updateEnv(prod.tenantId, hash, { PG_POOL: '50' });
+    };
+    const r = await hcr(['apply', '-f', 'shop.yaml', '--refresh-on-conflict'], { tty: true, input: typesAfter(edit, 'yes'), env: { NO_COLOR: '1' } });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('shop-prod changed since it was read, but not in the keys this plan changes: applying the same changes again.');
+    expect(r.stdout).toContain('✓ shop-prod: applied');
+    expect(t.emulator.store.getEnv(prod.tenantId).env).toMatchObject({ PG_POOL: '50', ACTIONS_ENDPOINT: 'https://actions.example.com' });
+  });
+
+  it('--refresh-on-conflict still refuses when an edit touched a key the plan changes', async () => {
+    const { t, hcr } = await world();
+    const { prod } = seedShop(t);
+    const edit = () => {
+      const { hash } = t.emulator.store.getEnv(prod.tenantId);
+      t.emulator.store.updateEnv(prod.tenantId, hash, { ACTIONS_ENDPOINT: 'https://hotfix.example.com' });
+    };
+    const r = await hcr(['apply', '-f', 'shop.yaml', '--refresh-on-conflict'], { tty: true, input: typesAfter(edit, 'yes'), env: { NO_COLOR: '1' } });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('shop-prod changed since it was read, and planning it again gives different changes: not applied.');
+    expect(t.emulator.store.getEnv(prod.tenantId).env.ACTIONS_ENDPOINT).toBe('https://hotfix.example.com');
+  });
+
   it('creates a project that has a create block, with its env', async () => {
     const { t, hcr } = await world();
     const r = await hcr(['apply', '-f', 'create.yaml', '--auto-approve']);

@@ -191,6 +191,7 @@ describe('hcr apply PLANFILE', () => {
       [['--project', 'shop-prod'], '--project'],
       [['--shard', '1/2'], '--shard'],
       [['-f', 'hasura-cloud.yaml', '--project', 'shop-*'], '-f, --project'],
+      [['--refresh-on-conflict'], '--refresh-on-conflict'],
     ] as const) {
       const r = await hcr(['apply', 'plan.hcr', ...extra]);
       expect(r.code).toBe(1);

@@ -6,17 +6,21 @@ import type { CloudClient } from '../../cloud/client.js';
 import { DEFAULT_FILE } from '../../config/files.js';
 import { UserError } from '../../errors.js';
 import { checkEndpoint, describeSavedPlan, readSavedPlan, verifiedValues } from '../../plan/saved.js';
+import { plan as makePlan } from '../../plan/plan.js';
+import { sameApproval } from '../../plan/refresh.js';
 import type { Plan } from '../../plan/types.js';
+import { readLive } from '../../state/read.js';
 import { desiredValues, type ValueResolver } from '../../plan/values.js';
 import { renderReportJson, renderReportText } from '../../render/index.js';
 import { cloudClient } from '../cloud.js';
 import { defineCommand, type Context } from '../context.js';
-import { checkConcurrency, formatOption, hasChanges, printPlan, readAndPlan, readOptions, type Format, type ReadArgs } from '../pipeline.js';
+import { checkConcurrency, formatOption, hasChanges, printPlan, readAndPlan, readOptions, type Format, type Planned, type ReadArgs } from '../pipeline.js';
 import { ask } from '../prompt.js';
 
 interface ApplyArgs extends ReadArgs {
   format: Format;
   autoApprove: boolean;
+  refreshOnConflict: boolean;
   planfile?: string;
 }
 
@@ -25,6 +29,8 @@ interface Approved {
   plan: Plan;
   values: ValueResolver;
   client: CloudClient;
+  /** For a plan made in this run: what it was made from, so that --refresh-on-conflict can plan again. */
+  planned?: Planned;
 }
 
 export const applyCommand = defineCommand<ApplyArgs>({
@@ -43,6 +49,12 @@ export const applyCommand = defineCommand<ApplyArgs>({
         type: 'boolean',
         default: false,
         describe: 'Apply without asking (needed when not run in a terminal)',
+      })
+      .option('refresh-on-conflict', {
+        type: 'boolean',
+        default: false,
+        describe:
+          'When a project changed after it was read, plan it again and apply only if the new plan makes the same changes to keys nobody else touched',
       }) as never,
   run: async (ctx, args) => {
     const approved = args.planfile === undefined ? await planAndAsk(ctx, args) : await savedPlan(ctx, args, args.planfile);
@@ -51,11 +63,12 @@ export const applyCommand = defineCommand<ApplyArgs>({
     const json = args.format === 'json';
     const progress = ctx.progress('Applying');
     let done = 0;
-    const report = await applyPlan(client, plan, values, {
+    const first = await applyPlan(client, plan, values, {
       concurrency: args.concurrency,
       onProjectDone: () => progress.update(++done, plan.projects.length),
     });
     progress.done();
+    const report = args.refreshOnConflict && approved.planned ? await refreshConflicts(ctx, args, approved.planned, first) : first;
     if (json || hasChanges(plan)) printReport(ctx, report, plan, json);
     else if (args.planfile !== undefined) ctx.stdout.write('The saved plan has no changes; nothing was written.\n');
     const stale = report.projects.filter((p) => p.outcome === 'conflict');
@@ -75,7 +88,8 @@ async function planAndAsk(ctx: Context, args: ApplyArgs): Promise<Approved | und
   if (!args.autoApprove && !interactive) {
     throw new UserError('apply needs --auto-approve when it is not run in a terminal (nothing was written)');
   }
-  const { desired, plan, client } = await readAndPlan(ctx, args);
+  const planned = await readAndPlan(ctx, args);
+  const { desired, plan, client } = planned;
   if (args.format !== 'json') printPlan(ctx, plan, args.format, 'plan');
   if (hasChanges(plan) && !args.autoApprove) {
     const answer = await ask(ctx, '\nDo you want to apply these changes?\n  Only "yes" will be accepted.\n\n  Enter a value: ');
@@ -84,7 +98,7 @@ async function planAndAsk(ctx: Context, args: ApplyArgs): Promise<Approved | und
       return undefined;
     }
   }
-  return { plan, values: desiredValues(desired), client };
+  return { plan, values: desiredValues(desired), client, planned };
 }
 
 /**
@@ -98,6 +112,12 @@ async function savedPlan(ctx: Context, args: ApplyArgs, file: string): Promise<A
     ...(args.project !== undefined ? ['--project'] : []),
     ...(args.shard !== undefined ? ['--shard'] : []),
   ];
+  if (args.refreshOnConflict) {
+    throw new UserError(
+      '--refresh-on-conflict cannot be used with a saved plan: a saved plan is applied exactly as reviewed, or not at all (nothing was written). ' +
+        'Plan again to review what changed.',
+    );
+  }
   if (baked.length > 0) {
     throw new UserError(
       `${baked.join(', ')} cannot be used with a saved plan: its files and projects were chosen when it was made (nothing was written). ` +
@@ -110,6 +130,31 @@ async function savedPlan(ctx: Context, args: ApplyArgs, file: string): Promise<A
   ctx.log(describeSavedPlan(saved, file));
   const values = await verifiedValues(saved, file, { cwd: ctx.cwd, env: ctx.env, register: (value) => ctx.redactor.add(value) });
   return { plan: saved.plan, values, client: cloudClient(ctx, args) };
+}
+
+/**
+ * The projects refused for a moved hash (nothing written to them) are read and planned again, and
+ * applied where the fresh plan is the approved one on untouched keys; the others stay conflicts.
+ */
+async function refreshConflicts(ctx: Context, args: ApplyArgs, planned: Planned, report: ApplyReport): Promise<ApplyReport> {
+  const conflicted = new Set(report.projects.filter((p) => p.outcome === 'conflict').map((p) => p.name));
+  const projects = planned.desired.projects.filter((p) => conflicted.has(p.name) && planned.live.has(p.name));
+  if (projects.length === 0) return report;
+  const live = await readLive(planned.client, projects, { concurrency: args.concurrency });
+  const fresh = makePlan({ ...planned.desired, projects }, live);
+  const retry = fresh.projects.filter((p) => {
+    const approved = planned.plan.projects.find((a) => a.name === p.name)!;
+    const same = sameApproval({ plan: approved, live: planned.live.get(p.name)! }, { plan: p, live: live.get(p.name)! });
+    ctx.log(
+      same
+        ? `${p.name} changed since it was read, but not in the keys this plan changes: applying the same changes again.`
+        : `${p.name} changed since it was read, and planning it again gives different changes: not applied. Plan again and review.`,
+    );
+    return same;
+  });
+  const again = await applyPlan(planned.client, { ...fresh, projects: retry }, desiredValues(planned.desired), { concurrency: args.concurrency });
+  const retried = new Map(again.projects.map((p) => [p.name, p]));
+  return { projects: report.projects.map((p) => retried.get(p.name) ?? p) };
 }
 
 export function printReport(ctx: Context, report: ApplyReport, plan: Plan, json: boolean): void {
