@@ -1,17 +1,21 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { normalize } from '../helpers/cli.js';
+import type { TestEmulator } from '../helpers/emulator.js';
 import { expectNoCanary, seedShop, world } from './setup.js';
 
-/** A terminal user who does `act` (e.g. someone else's edit) while reading the plan, then types `answer`. */
-function typesAfter(act: () => void, answer: string): Readable {
+/**
+ * A terminal user who, while reading the plan, sees someone edit the project by hand (with the hash
+ * they read, as the console does), then types "yes". The stream is read only at hcr's prompt.
+ */
+function yesAfterEdit(t: TestEmulator, tenantId: string, edit: Record<string, string>): Readable {
   let done = false;
   return new Readable({
     read() {
       if (done) return;
       done = true;
-      act();
-      this.push(`${answer}\n`);
+      t.emulator.store.updateEnv(tenantId, t.emulator.store.getEnv(tenantId).hash, edit);
+      this.push('yes\n');
       this.push(null);
     },
   });
@@ -94,11 +98,8 @@ describe('hcr apply', () => {
   it('refuses a project edited between plan and approval: exit 3, nothing written to it, the edit survives', async () => {
     const { t, hcr } = await world();
     const { prod, staging } = seedShop(t);
-    const edit = () => {
-      const { hash } = t.emulator.store.getEnv(prod.tenantId);
-      t.emulator.store.updateEnv(prod.tenantId, hash, { ACTIONS_ENDPOINT: 'https://hotfix.example.com' });
-    };
-    const r = await hcr(['apply', '-f', 'shop.yaml'], { tty: true, input: typesAfter(edit, 'yes'), env: { NO_COLOR: '1' } });
+    const input = yesAfterEdit(t, prod.tenantId, { ACTIONS_ENDPOINT: 'https://hotfix.example.com' });
+    const r = await hcr(['apply', '-f', 'shop.yaml'], { tty: true, input, env: { NO_COLOR: '1' } });
     expect(r.code).toBe(3);
     expect(r.stdout).toMatch(/✗ shop-prod: conflict/);
     expect(r.stdout).toContain('✓ shop-staging: applied');
@@ -111,11 +112,8 @@ describe('hcr apply', () => {
   it('--refresh-on-conflict applies the approved changes again when only other keys were edited', async () => {
     const { t, hcr } = await world();
     const { prod } = seedShop(t);
-    const edit = () => {
-      const { hash } = t.emulator.store.getEnv(prod.tenantId);
-      t.emulator.store.updateEnv(prod.tenantId, hash, { PG_POOL: '50' });
-    };
-    const r = await hcr(['apply', '-f', 'shop.yaml', '--refresh-on-conflict'], { tty: true, input: typesAfter(edit, 'yes'), env: { NO_COLOR: '1' } });
+    const input = yesAfterEdit(t, prod.tenantId, { PG_POOL: '50' });
+    const r = await hcr(['apply', '-f', 'shop.yaml', '--refresh-on-conflict'], { tty: true, input, env: { NO_COLOR: '1' } });
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('shop-prod changed since it was read, but not in the keys this plan changes: applying the same changes again.');
     expect(r.stdout).toContain('✓ shop-prod: applied');
@@ -125,11 +123,8 @@ describe('hcr apply', () => {
   it('--refresh-on-conflict still refuses when an edit touched a key the plan changes', async () => {
     const { t, hcr } = await world();
     const { prod } = seedShop(t);
-    const edit = () => {
-      const { hash } = t.emulator.store.getEnv(prod.tenantId);
-      t.emulator.store.updateEnv(prod.tenantId, hash, { ACTIONS_ENDPOINT: 'https://hotfix.example.com' });
-    };
-    const r = await hcr(['apply', '-f', 'shop.yaml', '--refresh-on-conflict'], { tty: true, input: typesAfter(edit, 'yes'), env: { NO_COLOR: '1' } });
+    const input = yesAfterEdit(t, prod.tenantId, { ACTIONS_ENDPOINT: 'https://hotfix.example.com' });
+    const r = await hcr(['apply', '-f', 'shop.yaml', '--refresh-on-conflict'], { tty: true, input, env: { NO_COLOR: '1' } });
     expect(r.code).toBe(3);
     expect(r.stderr).toContain('shop-prod changed since it was read, and planning it again gives different changes: not applied.');
     expect(t.emulator.store.getEnv(prod.tenantId).env.ACTIONS_ENDPOINT).toBe('https://hotfix.example.com');
