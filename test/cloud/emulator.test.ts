@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloudClient } from '../../src/cloud/client.js';
-import type { CloudError } from '../../src/cloud/errors.js';
 import { startEmulator, type Emulator } from '../../src/emulator/server.js';
+import { rejection } from './rejection.js';
 
 /** The client against the local emulator on a loopback port: the same wire, the same error wordings. */
 let emulator: Emulator;
@@ -13,14 +13,6 @@ beforeAll(async () => {
   client = new CloudClient({ endpoint: emulator.url, token, retries: 0 });
 });
 afterAll(() => emulator.close());
-
-const failure = (promise: Promise<unknown>): Promise<CloudError> =>
-  promise.then(
-    () => {
-      throw new Error('expected the call to fail');
-    },
-    (e: unknown) => e as CloudError,
-  );
 
 describe('against the emulator', () => {
   it('creates a project, finds it every way, and writes its env with chained hashes', async () => {
@@ -39,19 +31,19 @@ describe('against the emulator', () => {
     expect(deleted.env).toMatchObject({ B: '2' });
     expect(deleted.env).not.toHaveProperty('A');
 
-    expect(await failure(client.updateTenantEnv(created.tenantId, read.hash, { C: '3' }))).toMatchObject({ kind: 'conflict', details: { maybeApplied: false } });
-    expect(await failure(client.updateTenantEnv(created.tenantId, deleted.hash, { B: '2' }))).toMatchObject({ kind: 'nothing-changed' });
+    expect(await rejection(client.updateTenantEnv(created.tenantId, read.hash, { C: '3' }))).toMatchObject({ kind: 'conflict', details: { maybeApplied: false } });
+    expect(await rejection(client.updateTenantEnv(created.tenantId, deleted.hash, { B: '2' }))).toMatchObject({ kind: 'nothing-changed' });
     emulator.store.setMaintenance(created.tenantId, true);
-    expect(await failure(client.deleteTenantEnv(created.tenantId, deleted.hash, ['B']))).toMatchObject({ kind: 'maintenance' });
+    expect(await rejection(client.deleteTenantEnv(created.tenantId, deleted.hash, ['B']))).toMatchObject({ kind: 'maintenance' });
     emulator.store.setMaintenance(created.tenantId, false);
 
     await client.updateTenantName(created.tenantId, 'emu-renamed');
-    expect(await failure(client.createTenant({ cloud: 'aws', region: 'us-east-2', name: 'emu-renamed', envs: {} }))).toMatchObject({
+    expect(await rejection(client.createTenant({ cloud: 'aws', region: 'us-east-2', name: 'emu-renamed', envs: {} }))).toMatchObject({
       kind: 'service',
       details: { code: 'constraint-violation' },
     });
     expect(await client.deleteTenant(created.tenantId)).toEqual({ status: expect.any(String) });
-    expect(await failure(client.getTenantEnv(created.tenantId))).toMatchObject({ kind: 'not-found' });
+    expect(await rejection(client.getTenantEnv(created.tenantId))).toMatchObject({ kind: 'not-found' });
   });
 
   it('schedules a preview app and reads its job', async () => {
@@ -66,8 +58,8 @@ describe('against the emulator', () => {
 
   it('refuses a wrong token on queries and mutations alike', async () => {
     const stranger = new CloudClient({ endpoint: emulator.url, token: 'not-a-token', retries: 0 });
-    expect(await failure(stranger.listProjects())).toMatchObject({ kind: 'not-authorized' });
-    expect(await failure(stranger.deleteTenant('00000000-0000-4000-8000-000000000000'))).toMatchObject({ kind: 'not-authorized' });
+    expect(await rejection(stranger.listProjects())).toMatchObject({ kind: 'not-authorized' });
+    expect(await rejection(stranger.deleteTenant('00000000-0000-4000-8000-000000000000'))).toMatchObject({ kind: 'not-authorized' });
   });
 
   it('retries a read through injected faults and reports a write that may have landed', async () => {
@@ -75,7 +67,7 @@ describe('against the emulator', () => {
     emulator.setFaults({ errorRate: 0.5 });
     await expect(patient.listProjects()).resolves.toBeInstanceOf(Array);
     emulator.setFaults({ errorRate: 0, lostAnswerRate: 1 });
-    const err = await failure(client.createTenant({ cloud: 'aws', region: 'us-east-2', name: 'emu-lost', envs: {} }));
+    const err = await rejection(client.createTenant({ cloud: 'aws', region: 'us-east-2', name: 'emu-lost', envs: {} }));
     emulator.setFaults({ lostAnswerRate: 0 });
     expect(err).toMatchObject({ kind: 'network', details: { maybeApplied: true } });
     expect(await client.findProjectsByName(['emu-lost'])).toHaveLength(1);

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { CloudClient } from '../../src/cloud/client.js';
 import { CloudError } from '../../src/cloud/errors.js';
 import { graphqlError, post, sent, testClient, TOKEN, useMockService } from './helpers.js';
+import { rejection } from './rejection.js';
 
 useMockService();
 afterEach(() => vi.restoreAllMocks());
@@ -15,14 +16,6 @@ const timeoutFor = (what: string) => (what === 'a timeout' ? 300 : 5_000);
 const TENANT = '7a79cf94-0e53-4520-a560-1b02bf522f08';
 const HASH = 'a'.repeat(40);
 const envData = { data: { getTenantEnv: { hash: HASH, envVars: { environment: { A: '1' } } } } };
-
-const reject = (promise: Promise<unknown>): Promise<CloudError> =>
-  promise.then(
-    () => {
-      throw new Error('expected the call to fail');
-    },
-    (e: unknown) => e as CloudError,
-  );
 
 describe('reads are retried on transient failures', () => {
   it.each([
@@ -57,7 +50,7 @@ describe('reads are retried on transient failures', () => {
   it('4 retries by default with exponential backoff and full jitter, then fails with the last kind', async () => {
     post().times(6).reply(503, 'unavailable');
     const { client, sleeps } = testClient();
-    const err = await reject(client.getTenantEnv(TENANT));
+    const err = await rejection(client.getTenantEnv(TENANT));
     expect(sent).toHaveLength(5);
     expect(sleeps).toEqual([100, 200, 400, 800]);
     expect(err).toBeInstanceOf(CloudError);
@@ -71,19 +64,19 @@ describe('reads are retried on transient failures', () => {
   it('the number of retries is configurable', async () => {
     post().times(3).replyWithError({ code: 'ECONNRESET' });
     const { client } = testClient({ retries: 2 });
-    expect(await reject(client.getTenantEnv(TENANT))).toMatchObject({ kind: 'network', details: { attempts: 3 } });
+    expect(await rejection(client.getTenantEnv(TENANT))).toMatchObject({ kind: 'network', details: { attempts: 3 } });
     expect(sent).toHaveLength(3);
   });
 
   it('draws each wait from [0, min(cap, base * 2^n)]', async () => {
     post().times(9).reply(503, 'unavailable');
     const top = testClient({ retries: 8, random: () => 0.999999, deadlineMs: 10 ** 9 });
-    await reject(top.client.getTenantEnv(TENANT));
+    await rejection(top.client.getTenantEnv(TENANT));
     expect(top.sleeps).toEqual([200, 400, 800, 1600, 3200, 5000, 5000, 5000]);
 
     post().times(3).reply(503, 'unavailable');
     const bottom = testClient({ retries: 2, random: () => 0 });
-    await reject(bottom.client.getTenantEnv(TENANT));
+    await rejection(bottom.client.getTenantEnv(TENANT));
     expect(bottom.sleeps).toEqual([0, 0]);
   });
 
@@ -98,14 +91,14 @@ describe('reads are retried on transient failures', () => {
   it('gives up at once when Retry-After reaches past the deadline', async () => {
     post().reply(429, 'slow down', { 'retry-after': '120' });
     const { client, sleeps } = testClient();
-    expect(await reject(client.getTenantEnv(TENANT))).toMatchObject({ kind: 'server', details: { status: 429, retryAfterMs: 120_000 } });
+    expect(await rejection(client.getTenantEnv(TENANT))).toMatchObject({ kind: 'server', details: { status: 429, retryAfterMs: 120_000 } });
     expect(sleeps).toEqual([]);
   });
 
   it('stops at the overall deadline even with retries left', async () => {
     post().times(11).reply(503, 'unavailable');
     const { client, sleeps } = testClient({ retries: 10, deadlineMs: 2_000, random: () => 0.999999 });
-    expect(await reject(client.getTenantEnv(TENANT))).toMatchObject({ kind: 'server', details: { attempts: 4 } });
+    expect(await rejection(client.getTenantEnv(TENANT))).toMatchObject({ kind: 'server', details: { attempts: 4 } });
     expect(sleeps).toEqual([200, 400, 800]);
   });
 
@@ -131,7 +124,7 @@ describe('what is never retried', () => {
     fail();
     post().reply(200, envData);
     const { client, sleeps } = testClient();
-    const err = await reject(client.getTenantEnv(TENANT));
+    const err = await rejection(client.getTenantEnv(TENANT));
     expect(err.kind).toBe(kind);
     expect(err.details.attempts).toBeUndefined();
     expect(err.message).not.toContain('gave up');
@@ -151,7 +144,7 @@ describe('what is never retried', () => {
     fail();
     post().reply(200, { data: { updateTenantEnv: { hash: HASH, envVars: { environment: {} } } } });
     const { client, sleeps, events } = testClient({ timeoutMs: timeoutFor(what) });
-    const err = await reject(client.updateTenantEnv(TENANT, HASH, { A: '1' }));
+    const err = await rejection(client.updateTenantEnv(TENANT, HASH, { A: '1' }));
     expect(err).toMatchObject({ kind, details: { maybeApplied } });
     expect(sent).toHaveLength(1);
     expect(sleeps).toEqual([]);
@@ -165,7 +158,7 @@ describe('what is never retried', () => {
     ['updateTenantName', (c: CloudClient) => c.updateTenantName(TENANT, 'x')],
   ])('%s is a write too', async (_name, call) => {
     post().times(2).reply(503, 'unavailable');
-    expect(await reject(call(testClient().client))).toMatchObject({ kind: 'server', details: { maybeApplied: true } });
+    expect(await rejection(call(testClient().client))).toMatchObject({ kind: 'server', details: { maybeApplied: true } });
     expect(sent).toHaveLength(1);
   });
 });
