@@ -72,7 +72,8 @@ function toKeyChange(project: DesiredProject, d: ReturnType<typeof diffEnv>[numb
   return { ...d, sensitive: false };
 }
 
-function summarize(projects: ProjectPlan[]): PlanSummary {
+/** The plan's counts, always derived from its projects (also to check a saved plan's). */
+export function summarize(projects: readonly ProjectPlan[]): PlanSummary {
   const summary: PlanSummary = { add: 0, change: 0, remove: 0, create_projects: 0, delete_projects: 0 };
   for (const p of projects) {
     if (p.action === 'create') summary.create_projects++;

@@ -4,9 +4,9 @@ import { basename, dirname, join } from 'node:path';
 import { resolveSource } from '../config/load.js';
 import type { CreateOptions, ValueSource } from '../config/types.js';
 import { UserError } from '../errors.js';
-import { planSummary, tallyPlan } from '../render/format.js';
 import { HCR_VERSION } from '../version.js';
 import type { KeyChange, Plan, PlanSummary, ProjectPlan } from './types.js';
+import { summarize } from './plan.js';
 import type { ValueResolver } from './values.js';
 
 /**
@@ -379,7 +379,7 @@ function parseSavedPlan(data: Fields): SavedPlan {
   });
   const summary = parseSummary(top.summary);
   const plan: Plan = { format_version: 1, projects, summary };
-  const counted = planSummary(tallyPlan(plan));
+  const counted = summarize(projects);
   if (JSON.stringify(counted) !== JSON.stringify(summary)) {
     malformed('summary', `says ${JSON.stringify(summary)}, but the projects hold ${JSON.stringify(counted)}`);
   }

@@ -1,5 +1,5 @@
 import { plural } from '../util/words.js';
-import type { KeyAction, KeyChange, Plan, PlanSummary, ProjectAction, ProjectPlan } from '../plan/types.js';
+import type { KeyAction, KeyChange, Plan, ProjectAction, ProjectPlan } from '../plan/types.js';
 
 /** `plan` shows what apply would do; `drift` shows the same Plan as a read-only report of differences. */
 export type ViewMode = 'plan' | 'drift';
@@ -48,10 +48,6 @@ export function tallyPlan(plan: Plan): PlanTally {
     unchangedUnmanaged: unchanged.reduce((n, p) => n + p.unmanaged, 0),
     removingProjects: changed.filter((p) => p.env.some((c) => c.action === 'remove')).length,
   };
-}
-
-export function planSummary(t: PlanTally): PlanSummary {
-  return { add: t.add, change: t.change, remove: t.remove, create_projects: t.createProjects, delete_projects: t.deleteProjects };
 }
 
 /** The last line of every view of a plan: Terraform's `Plan: …` or the drift equivalent. */

@@ -1,5 +1,6 @@
 import type { KeyChange, Plan, ProjectPlan } from '../plan/types.js';
-import { isSensitive, jsonDocument, planSummary, tallyPlan } from './format.js';
+import { summarize } from '../plan/plan.js';
+import { isSensitive, jsonDocument } from './format.js';
 
 /**
  * Built field by field rather than serialising the Plan: only what DESIGN.md's JSON names gets out,
@@ -16,6 +17,6 @@ function project(p: ProjectPlan): Record<string, unknown> {
 
 /** `plan --format json`: one pretty-printed document; the summary is recounted from the entries it shows. */
 export function renderPlanJson(plan: Plan): string {
-  const doc = { format_version: 1, projects: plan.projects.map(project), summary: planSummary(tallyPlan(plan)) };
+  const doc = { format_version: 1, projects: plan.projects.map(project), summary: summarize(plan.projects) };
   return jsonDocument(doc);
 }
