@@ -11,7 +11,7 @@ export {
   type EnvInput,
   type EnvState,
   type JobRecord,
-  type PreviewAppPayload,
   type ProjectRecord,
   type StoreErrorKind,
 } from './store.js';
+export { MISSING_PREFIX, type PreviewAppPayload } from './preview.js';

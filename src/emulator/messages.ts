@@ -48,6 +48,22 @@ export const invalidInput = {
   missingPayload: () => 'payload is required',
 };
 
+/**
+ * Why a preview-app job failed or was skipped: the `error` of its last task event. The real
+ * service's wording is unknown.
+ */
+export const previewFailure = {
+  owner: (owner: string) => `invalid GitHub repository owner: ${JSON.stringify(owner)}`,
+  repo: (repo: string) => `invalid GitHub repository name: ${JSON.stringify(repo)}`,
+  branch: (branch: string) => `invalid branch name: ${JSON.stringify(branch)}`,
+  directory: (directory: string) => `invalid directory: ${JSON.stringify(directory)}: use a path inside the repository`,
+  branchNotFound: (repo: string, branch: string) => `branch ${JSON.stringify(branch)} not found in GitHub repository ${repo}`,
+  directoryNotFound: (repo: string, branch: string, directory: string) =>
+    `directory ${JSON.stringify(directory)} not found in GitHub repository ${repo} on branch ${JSON.stringify(branch)}`,
+  nameTaken: (name: string) => `a project named ${JSON.stringify(name)} already exists and is not a preview app`,
+  superseded: (name: string, jobId: string) => `a newer preview app creation for ${JSON.stringify(name)} was scheduled (job ${jobId})`,
+};
+
 /** Hasura's own wording for these (confirmed, or as the engine words them). */
 export const fieldNotFound = (field: string, type: string) => `field "${field}" not found in type: '${type}'`;
 export const INVALID_QUERY: HasuraErrorText = { message: 'not a valid graphql query', code: 'validation-failed' };

@@ -11,13 +11,13 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { uuidNotString } from './messages.js';
+import type { PreviewAppPayload } from './preview.js';
 import { list, normalizeUuid, type ListArgs, type Table } from './query.js';
 import {
   endpointOf,
   type EnvEntry,
   type EnvState,
   type JobRecord,
-  type PreviewAppPayload,
   type ProjectRecord,
   type Store,
   type TaskEventRecord,

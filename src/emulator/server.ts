@@ -34,6 +34,7 @@ import {
   queryTooLong,
   tooDeep,
 } from './messages.js';
+import { PREVIEW_JOB_DELAY_MS } from './preview.js';
 import { emulatorSchema, type ResolverContext } from './schema.js';
 import { Store } from './store.js';
 
@@ -91,7 +92,7 @@ export interface Emulator {
 const VALIDATION_CACHE_SIZE = 256;
 const DEFAULTS = {
   host: '127.0.0.1',
-  previewJobDelayMs: 1500,
+  previewJobDelayMs: PREVIEW_JOB_DELAY_MS,
   maxBodyBytes: 1024 * 1024,
   maxQueryLength: 64 * 1024,
   maxDepth: 12,
@@ -126,7 +127,10 @@ function checkOptions(o: EmulatorOptions): void {
     throw new UserError(`port must be an integer from 0 to 65535, got ${o.port}`);
   }
   if (o.tokens?.some((t) => !/^\S+$/.test(t))) throw new UserError('tokens must be non-empty and contain no spaces');
-  for (const key of ['previewJobDelayMs', 'maxBodyBytes', 'maxQueryLength', 'maxDepth'] as const) {
+  if (o.previewJobDelayMs !== undefined && !(Number.isInteger(o.previewJobDelayMs) && o.previewJobDelayMs >= 0)) {
+    throw new UserError(`preview job delay must be a whole number of milliseconds, 0 or more, got ${o.previewJobDelayMs}`);
+  }
+  for (const key of ['maxBodyBytes', 'maxQueryLength', 'maxDepth'] as const) {
     const v = o[key];
     if (v !== undefined && !(Number.isInteger(v) && v >= 0)) throw new UserError(`${key} must be an integer, 0 or more, got ${v}`);
   }

@@ -7,8 +7,10 @@ import {
   STALE_HASH,
   TENANT_NOT_FOUND,
   invalidInput,
+  previewFailure,
   type HasuraErrorText,
 } from './messages.js';
+import { gitHubProblem, type PreviewAppPayload } from './preview.js';
 
 export const CLOUDS: readonly string[] = ['aws'];
 export const PLANS: readonly string[] = ['cloud_free', 'cloud_payg'];
@@ -26,6 +28,8 @@ export interface ProjectRecord {
   /** Accepted env writes so far; part of the hash so that every write changes it. */
   writes: number;
   maintenance: boolean;
+  /** Made by a preview-app job, which may redeploy it; absent for any other project. */
+  previewApp?: true;
   createdAt: string;
   updatedAt: string;
 }
@@ -48,7 +52,7 @@ export interface TaskRecord {
   events: TaskEventRecord[];
 }
 
-export type JobStatus = 'running' | 'success' | 'failed';
+export type JobStatus = 'running' | 'success' | 'failed' | 'skipped';
 
 /** What a preview-app job will do when it runs: decided (and validated) when it is scheduled. */
 export type PreviewOutcome =
@@ -57,6 +61,8 @@ export type PreviewOutcome =
 
 export interface JobRecord {
   id: string;
+  /** The project name the payload asked for, when it had one. */
+  name: string | null;
   status: JobStatus;
   createdAt: string;
   updatedAt: string;
@@ -91,19 +97,14 @@ export interface CreateProjectInput {
   env?: EnvInput;
   /** For seeding a project that desired state names by tenantId; Cloud picks one itself. */
   tenantId?: string;
+  /** Made by a preview-app job (see ProjectRecord.previewApp). */
+  previewApp?: boolean;
 }
 
 export interface CreatedProject {
   projectId: string;
   tenantId: string;
   name: string;
-}
-
-/** The payload of createGitHubPreviewApp, as GraphQL coerced it. */
-export interface PreviewAppPayload {
-  githubPersonalAccessToken: string;
-  githubRepoDetails: { owner: string; repo: string; branch: string; directory: string };
-  projectOptions: { cloud: string; region: string; plan: string; name: string; envVars?: EnvInput | null };
 }
 
 export type StoreErrorKind = 'not-found' | 'conflict' | 'nothing-changed' | 'maintenance' | 'duplicate-name' | 'invalid';
@@ -160,11 +161,13 @@ const envFrom = (entries: Iterable<[string, string]>): Record<string, string> =>
 
 export const isValidName = (name: string): boolean => NAME_PATTERN.test(name);
 
-function checkProjectOptions(o: { name?: string; cloud: string; region: string; plan: string }): void {
-  if (o.name !== undefined && !isValidName(o.name)) throw new StoreError('invalid', invalidInput.name(o.name));
-  if (!CLOUDS.includes(o.cloud)) throw new StoreError('invalid', invalidInput.cloud(o.cloud, CLOUDS));
-  if (!PLANS.includes(o.plan)) throw new StoreError('invalid', invalidInput.plan(o.plan, PLANS));
-  if (o.region.trim() === '') throw new StoreError('invalid', invalidInput.region());
+/** What createTenant refuses in its arguments, which a preview job fails for instead. */
+function projectOptionsProblem(o: { name?: string; cloud: string; region: string; plan: string }): string | undefined {
+  if (o.name !== undefined && !isValidName(o.name)) return invalidInput.name(o.name);
+  if (!CLOUDS.includes(o.cloud)) return invalidInput.cloud(o.cloud, CLOUDS);
+  if (!PLANS.includes(o.plan)) return invalidInput.plan(o.plan, PLANS);
+  if (o.region.trim() === '') return invalidInput.region();
+  return undefined;
 }
 
 const clone = <T>(value: T): T => structuredClone(value);
@@ -173,6 +176,12 @@ const clone = <T>(value: T): T => structuredClone(value);
  * The emulated service's state and every rule about changing it. All methods are synchronous,
  * so a check and the write it guards can never interleave with another request: two writers
  * sending the same hash are decided here, one after the other.
+ *
+ * Project names are unique (API.md), and these are all the rules about a name already taken:
+ * - createTenant and updateTenantName refuse it with the database's uniqueness violation;
+ * - a preview job redeploys the preview app of that name (as every push to a pull request does),
+ *   but fails, touching nothing, when the name belongs to a project it did not make;
+ * - a new preview job skips one still running for the same name.
  */
 export class Store {
   private readonly projects = new Map<string, ProjectRecord>();
@@ -222,7 +231,8 @@ export class Store {
   /** Like createTenant: Cloud sets a random admin secret, then the given env is applied over it. */
   createProject(input: CreateProjectInput = {}): CreatedProject {
     const options = { cloud: input.cloud ?? 'aws', region: input.region ?? 'us-east-2', plan: input.plan ?? 'cloud_free' };
-    checkProjectOptions({ ...options, name: input.name });
+    const problem = projectOptionsProblem({ ...options, name: input.name });
+    if (problem) throw new StoreError('invalid', problem);
     if (input.name !== undefined && this.byName(input.name)) throw new StoreError('duplicate-name');
     if (input.tenantId !== undefined && this.projects.has(input.tenantId)) throw new StoreError('invalid', `tenant ${input.tenantId} exists`);
     const name = input.name ?? this.randomName();
@@ -235,6 +245,7 @@ export class Store {
       env: envFrom([[ADMIN_SECRET_KEY, randomBytes(24).toString('base64url')], ...entriesOf(input.env)]),
       writes: 1,
       maintenance: false,
+      ...(input.previewApp ? { previewApp: true as const } : {}),
       createdAt: at,
       updatedAt: at,
     };
@@ -295,11 +306,17 @@ export class Store {
     this.changed();
   }
 
-  /** createGitHubPreviewApp: validates now, runs when finishPreviewJob is called. */
+  /**
+   * createGitHubPreviewApp: validates now, runs when finishPreviewJob is called. The newest job
+   * for a name wins: one still running for the same name is skipped, as a push that arrives
+   * while the previous one is building makes that build pointless.
+   */
   createPreviewJob(payload: PreviewAppPayload | null): string {
     const at = now();
+    const name = payload?.projectOptions.name ?? null;
     const job: JobRecord = {
       id: randomUUID(),
+      name,
       status: 'running',
       createdAt: at,
       updatedAt: at,
@@ -316,6 +333,11 @@ export class Store {
       ],
       outcome: previewOutcome(payload),
     };
+    if (name !== null) {
+      for (const older of this.jobs.values()) {
+        if (older.status === 'running' && older.name === name) finishJob(older, 'skipped', null, previewFailure.superseded(name, job.id));
+      }
+    }
     this.jobs.set(job.id, job);
     this.changed();
     return job.id;
@@ -323,25 +345,14 @@ export class Store {
 
   /**
    * Runs a scheduled preview job: creates the project, or, as preview apps are redeployed,
-   * sets the env of the existing project of that name. Finishing a finished job does nothing.
+   * sets the env of the preview app of that name. Finishing a finished job does nothing.
    */
   finishPreviewJob(jobId: string): JobRecord | undefined {
     const job = this.jobs.get(jobId);
     if (!job || job.status !== 'running') return job && clone(job);
     const result = this.runPreview(job.outcome);
-    const at = now();
-    job.status = 'error' in result ? 'failed' : 'success';
-    job.updatedAt = at;
-    for (const task of job.tasks) {
-      task.updatedAt = at;
-      task.events.push({
-        id: randomUUID(),
-        eventType: job.status,
-        publicEventData: 'error' in result ? null : { projectId: result.projectId, githubDeploymentJobID: randomUUID() },
-        error: 'error' in result ? result.error : null,
-        createdAt: at,
-      });
-    }
+    if ('error' in result) finishJob(job, 'failed', null, result.error);
+    else finishJob(job, 'success', { projectId: result.projectId, githubDeploymentJobID: randomUUID() }, null);
     this.changed();
     return clone(job);
   }
@@ -358,14 +369,8 @@ export class Store {
   private runPreview(outcome: PreviewOutcome): { error: string } | { projectId: string } {
     if ('error' in outcome) return outcome;
     const existing = this.byName(outcome.project.name);
-    if (!existing) {
-      try {
-        return { projectId: this.createProject(outcome.project).projectId };
-      } catch (err) {
-        if (err instanceof StoreError) return { error: err.message };
-        throw err;
-      }
-    }
+    if (!existing) return { projectId: this.createProject({ ...outcome.project, previewApp: true }).projectId };
+    if (!existing.previewApp) return { error: previewFailure.nameTaken(existing.name) };
     existing.env = envFrom([...Object.entries(existing.env), ...Object.entries(outcome.project.env)]);
     this.committed(existing);
     return { projectId: existing.projectId };
@@ -410,24 +415,23 @@ export class Store {
 
 function previewOutcome(payload: PreviewAppPayload | null): PreviewOutcome {
   if (!payload) return { error: invalidInput.missingPayload() };
-  const { githubPersonalAccessToken, githubRepoDetails: repo, projectOptions: o } = payload;
-  const required: [string, string][] = [
-    ['githubPersonalAccessToken', githubPersonalAccessToken],
-    ['githubRepoDetails.owner', repo.owner],
-    ['githubRepoDetails.repo', repo.repo],
-    ['githubRepoDetails.branch', repo.branch],
-  ];
-  const empty = required.find(([, value]) => value.trim() === '');
-  if (empty) return { error: invalidInput.emptyField(empty[0]) };
-  try {
-    checkProjectOptions(o);
-  } catch (err) {
-    if (err instanceof StoreError) return { error: err.message };
-    throw err;
-  }
+  const o = payload.projectOptions;
+  const error = gitHubProblem(payload) ?? projectOptionsProblem(o);
+  if (error) return { error };
   return {
     project: { name: o.name, cloud: o.cloud, region: o.region, plan: o.plan, env: envFrom(entriesOf(o.envVars)) },
   };
+}
+
+/** Ends a job with one last event on each of its tasks: its status, and what it made or why it did not. */
+function finishJob(job: JobRecord, status: Exclude<JobStatus, 'running'>, data: Record<string, unknown> | null, error: string | null): void {
+  const at = now();
+  job.status = status;
+  job.updatedAt = at;
+  for (const task of job.tasks) {
+    task.updatedAt = at;
+    task.events.push({ id: randomUUID(), eventType: status, publicEventData: data, error, createdAt: at });
+  }
 }
 
 /** Checks that a value read from a data file is a snapshot this version wrote. */

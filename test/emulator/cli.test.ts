@@ -79,12 +79,30 @@ describe('hcr emulator', () => {
     expect(await cli.stop('SIGTERM')).toBe(0);
   });
 
+  it('finishes preview jobs after --preview-job-delay', async () => {
+    const cli = await emulatorInProcess(['--token', 't', '--preview-job-delay', '0']);
+    const client = new GraphQLClient(/^listening on (\S+)$/m.exec(cli.stdout())![1]!, { headers: { authorization: 'pat t' } });
+    const { createGitHubPreviewApp } = await client.request<{ createGitHubPreviewApp: { githubPreviewAppJobID: string } }>(
+      `mutation { createGitHubPreviewApp(payload: {
+        githubPersonalAccessToken: "ghp_x", githubRepoDetails: { owner: "acme", repo: "shop", branch: "main", directory: "hasura" },
+        projectOptions: { cloud: "aws", region: "us-east-2", plan: "cloud_free", name: "pr-1" } }) { githubPreviewAppJobID } }`,
+    );
+    const status = () =>
+      client.request<{ jobs_by_pk: { status: string } }>('query ($id: uuid!) { jobs_by_pk(id: $id) { status } }', {
+        id: createGitHubPreviewApp.githubPreviewAppJobID,
+      });
+    // Far sooner than the default delay of 1.5 s.
+    await vi.waitFor(async () => expect((await status()).jobs_by_pk.status).toBe('success'), { timeout: 1000, interval: 20 });
+    expect(await cli.stop('SIGTERM')).toBe(0);
+  });
+
   it.each([
     [['--error-rate', '2'], /error rate must be a number from 0 to 1, got 2/],
     [['--lost-answer-rate', '-1'], /lost-answer rate must be a number from 0 to 1/],
     [['--latency', '-5'], /latency must be a number of milliseconds/],
     [['--port', '70000'], /port must be an integer from 0 to 65535, got 70000/],
     [['--port', 'many'], /port must be an integer/],
+    [['--preview-job-delay', '-1'], /preview job delay must be a whole number of milliseconds, 0 or more, got -1/],
   ])('refuses %j with a clear error and exit 1', async (args, message) => {
     const r = await runCli(['emulator', ...args]);
     expect(r.code).toBe(1);

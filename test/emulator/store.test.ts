@@ -169,9 +169,10 @@ describe('Store: env writes', () => {
 });
 
 describe('Store: preview jobs', () => {
-  const payload = (name: string, over: { token?: string; plan?: string; cloud?: string; branch?: string } = {}) => ({
+  type Over = { token?: string; plan?: string; cloud?: string; owner?: string; repo?: string; branch?: string; directory?: string };
+  const payload = (name: string, over: Over = {}) => ({
     githubPersonalAccessToken: over.token ?? 'ghp_x',
-    githubRepoDetails: { owner: 'org', repo: 'app', branch: over.branch ?? 'main', directory: 'hasura' },
+    githubRepoDetails: { owner: over.owner ?? 'org', repo: over.repo ?? 'app', branch: over.branch ?? 'main', directory: over.directory ?? 'hasura' },
     projectOptions: { cloud: over.cloud ?? 'aws', region: 'us-east-2', plan: over.plan ?? 'cloud_free', name, envVars: [{ key: 'K', value: 'v' }] },
   });
 
@@ -202,12 +203,53 @@ describe('Store: preview jobs', () => {
     ['an invalid name', payload('My_App'), /invalid project name/],
     ['an unknown plan', payload('pr-1', { plan: 'free' }), /invalid plan/],
     ['an unknown cloud', payload('pr-1', { cloud: 'gcp' }), /invalid cloud/],
+    ['an owner GitHub would refuse', payload('pr-1', { owner: 'my org' }), /^invalid GitHub repository owner: "my org"$/],
+    ['a repository GitHub would refuse', payload('pr-1', { repo: 'app?' }), /^invalid GitHub repository name: "app\?"$/],
+    ['a branch git would refuse', payload('pr-1', { branch: 'feature..x' }), /^invalid branch name: "feature\.\.x"$/],
+    ['a directory outside the repository', payload('pr-1', { directory: '../hasura' }), /^invalid directory: "\.\.\/hasura"/],
+    ['a branch that does not exist', payload('pr-1', { branch: 'missing-branch' }), /^branch "missing-branch" not found in GitHub repository org\/app$/],
+    ['a directory that does not exist', payload('pr-1', { directory: 'missing' }), /^directory "missing" not found in GitHub repository org\/app on branch "main"$/],
   ])('fails a job with %s, creating nothing', (_what, bad, error) => {
     const store = new Store();
     const job = store.finishPreviewJob(store.createPreviewJob(bad));
     expect(job?.status).toBe('failed');
     expect(job?.tasks[0]?.events.at(-1)).toMatchObject({ eventType: 'failed', error: expect.stringMatching(error) });
     expect(store.listProjects()).toEqual([]);
+  });
+
+  it.each([
+    ['a nested branch', { branch: 'feature/checkout-v2' }],
+    ['the repository root', { directory: '' }],
+    ['a repository with dots', { repo: 'my.app_2' }],
+  ])('runs a job from %s', (_what, over) => {
+    const store = new Store();
+    expect(store.finishPreviewJob(store.createPreviewJob(payload('pr-1', over)))?.status).toBe('success');
+  });
+
+  it('skips a running job when another one for the same name is scheduled; the newer one runs', () => {
+    const store = new Store();
+    const older = store.createPreviewJob(payload('pr-1'));
+    const other = store.createPreviewJob(payload('pr-2'));
+    const newer = store.createPreviewJob(payload('pr-1'));
+    const skipped = store.getJob(older);
+    expect(skipped?.status).toBe('skipped');
+    expect(skipped?.tasks[0]?.events.at(-1)).toMatchObject({
+      eventType: 'skipped',
+      error: `a newer preview app creation for "pr-1" was scheduled (job ${newer})`,
+    });
+    expect(store.finishPreviewJob(older)?.status).toBe('skipped');
+    expect(store.getJob(other)?.status).toBe('running');
+    expect(store.finishPreviewJob(newer)?.status).toBe('success');
+    expect(store.listProjects().map((p) => p.name)).toEqual(['pr-1']);
+  });
+
+  it('fails a job whose name belongs to a project that is not a preview app, leaving that project alone', () => {
+    const { store, tenantId } = withProject();
+    const before = store.getEnv(tenantId);
+    const job = store.finishPreviewJob(store.createPreviewJob(payload('shop')));
+    expect(job?.status).toBe('failed');
+    expect(job?.tasks[0]?.events.at(-1)?.error).toBe('a project named "shop" already exists and is not a preview app');
+    expect(store.getEnv(tenantId)).toEqual(before);
   });
 
   it('keeps no GitHub token in its state', () => {

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { startEmulator } from '../../emulator/index.js';
+import { MISSING_PREFIX, PREVIEW_JOB_DELAY_MS } from '../../emulator/preview.js';
 import { defineCommand } from '../context.js';
 
 interface EmulatorArgs {
@@ -10,7 +11,18 @@ interface EmulatorArgs {
   latency?: number;
   errorRate?: number;
   lostAnswerRate?: number;
+  previewJobDelay?: number;
 }
+
+/** The emulator's rules that its options do not show: what a user trying preview apps needs to know. */
+const EPILOG = `Preview apps: a job scheduled by createGitHubPreviewApp runs for --preview-job-delay ms, then succeeds \
+or fails. There is no GitHub behind the emulator: every repository exists, and every branch and directory in \
+it except those whose name starts with "${MISSING_PREFIX}" (a job for one fails, as it would for a typo). A new \
+job for a project name skips the job for that name still running.
+
+Names are unique: createTenant and updateTenantName refuse a taken one (constraint-violation); a preview job \
+redeploys the preview app of its name, and fails, touching nothing, when the name belongs to a project that is \
+not a preview app.`;
 
 export const emulatorCommand = defineCommand<EmulatorArgs>({
   command: 'emulator',
@@ -27,7 +39,12 @@ export const emulatorCommand = defineCommand<EmulatorArgs>({
       .option('data', { type: 'string', describe: 'Keep the state in this JSON file (written atomically)' })
       .option('latency', { type: 'number', describe: 'Delay every answer by this many milliseconds' })
       .option('error-rate', { type: 'number', describe: 'Share of requests (0..1) that fail like server errors' })
-      .option('lost-answer-rate', { type: 'number', describe: 'Share of mutations (0..1) that land but whose answer is lost' }),
+      .option('lost-answer-rate', { type: 'number', describe: 'Share of mutations (0..1) that land but whose answer is lost' })
+      .option('preview-job-delay', {
+        type: 'number',
+        describe: `Milliseconds a preview-app job runs before it finishes [default: ${PREVIEW_JOB_DELAY_MS}]`,
+      })
+      .epilog(EPILOG),
   async run(ctx, args) {
     const envToken = ctx.env.HASURA_CLOUD_ACCESS_TOKEN;
     const tokens = args.token?.length ? args.token : envToken ? [envToken] : undefined;
@@ -39,6 +56,7 @@ export const emulatorCommand = defineCommand<EmulatorArgs>({
       latencyMs: args.latency,
       errorRate: args.errorRate,
       lostAnswerRate: args.lostAnswerRate,
+      previewJobDelayMs: args.previewJobDelay,
     });
     if (!tokens) {
       // Nobody chose a token, so the user has to be told the one that works.
