@@ -26,12 +26,14 @@ export interface Context {
   readonly redactor: Redactor;
   log(message: string): void;
   debug(message: string): void;
-  /** A progress counter on stderr, drawn only when stderr is a terminal. */
+  /** A progress line on stderr (`label: 3/10`, `label: what is going on`), drawn only when stderr is a terminal. */
   progress(label: string): Progress;
 }
 
 export interface Progress {
   update(done: number, total: number): void;
+  status(text: string): void;
+  /** Clears the line. */
   done(): void;
 }
 
@@ -56,13 +58,15 @@ export function createContext(io: Io, env: Record<string, string | undefined>, c
       if (verbose) stderr.write(`[hcr] ${message}\n`);
     },
     progress: (label) => {
-      if (!io.stderr.isTTY || verbose) return { update: () => {}, done: () => {} };
+      if (!io.stderr.isTTY || verbose) return { update: () => {}, status: () => {}, done: () => {} };
       let drawn = false;
+      const status = (text: string): void => {
+        drawn = true;
+        stderr.write(`\r\u001b[2K${label}: ${text}`);
+      };
       return {
-        update: (done, total) => {
-          drawn = true;
-          stderr.write(`\r\u001b[2K${label}: ${done}/${total}`);
-        },
+        update: (done, total) => status(`${done}/${total}`),
+        status,
         done: () => {
           if (drawn) stderr.write('\r\u001b[2K');
         },

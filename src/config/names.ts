@@ -17,13 +17,28 @@ const rules = new Map<NameKind, { def: NameDef; re: RegExp }>();
  * own, so names taken from flags or live state are held to exactly what a desired-state file is.
  */
 export function nameProblem(kind: NameKind, name: string): string | undefined {
-  let rule = rules.get(kind);
-  if (!rule) {
+  const { def, re } = rule(kind);
+  return re.test(name) ? undefined : `${JSON.stringify(name)} is not a valid ${def.title}; expected ${expected(def)}`;
+}
+
+/**
+ * nameProblem without repeating the name, for text where a value may stand in place of a name:
+ * in `--env postgres://u:pw@host/db?ssl=on`, everything before the `=` is a secret.
+ */
+export function unnamedProblem(kind: NameKind, name: string): string | undefined {
+  const { def, re } = rule(kind);
+  return re.test(name) ? undefined : `not a valid ${def.title} (not shown: it may be a value); expected ${expected(def)}`;
+}
+
+function rule(kind: NameKind): { def: NameDef; re: RegExp } {
+  let found = rules.get(kind);
+  if (!found) {
     const def = (JSON.parse(schemaText()) as { $defs: Record<NameKind, NameDef> }).$defs[kind];
     // ajv compiles schema patterns with the u flag; so must this, to agree on every name.
-    rule = { def, re: new RegExp(def.pattern, 'u') };
-    rules.set(kind, rule);
+    found = { def, re: new RegExp(def.pattern, 'u') };
+    rules.set(kind, found);
   }
-  const { def, re } = rule;
-  return re.test(name) ? undefined : `${JSON.stringify(name)} is not a valid ${def.title}; expected ${lowerFirst(def.description.replace(/\.$/, ''))}`;
+  return found;
 }
+
+const expected = (def: NameDef): string => lowerFirst(def.description.replace(/\.$/, ''));

@@ -1,10 +1,16 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CloudClient } from '../../cloud/client.js';
+import { CONSOLE_PROJECTS_URL, consoleUrl } from '../../cloud/console.js';
 import type { Job } from '../../cloud/types.js';
-import { nameProblem } from '../../config/names.js';
+import { ValidationError } from '../../config/diagnostics.js';
+import { parseEnvFile } from '../../config/envfile.js';
+import { nameProblem, unnamedProblem } from '../../config/names.js';
 import { UserError } from '../../errors.js';
 import { cloudClient } from '../cloud.js';
 import { defineCommand, type Context, type GlobalArgs } from '../context.js';
+import { setGitHubOutputs } from '../github.js';
 
 interface CreateArgs extends GlobalArgs {
   name: string;
@@ -15,7 +21,9 @@ interface CreateArgs extends GlobalArgs {
   plan: string;
   cloud: string;
   env: string[];
+  envFile?: string;
   timeout: number;
+  pollInterval: number;
   format: 'text' | 'json';
 }
 
@@ -26,9 +34,6 @@ interface DeleteArgs extends GlobalArgs {
 
 /** Job states after which nothing more happens (API.md); anything else is still on its way. */
 const FINISHED = new Set(['success', 'failed', 'skipped']);
-/** Polling starts quick (a job can be done in a second) and backs off to a gentle pace for builds that take minutes. */
-const POLL_FIRST_MS = 250;
-const POLL_MAX_MS = 5_000;
 
 /** OWNER/REPO as GitHub allows them: owners of letters, digits and inner hyphens; repositories also with `.` and `_`. */
 const REPO = /^([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)\/([A-Za-z0-9._-]+)$/;
@@ -50,9 +55,14 @@ const createCommand = defineCommand<CreateArgs>({
         array: true,
         nargs: 1,
         default: [],
-        describe: 'KEY=VALUE for the project (repeatable); values are never printed',
+        describe: 'KEY=VALUE for the project (repeatable); wins over --env-file for the same key; values are never printed',
+      })
+      .option('env-file', {
+        type: 'string',
+        describe: 'A file of KEY=VALUE lines (# comments, quotes, `export `; no $VAR expansion); values are never printed',
       })
       .option('timeout', { type: 'number', default: 600, describe: 'Seconds to wait for the preview app' })
+      .option('poll-interval', { type: 'number', default: 2, describe: 'Seconds between two looks at the job' })
       .option('format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'Output view' }) as never,
   run: async (ctx, args) => {
     const name = checkedName(args.name);
@@ -63,10 +73,8 @@ const createCommand = defineCommand<CreateArgs>({
     for (const [flag, value] of [['--branch', args.branch], ['--directory', args.directory], ['--region', args.region]] as const) {
       if (value.trim() === '') throw new UserError(`${flag} must not be empty`);
     }
-    const env = parseEnv(args.env);
-    if (!(Number.isFinite(args.timeout) && args.timeout > 0)) {
-      throw new UserError(`--timeout must be a number of seconds above 0, not ${args.timeout}`);
-    }
+    const env = projectEnv(ctx, args);
+    const wait = { timeout: seconds('--timeout', args.timeout), interval: seconds('--poll-interval', args.pollInterval) };
     const githubToken = ctx.env.GITHUB_TOKEN?.trim();
     if (!githubToken) {
       throw new UserError(
@@ -89,14 +97,23 @@ const createCommand = defineCommand<CreateArgs>({
       },
     });
     ctx.log(`Scheduled preview app ${name} (job ${jobId}); waiting up to ${args.timeout} s for it.`);
-    const job = await waitForJob(client, jobId, args.timeout);
-    const projectId = finishedProjectId(job);
+    const job = await waitForJob(ctx, client, name, jobId, wait);
+    const projectId = finishedProjectId(name, job);
     const project = await client.getProject(projectId);
     if (!project) throw new UserError(`preview job ${jobId} reported project ${projectId}, which Hasura Cloud does not know`);
     if (project.name !== name) ctx.log(`warning: Hasura Cloud named the project ${project.name}, not ${name}`);
 
-    const result = { name: project.name, projectId: project.id, tenantId: project.tenant?.id ?? null, endpoint: project.endpoint, jobId, env: [...env.keys()] };
-    printCreated(ctx, result, args.format);
+    const created: Created = {
+      name: project.name,
+      projectId: project.id,
+      tenantId: project.tenant?.id ?? null,
+      endpoint: project.endpoint,
+      consoleUrl: consoleUrl(project.id),
+      jobId,
+      env: [...env.keys()],
+    };
+    printCreated(ctx, created, args.format);
+    setGitHubOutputs(ctx, { name: created.name, project_id: created.projectId, endpoint: created.endpoint, console_url: created.consoleUrl });
     return 0;
   },
 });
@@ -139,50 +156,101 @@ function checkedName(name: string): string {
   return name;
 }
 
+function seconds(flag: string, value: number): number {
+  if (!(Number.isFinite(value) && value > 0)) throw new UserError(`${flag} must be a number of seconds above 0, not ${value}`);
+  return value;
+}
+
 /**
- * `--env KEY=VALUE` entries as a map. Messages name the entry by position and key only: a value
- * (or an entry missing its `=`, which may be a value) is never repeated back.
+ * The project's env: --env-file, then --env over it. Every value is registered as a secret before
+ * anything can fail, and messages name entries by place and key only: an entry without its `=`,
+ * or with a malformed key, may be a value typed in the wrong place, and is never repeated back.
  */
-function parseEnv(entries: readonly string[]): Map<string, string> {
-  const env = new Map<string, string>();
-  entries.forEach((entry, i) => {
+function projectEnv(ctx: Context, args: CreateArgs): Map<string, string> {
+  // The value after `=`, or the whole entry when it has none: then it may be a value without its key.
+  for (const entry of args.env) ctx.redactor.add(entry.slice(entry.indexOf('=') + 1));
+  const env = args.envFile === undefined ? new Map<string, string>() : readEnvFile(ctx, args.envFile);
+  const flags = new Map<string, string>();
+  args.env.forEach((entry, i) => {
     const at = entry.indexOf('=');
     if (at < 0) throw new UserError(`--env entry ${i + 1} has no "=": expected KEY=VALUE`);
     const key = entry.slice(0, at);
-    const problem = nameProblem('envKey', key);
-    if (problem) throw new UserError(`--env entry ${i + 1}: ${problem}`);
-    if (env.has(key)) throw new UserError(`--env sets ${key} twice; give each key once`);
-    env.set(key, entry.slice(at + 1));
+    const problem = unnamedProblem('envKey', key);
+    if (problem) throw new UserError(`--env entry ${i + 1}: the key is ${problem}`);
+    if (flags.has(key)) throw new UserError(`--env sets ${key} twice; give each key once`);
+    flags.set(key, entry.slice(at + 1));
   });
+  for (const [key, value] of flags) env.set(key, value);
   return env;
 }
 
-/** Polls the job, with backoff, until it has finished or `timeoutSeconds` have passed. */
-async function waitForJob(client: CloudClient, jobId: string, timeoutSeconds: number): Promise<Job> {
-  const deadline = performance.now() + timeoutSeconds * 1000;
-  for (let wait = POLL_FIRST_MS; ; wait = Math.min(wait * 2, POLL_MAX_MS)) {
-    const left = deadline - performance.now();
-    if (left <= 0) {
-      throw new UserError(
-        `preview job ${jobId} had not finished after ${timeoutSeconds} s; it keeps running in Hasura Cloud (wait longer with --timeout)`,
-      );
+function readEnvFile(ctx: Context, file: string): Map<string, string> {
+  let text: string;
+  try {
+    text = readFileSync(resolve(ctx.cwd, file), 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UserError(`--env-file ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a directory, not a file' : (code ?? String(err))}`);
+  }
+  const { env, diagnostics } = parseEnvFile(text, file);
+  for (const value of env.values()) ctx.redactor.add(value);
+  if (diagnostics.length > 0) throw new ValidationError(diagnostics);
+  return env;
+}
+
+/**
+ * Looks at the job every `interval` seconds until it has finished; a timeout is an error that
+ * says the job goes on without us. On a terminal, a line shows the time waited and the job's
+ * latest step.
+ */
+async function waitForJob(
+  ctx: Context,
+  client: CloudClient,
+  name: string,
+  jobId: string,
+  wait: { timeout: number; interval: number },
+): Promise<Job> {
+  const started = performance.now();
+  const deadline = started + wait.timeout * 1000;
+  const progress = ctx.progress(`Preview app ${name}`);
+  try {
+    for (;;) {
+      const left = deadline - performance.now();
+      if (left <= 0) {
+        throw new UserError(
+          `preview job ${jobId} for ${name} had not finished after ${wait.timeout} s. It keeps running in Hasura Cloud and may ` +
+            `still finish: the project appears at ${CONSOLE_PROJECTS_URL} once it is ready. To wait longer, run this again with a ` +
+            'longer --timeout (that schedules a new job, which takes the place of this one).',
+        );
+      }
+      await sleep(Math.min(wait.interval * 1000, left));
+      const job = await client.getJob(jobId);
+      if (!job) throw new UserError(`Hasura Cloud has no preview job ${jobId}`);
+      if (FINISHED.has(job.status)) return job;
+      progress.status(`${latestStep(job)}, ${Math.round((performance.now() - started) / 1000)} s`);
     }
-    await sleep(Math.min(wait, left));
-    const job = await client.getJob(jobId);
-    if (!job) throw new UserError(`Hasura Cloud has no preview job ${jobId}`);
-    if (FINISHED.has(job.status)) return job;
+  } finally {
+    progress.done();
   }
 }
 
+/** `task: event` of the job's last task, or its status when it has no task yet. */
+function latestStep(job: Job): string {
+  const task = job.tasks.at(-1);
+  const event = task?.task_events.at(-1);
+  return task ? `${task.name}: ${event?.event_type ?? 'waiting'}` : job.status;
+}
+
 /** The project a finished job made, or the job's own account of why there is none. */
-function finishedProjectId(job: Job): string {
+function finishedProjectId(name: string, job: Job): string {
   const events = job.tasks.flatMap((task) => task.task_events);
+  const reasons = events.flatMap((e) => (e.error ? [e.error] : []));
   if (job.status === 'failed') {
-    const errors = events.flatMap((e) => (e.error ? [e.error] : []));
-    throw new UserError(`preview job ${job.id} failed: ${errors.length > 0 ? errors.join('; ') : 'Hasura Cloud gave no reason'}`);
+    throw new UserError(`preview app ${name} failed (job ${job.id}): ${reasons.length > 0 ? reasons.join('; ') : 'Hasura Cloud gave no reason'}`);
   }
   if (job.status === 'skipped') {
-    throw new UserError(`preview job ${job.id} was skipped: Hasura Cloud skips a preview job when a newer one for the same app is scheduled`);
+    const why = reasons.length > 0 ? reasons.join('; ') : 'Hasura Cloud skips a preview job when another one for the same app is scheduled';
+    throw new UserError(`preview job ${job.id} for ${name} was skipped: ${why}. The newer job decides the preview app; this run made nothing.`);
   }
   const data = events.find((e) => e.event_type === 'success')?.public_event_data;
   const projectId = typeof data === 'object' && data !== null ? (data as { projectId?: unknown }).projectId : undefined;
@@ -195,8 +263,9 @@ interface Created {
   projectId: string;
   tenantId: string | null;
   endpoint: string;
+  consoleUrl: string;
   jobId: string;
-  /** The keys set with --env; their values are not output. */
+  /** The keys set with --env and --env-file; their values are not output. */
   env: string[];
 }
 
@@ -208,6 +277,7 @@ function printCreated(ctx: Context, created: Created, format: 'text' | 'json'): 
   const lines = [
     `Preview app ${created.name} is ready.`,
     `  endpoint: ${created.endpoint}`,
+    `  console:  ${created.consoleUrl}`,
     `  project:  ${created.projectId}`,
     ...(created.tenantId ? [`  tenant:   ${created.tenantId}`] : []),
     `  job:      ${created.jobId}`,
