@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { world } from '../e2e/setup.js';
-import { CiRunner, FLAVOURS } from './runner.js';
+import { CiRunner, FLAVOURS, GITHUB_EVENT, PREVIEW_WORKFLOW } from './runner.js';
 import { hidesHcr, logicalLines, parseCommand } from './shell.js';
 import { commandOf, configAndTriggers, hcrCommands, readWorkflow, workflowNames, type HcrCommand, type Workflow } from './workflows.js';
 
@@ -20,11 +20,14 @@ const PACKAGE = JSON.parse(readFileSync(new URL('../../package.json', import.met
 
 /** The one fromEnv secret of the fixtures, a canary that must appear nowhere. */
 const ADMIN_SECRET = 'workflow-admin-canary-7e2b';
+/** The preview workflow's secrets, canaries too. */
+const GITHUB_TOKEN = 'ghs_workflowTokenCanary5a1f';
+const PREVIEW_DATABASE_URL = 'postgres://preview:db-canary-3c9e@db.example.com/previews';
 
 const ALL = FLAVOURS.flatMap(({ ci }) => workflowNames(ci).map((name) => ({ ci, name })));
 
 /** Secrets for reading the files; the scenarios use the emulator's token. */
-const PARSE_SECRETS = { HASURA_CLOUD_ACCESS_TOKEN: 'token', SHOP_PROD_ADMIN_SECRET: ADMIN_SECRET };
+const PARSE_SECRETS = { HASURA_CLOUD_ACCESS_TOKEN: 'token', SHOP_PROD_ADMIN_SECRET: ADMIN_SECRET, GITHUB_TOKEN, PREVIEW_DATABASE_URL };
 const fixture = (name: string) => new URL(name, FIXTURES);
 
 /** `owner/repo[/path]@v4`, `@v4.1.2` or a full commit SHA. */
@@ -45,7 +48,7 @@ function readLater(wf: Workflow, c: HcrCommand): string {
 describe('example workflows, as files', () => {
   it.each(ALL)('$ci/$name parses, runs hcr only on lines of its own, and pins what it uses', ({ ci, name }) => {
     const wf = readWorkflow(ci, name);
-    const commands = hcrCommands(wf, PARSE_SECRETS);
+    const commands = hcrCommands(wf, PARSE_SECRETS, GITHUB_EVENT);
     expect(commands.length).toBeGreaterThan(0);
     for (const script of wf.scripts) {
       for (const line of logicalLines(script.text)) expect(hidesHcr(line), line).toBe(false);
@@ -62,7 +65,8 @@ describe('example workflows, as files', () => {
 
     // The pinned release is this one, installed from npm under its package name.
     const installs = wf.scripts.flatMap((s) => logicalLines(s.text).filter((l) => l.includes('npm install')));
-    expect(installs.map((l) => l.trim())).toEqual([`npm install -g "${PACKAGE.name}@\${HCR_VERSION}"`]);
+    expect(installs.length).toBeGreaterThan(0);
+    for (const line of installs) expect(line.trim()).toBe(`npm install -g "${PACKAGE.name}@\${HCR_VERSION}"`);
     expect(wf.scripts.every((s) => s.env.HCR_VERSION === PACKAGE.version)).toBe(true);
 
     // What hcr writes with `> file` is what a later line of the same job reads.
@@ -155,7 +159,7 @@ describe.each(FLAVOURS)('$ci workflows against the emulator', (flavour) => {
     const store = t.emulator.store;
     const handEdit = (value: string) => store.updateEnv(prod.tenantId, store.getEnv(prod.tenantId).hash, { ACTIONS_ENDPOINT: value });
     // The CI's secret store: this emulator's token, and the fixture's one fromEnv secret.
-    const ci = new CiRunner(flavour, t, scratch, { HASURA_CLOUD_ACCESS_TOKEN: t.token, SHOP_PROD_ADMIN_SECRET: ADMIN_SECRET });
+    const ci = CiRunner.forFlavour(flavour, t, scratch, { HASURA_CLOUD_ACCESS_TOKEN: t.token, SHOP_PROD_ADMIN_SECRET: ADMIN_SECRET });
     const gitHub = flavour.ci === 'github-actions';
 
     // Pull request 1 brings both projects under hcr: its plan has changes (2), which is no failure.
@@ -216,5 +220,48 @@ describe.each(FLAVOURS)('$ci workflows against the emulator', (flavour) => {
     ci.read(pr1, 'hcr.plan');
     ci.read(pr2, 'hcr.plan');
     for (const output of ci.outputs) expect(output).not.toContain(ADMIN_SECRET);
+  });
+});
+
+describe('github-actions preview workflow against the emulator', () => {
+  it('builds the pull request\'s preview app, hands its endpoint to the comment, and deletes it on close', async () => {
+    const { t } = await world();
+    scratch = mkdtempSync(join(tmpdir(), 'hcr-workflows-'));
+    const wf = readWorkflow('github-actions', PREVIEW_WORKFLOW);
+    const ci = new CiRunner('github-actions', { preview: PREVIEW_WORKFLOW }, t, scratch, { HASURA_CLOUD_ACCESS_TOKEN: t.token, GITHUB_TOKEN, PREVIEW_DATABASE_URL });
+    const checkout = () => ci.checkout({ [wf.doc.env.PREVIEW_ENV_FILE]: fixture('preview.env') });
+    const name = `myapp-pr-${GITHUB_EVENT.context['github.event.number']}`;
+
+    // Opened: the app is built from the pull request's branch, with the checked-in and the secret env.
+    const opened = checkout();
+    expect((await ci.run(opened, 'preview', 'preview create')).code).toBe(0);
+    const app = t.emulator.store.findProjectByName(name)!;
+    expect(app.env).toMatchObject({ HASURA_GRAPHQL_DEV_MODE: 'true', PG_DATABASE_URL: PREVIEW_DATABASE_URL });
+
+    // The step outputs the comment job reads (through the create job's outputs) are the ones hcr set.
+    const outputs = ci.stepOutputs(opened);
+    const create = wf.doc.jobs.create;
+    expect(create.steps.find((s: any) => s.id === 'preview')).toBeDefined();
+    for (const [output, expression] of Object.entries<string>(create.outputs)) {
+      const read = /^\$\{\{ steps\.preview\.outputs\.(\w+) \}\}$/.exec(expression)?.[1];
+      expect(read, `${output} reads a step output of hcr`).toBeDefined();
+      expect(outputs).toMatch(new RegExp(`^${read}<<`, 'm'));
+    }
+    expect(outputs).toContain(`\nhttps://${name}.hasura.app/v1/graphql\n`);
+    expect(outputs).toContain(`\nhttps://cloud.hasura.io/project/${app.projectId}/console\n`);
+    expect(JSON.stringify(wf.doc.jobs.comment)).toContain('needs.create.outputs.endpoint');
+
+    // Closed: the app goes; closed again (a re-run, or an app never built) is still a success.
+    const closed = checkout();
+    expect((await ci.run(closed, 'preview', 'preview delete')).code).toBe(0);
+    expect(t.emulator.store.findProjectByName(name)).toBeUndefined();
+    const again = checkout();
+    expect((await ci.run(again, 'preview', 'preview delete')).code).toBe(0);
+
+    expect(ci.notRun()).toEqual([]);
+    for (const output of ci.outputs) {
+      expect(output).not.toContain(GITHUB_TOKEN);
+      expect(output).not.toContain(PREVIEW_DATABASE_URL);
+    }
   });
 });

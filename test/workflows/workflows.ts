@@ -90,31 +90,46 @@ function stringValues(env: Record<string, unknown>): Record<string, string> {
   );
 }
 
-const SECRET = /\$\{\{\s*secrets\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
+const EXPRESSION = /\$\{\{\s*(.*?)\s*\}\}/g;
+const SECRET = /^secrets\.([A-Za-z_][A-Za-z0-9_]*)$/;
+
+/**
+ * The GitHub event a workflow runs for: the values of the context expressions the workflows read
+ * (`github.event.number`), and the variables the runner sets from it (GITHUB_REPOSITORY).
+ */
+export interface GitHubEvent {
+  context: Env;
+  variables: Env;
+}
+
+const NO_EVENT: GitHubEvent = { context: {}, variables: {} };
 
 /**
  * The environment the CI gives a script, with `secrets` standing for what the CI holds: GitHub's
  * `${{ secrets.X }}`, GitLab's CI/CD variables (which reach every job's environment). In a script
- * that runs hcr, any other GitHub expression throws: such a step should get secrets and plain
- * values only (no GH_TOKEN, say), and the test could not know its value anyway.
+ * that runs hcr, a GitHub expression other than a secret or one of the event's throws: such a
+ * step should get secrets and plain values only (no GH_TOKEN, say), and the test could not know
+ * its value anyway.
  */
-function scriptEnv(ci: Ci, script: Script, secrets: Env): Env {
+function scriptEnv(ci: Ci, script: Script, secrets: Env, event: GitHubEvent): Env {
   if (ci === 'gitlab-ci') return { ...script.env, ...secrets };
-  return Object.fromEntries(
-    Object.entries(script.env).map(([key, value]) => {
-      const resolved = value.replace(SECRET, (_, name: string) => secrets[name] ?? fail(`${script.job}/${script.where}: no secret ${name}`));
-      if (resolved.includes('${{')) fail(`${script.job}/${script.where}: ${key} is an expression hcr steps should not need: ${value}`);
-      return [key, resolved];
-    }),
-  );
+  const env = Object.entries(script.env).map(([key, value]) => {
+    const resolved = value.replace(EXPRESSION, (_, expression: string) => {
+      const secret = SECRET.exec(expression)?.[1];
+      if (secret) return secrets[secret] ?? fail(`${script.job}/${script.where}: no secret ${secret}`);
+      return event.context[expression] ?? fail(`${script.job}/${script.where}: ${key} is an expression hcr steps should not need: ${value}`);
+    });
+    return [key, resolved];
+  });
+  return { ...event.variables, ...Object.fromEntries(env) };
 }
 
 /** Every hcr invocation in the workflow, in file order. */
-export function hcrCommands(wf: Workflow, secrets: Env): HcrCommand[] {
+export function hcrCommands(wf: Workflow, secrets: Env, event: GitHubEvent = NO_EVENT): HcrCommand[] {
   return wf.scripts.flatMap((script) => {
     const lines = logicalLines(script.text).filter(isHcrLine);
     if (lines.length === 0) return [];
-    const env = scriptEnv(wf.ci, script, secrets);
+    const env = scriptEnv(wf.ci, script, secrets, event);
     return lines.map((line) => ({ ...parseCommand(line, env), workflow: wf.name, job: script.job, where: script.where, line: line.trim(), env }));
   });
 }
