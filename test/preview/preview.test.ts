@@ -199,8 +199,8 @@ describe('hcr preview create', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(
       new RegExp(
-        `^Error: preview job [0-9a-f-]{36} for pr-42 was skipped: a newer preview app creation for "pr-42" was scheduled \\(job ${newer}\\)\\. ` +
-          'The newer job decides the preview app; this run made nothing\\.$',
+        `^Error: preview app pr-42 was skipped \\(job [0-9a-f-]{36}\\): a newer preview app creation for "pr-42" was scheduled \\(job ${newer}\\)\\. ` +
+          'The newer job builds the app; this one made nothing\\.$',
         'm',
       ),
     );
@@ -212,7 +212,7 @@ describe('hcr preview create', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(
-      /^Error: preview job [0-9a-f-]{36} for pr-42 had not finished after 0\.3 s\. It keeps running in Hasura Cloud and may still finish: the project appears at https:\/\/cloud\.hasura\.io\/projects once it is ready\. To wait longer, run this again with a longer --timeout/m,
+      /^Error: preview app pr-42 is not ready after 0\.3 s \(job [0-9a-f-]{36}\)\. The job keeps running in Hasura Cloud and may still finish: the project appears at https:\/\/cloud\.hasura\.io\/projects once it is ready\. To wait longer, run this again with a longer --timeout/m,
     );
   });
 

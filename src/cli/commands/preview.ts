@@ -218,9 +218,9 @@ async function waitForJob(
       const left = deadline - performance.now();
       if (left <= 0) {
         throw new UserError(
-          `preview job ${jobId} for ${name} had not finished after ${wait.timeout} s. It keeps running in Hasura Cloud and may ` +
-            `still finish: the project appears at ${CONSOLE_PROJECTS_URL} once it is ready. To wait longer, run this again with a ` +
-            'longer --timeout (that schedules a new job, which takes the place of this one).',
+          `preview app ${name} is not ready after ${wait.timeout} s (job ${jobId}). The job keeps running in Hasura Cloud and ` +
+            `may still finish: the project appears at ${CONSOLE_PROJECTS_URL} once it is ready. To wait longer, run this again ` +
+            'with a longer --timeout (that schedules a new job, which takes the place of this one).',
         );
       }
       await sleep(Math.min(wait.interval * 1000, left));
@@ -250,7 +250,7 @@ function finishedProjectId(name: string, job: Job): string {
   }
   if (job.status === 'skipped') {
     const why = reasons.length > 0 ? reasons.join('; ') : 'Hasura Cloud skips a preview job when another one for the same app is scheduled';
-    throw new UserError(`preview job ${job.id} for ${name} was skipped: ${why}. The newer job decides the preview app; this run made nothing.`);
+    throw new UserError(`preview app ${name} was skipped (job ${job.id}): ${why}. The newer job builds the app; this one made nothing.`);
   }
   const data = events.find((e) => e.event_type === 'success')?.public_event_data;
   const projectId = typeof data === 'object' && data !== null ? (data as { projectId?: unknown }).projectId : undefined;
