@@ -29,6 +29,7 @@ import {
 export type ResolverContext = {
   store: Store;
   previewJobCreated(jobId: string): void;
+  createIgnoresName(): boolean;
 };
 
 type Resolver<A> = GraphQLFieldResolver<unknown, ResolverContext, A>;
@@ -162,11 +163,11 @@ const queries: Record<string, Resolver<any>> = {
 };
 
 const mutations: Record<string, Resolver<any>> = {
-  createTenant: (_, a: CreateTenantArgs, { store }) => {
+  createTenant: (_, a: CreateTenantArgs, { store, createIgnoresName }) => {
     const created = store.createProject({
       cloud: a.cloud,
       region: a.region,
-      name: a.name ?? undefined,
+      name: createIgnoresName() ? undefined : (a.name ?? undefined),
       plan: a.plan ?? undefined,
       env: a.envs ?? undefined,
     });

@@ -49,6 +49,8 @@ export interface EmulatorOptions {
   latencyMs?: number;
   errorRate?: number;
   lostAnswerRate?: number;
+  /** createTenant ignores the name asked for and picks a random one, as the real service has been seen to. */
+  createIgnoresName?: boolean;
   /** How long a preview-app job stays `running`. */
   previewJobDelayMs?: number;
   maxBodyBytes?: number;
@@ -74,6 +76,7 @@ export interface Faults {
   latencyMs?: number;
   errorRate?: number;
   lostAnswerRate?: number;
+  createIgnoresName?: boolean;
 }
 
 export interface Emulator {
@@ -237,7 +240,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const validated = memoize<readonly GraphQLError[]>(VALIDATION_CACHE_SIZE);
   const settings = { ...DEFAULTS, ...definedOnly(options) };
   const random = options.random ?? Math.random;
-  const faults = { latencyMs: options.latencyMs ?? 0, errorRate: options.errorRate ?? 0, lostAnswerRate: options.lostAnswerRate ?? 0 };
+  const faults = {
+    latencyMs: options.latencyMs ?? 0,
+    errorRate: options.errorRate ?? 0,
+    lostAnswerRate: options.lostAnswerRate ?? 0,
+    createIgnoresName: options.createIgnoresName ?? false,
+  };
   const tokens = options.tokens?.length ? [...options.tokens] : [`emu_${randomBytes(24).toString('base64url')}`];
   const accepted = new Set(tokens);
   const requests: RequestRecord[] = [];
@@ -255,7 +263,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     timers.add(timer);
   };
   store.runningJobIds().forEach(startJobClock);
-  const resolverContext: ResolverContext = { store, previewJobCreated: startJobClock };
+  const resolverContext: ResolverContext = { store, previewJobCreated: startJobClock, createIgnoresName: () => faults.createIgnoresName };
 
   const handler = createHandler<IncomingMessage, RequestState, ResolverContext>({
     // graphql-http must run our graphql instance: under a bundler or test runner its own import

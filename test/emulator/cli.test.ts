@@ -96,6 +96,17 @@ describe('hcr emulator', () => {
     expect(await cli.stop('SIGTERM')).toBe(0);
   });
 
+  it('with --create-ignores-name, gives a created project a random name instead of the one asked for', async () => {
+    const cli = await emulatorInProcess(['--token', 'one', '--create-ignores-name']);
+    const url = /^listening on (\S+)$/m.exec(cli.stdout())![1]!;
+    const client = new GraphQLClient(url, { headers: { authorization: 'pat one' } });
+    const created = await client.request<{ createTenant: { name: string } }>(
+      'mutation { createTenant(cloud: "aws", region: "us-east-2", name: "asked-for") { name } }',
+    );
+    expect(created.createTenant.name).toMatch(/^project-/);
+    expect(await cli.stop('SIGTERM')).toBe(0);
+  });
+
   it.each([
     [['--error-rate', '2'], /error rate must be a number from 0 to 1, got 2/],
     [['--lost-answer-rate', '-1'], /lost-answer rate must be a number from 0 to 1/],

@@ -342,6 +342,18 @@ describe('project actions', () => {
     expect((await failure(client.request(CREATE, { cloud: 'azure', region: 'x' }))).extensions.code).toBe('unexpected');
   });
 
+  it('with the createIgnoresName fault, gives a created project a random name, as the real service has been seen to', async () => {
+    t.emulator.setFaults({ createIgnoresName: true });
+    try {
+      const { createTenant } = await client.request<Created>(CREATE, { cloud: 'aws', region: 'us-east-2', name: 'asked-for', envs: [{ key: 'K', value: 'v' }] });
+      expect(createTenant.name).toMatch(/^project-[0-9a-f]{10}$/);
+      expect(t.emulator.store.findProjectByName('asked-for')).toBeUndefined();
+      expect(t.emulator.store.findProjectByName(createTenant.name)?.env.K).toBe('v');
+    } finally {
+      t.emulator.setFaults({ createIgnoresName: false });
+    }
+  });
+
   it('renames and deletes a project', async () => {
     const p = t.seed('to-rename');
     const rename = 'mutation ($id: uuid!, $name: String!) { updateTenantName(tenantId: $id, name: $name) { tenant_id tenant { slug project { name endpoint } } } }';

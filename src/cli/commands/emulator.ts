@@ -12,6 +12,7 @@ interface EmulatorArgs {
   errorRate?: number;
   lostAnswerRate?: number;
   previewJobDelay?: number;
+  createIgnoresName?: boolean;
 }
 
 /** The emulator's rules that its options do not show: what a user trying preview apps needs to know. */
@@ -44,6 +45,10 @@ export const emulatorCommand = defineCommand<EmulatorArgs>({
         type: 'number',
         describe: `Milliseconds a preview-app job runs before it finishes [default: ${PREVIEW_JOB_DELAY_MS}]`,
       })
+      .option('create-ignores-name', {
+        type: 'boolean',
+        describe: 'createTenant ignores the name asked for and picks a random one, as Hasura Cloud has been seen to',
+      })
       .epilog(EPILOG),
   async run(ctx, args) {
     const envToken = ctx.env.HASURA_CLOUD_ACCESS_TOKEN;
@@ -57,6 +62,7 @@ export const emulatorCommand = defineCommand<EmulatorArgs>({
       errorRate: args.errorRate,
       lostAnswerRate: args.lostAnswerRate,
       previewJobDelayMs: args.previewJobDelay,
+      createIgnoresName: args.createIgnoresName,
     });
     if (!tokens) {
       // Nobody chose a token, so the user has to be told the one that works.
