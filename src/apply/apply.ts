@@ -171,6 +171,7 @@ async function createProject(
   }
   const done: ProjectReport = { ...report, outcome: 'created', set: Object.keys(envs), pending: [] };
   if (created.name === project.name) return done;
+  done.createdAs = created.name;
   try {
     await writer.updateTenantName(created.tenantId, project.name);
     return done;

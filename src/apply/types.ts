@@ -24,6 +24,8 @@ export interface ProjectReport {
   pending: string[];
   /** Why the project is conflict / failed / unknown: what the service said, never a value. */
   reason?: string;
+  /** The name Hasura Cloud gave a created project instead of the one asked for (hcr then renamed it). */
+  createdAs?: string;
   /** The config hash after the last accepted write. */
   hash?: string;
 }

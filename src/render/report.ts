@@ -54,8 +54,10 @@ function projectLine(p: ProjectReport, { style, plan }: ReportTextOptions): stri
     case 'unchanged':
       return undefined;
     case 'applied':
-    case 'created':
-      return `${style.green('✓')} ${name}${counted(p)}`;
+    case 'created': {
+      const renamed = p.createdAs === undefined ? '' : `; Hasura Cloud named it ${displayName(p.createdAs)}, so hcr renamed it to ${displayName(p.name)}`;
+      return `${style.green('✓')} ${name}${counted(p)}${renamed}`;
+    }
     case 'conflict':
       return `${style.red('✗')} ${name} — changed since the plan read it; ${written(p)}. Run hcr plan again.`;
     case 'failed': {
@@ -84,7 +86,7 @@ export function renderReportText(report: ApplyReport, options: ReportTextOptions
 }
 
 function projectJson(p: ProjectReport): Record<string, unknown> {
-  return { name: p.name, outcome: p.outcome, set: p.set, removed: p.removed, pending: p.pending, reason: p.reason, hash: p.hash };
+  return { name: p.name, outcome: p.outcome, set: p.set, removed: p.removed, pending: p.pending, reason: p.reason, createdAs: p.createdAs, hash: p.hash };
 }
 
 /** `apply --format json`: one document with every project's outcome and the counts. */
