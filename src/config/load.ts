@@ -19,10 +19,12 @@ interface ProjectEntry {
   ignore?: string[];
   remove?: string[];
   env?: Record<string, EnvEntry>;
+  destroy?: boolean;
+  protect?: boolean;
 }
 interface FileContent {
   version: 1;
-  defaults?: { env?: Record<string, EnvEntry>; ignore?: string[]; prune?: boolean };
+  defaults?: { env?: Record<string, EnvEntry>; ignore?: string[]; prune?: boolean; protect?: boolean };
   projects?: Record<string, ProjectEntry>;
 }
 
@@ -46,6 +48,7 @@ interface Defaults {
   env: Map<string, Declared<EnvEntry>>;
   ignore: Glob[];
   prune?: Declared<boolean>;
+  protect?: Declared<boolean>;
 }
 
 interface ProjectDeclaration extends Declared<ProjectEntry> {
@@ -57,6 +60,7 @@ interface MergedProject extends ProjectDeclaration {
   env: Map<string, Declared<EnvEntry>>;
   ignore: string[];
   prune: boolean;
+  protect: boolean;
 }
 
 export interface LoadOptions {
@@ -150,17 +154,20 @@ function compile(glob: Declared<string>): Glob {
 function mergeDefaults(files: ValidFile[], problems: Problems): Defaults {
   const merged: Defaults = { env: new Map(), ignore: [] };
   for (const file of files) {
-    const { env = {}, ignore = [], prune } = file.content.defaults ?? {};
+    const { env = {}, ignore = [] } = file.content.defaults ?? {};
     for (const [key, value] of Object.entries(env)) {
       const declared = { value, file, path: ['defaults', 'env', key] };
       const earlier = merged.env.get(key);
       if (!earlier) merged.env.set(key, declared);
       else if (!sameEntry(earlier.value, value)) problems.add(contradiction(declared, earlier));
     }
-    if (prune !== undefined) {
-      const declared = { value: prune, file, path: ['defaults', 'prune'] };
-      if (!merged.prune) merged.prune = declared;
-      else if (merged.prune.value !== prune) problems.add(contradiction(declared, merged.prune));
+    for (const setting of ['prune', 'protect'] as const) {
+      const value = file.content.defaults?.[setting];
+      if (value === undefined) continue;
+      const declared = { value, file, path: ['defaults', setting] };
+      const earlier = merged[setting];
+      if (!earlier) merged[setting] = declared;
+      else if (earlier.value !== value) problems.add(contradiction(declared, earlier));
     }
     ignore.forEach((value, i) => {
       if (!merged.ignore.some((g) => g.value === value)) merged.ignore.push(compile({ value, file, path: ['defaults', 'ignore', i] }));
@@ -233,6 +240,11 @@ function declaredProjects(files: ValidFile[], problems: Problems): ProjectDeclar
  */
 function mergeProject(project: ProjectDeclaration, defaults: Defaults, problems: Problems): MergedProject {
   const { value: entry, file, path } = project;
+  const protect = entry.protect ?? defaults.protect?.value ?? false;
+  if (entry.destroy) {
+    checkDestroy(project, problems);
+    return { ...project, env: new Map(), ignore: [], prune: false, protect };
+  }
   const ownEnv = entry.env ?? {};
   const own = <T>(value: T, ...rest: (string | number)[]): Declared<T> => ({ value, file, path: [...path, ...rest] });
   const ownIgnore = (entry.ignore ?? []).map((glob, i) => compile(own(glob, 'ignore', i)));
@@ -258,7 +270,29 @@ function mergeProject(project: ProjectDeclaration, defaults: Defaults, problems:
     if (glob) problems.add({ at: at(declared, 'key'), message: `${displayPath(declared.path)}: matches the ignore glob ${JSON.stringify(glob.value)} (${formatLocation(at(glob))}), and ignored keys are never set — drop one of them` });
     env.set(key, declared);
   }
-  return { ...project, env, ignore: ignore.map((g) => g.value), prune: entry.prune ?? defaults.prune?.value ?? false };
+  return { ...project, env, ignore: ignore.map((g) => g.value), prune: entry.prune ?? defaults.prune?.value ?? false, protect };
+}
+
+/** Settings a project to destroy may not have. */
+const NOT_WITH_DESTROY = ['create', 'prune', 'ignore', 'remove', 'env'] as const;
+
+/**
+ * A project to destroy is deleted whole: creating it, or setting, removing or ignoring its keys,
+ * would contradict that, so it says nothing else (defaults do not reach it). The contradiction is
+ * an error rather than ignored, so that nobody reads env that will never be applied.
+ */
+function checkDestroy(project: ProjectDeclaration, problems: Problems): void {
+  const destroy = at({ ...project, path: [...project.path, 'destroy'] }, 'key');
+  for (const field of NOT_WITH_DESTROY) {
+    if (project.value[field] === undefined) continue;
+    const declared = { ...project, path: [...project.path, field] };
+    problems.add({
+      at: at(declared, 'key'),
+      message:
+        `${displayPath(declared.path)}: not allowed with destroy: true (line ${destroy.line}, col ${destroy.col}): ` +
+        `a project to destroy sets nothing but tenantId and protect — drop ${field}, or drop destroy`,
+    });
+  }
 }
 
 function resolveProject(project: MergedProject, variables: Record<string, string | undefined>, problems: Problems): DesiredProject {
@@ -276,6 +310,8 @@ function resolveProject(project: MergedProject, variables: Record<string, string
     ignore: project.ignore,
     remove: [...remove],
     env,
+    destroy: project.value.destroy ?? false,
+    protect: project.protect,
     at: at(project, 'key'),
   };
 }

@@ -219,6 +219,7 @@ class Explainer {
       return this.sensitive(path) ? ' — quote it' : ` — quote it: ${JSON.stringify(source)}`;
     }
     if (expects('array') && type === 'string') return ` — write [${JSON.stringify(value)}]`;
+    if (expects('boolean') && (value === 'true' || value === 'false')) return ' — write it without quotes';
     return '';
   }
 

@@ -41,6 +41,10 @@ export interface DesiredProject {
   remove: string[];
   /** Declared keys, defaults merged under the project's own (the project wins). */
   env: Record<string, DesiredValue>;
+  /** Delete the project (then it has no create, env, ignore, remove or prune). */
+  destroy: boolean;
+  /** Never delete the project, even when it is marked destroy. */
+  protect: boolean;
   at: SourceLocation;
 }
 

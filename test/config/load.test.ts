@@ -83,6 +83,44 @@ describe('loadDesired', () => {
     expect(project(await load(['split']), 'shop-dev')).not.toHaveProperty('tenantId');
   });
 
+  it('keeps destroy and protect, protect coming from defaults unless the project sets it; defaults give a project to destroy no env', async () => {
+    const dir = scratch();
+    writeFileSync(
+      join(dir, 'hasura-cloud.yaml'),
+      [
+        'version: 1',
+        'defaults:',
+        '  protect: true',
+        '  prune: true',
+        '  env: { ADMIN: { fromEnv: UNSET_VARIABLE } }',
+        'projects:',
+        '  shop-old: { destroy: true, protect: false }',
+        '  shop-legacy: { destroy: true, tenantId: 7a79cf94-0e53-4520-a560-1b02bf522f08 }',
+        '  shop-prod: {}',
+        '',
+      ].join('\n'),
+    );
+    const desired = await loadDesired([], { cwd: dir, env: {}, projects: ['shop-old', 'shop-legacy'] });
+    expect(desired.projects).toMatchObject([
+      { name: 'shop-legacy', destroy: true, protect: true, tenantId: '7a79cf94-0e53-4520-a560-1b02bf522f08', env: {}, prune: false, ignore: [] },
+      { name: 'shop-old', destroy: true, protect: false, env: {}, prune: false },
+    ]);
+    expect(await problems(loadDesired([], { cwd: dir, env: {} }))).toEqual([
+      'hasura-cloud.yaml:5:28: defaults.env.ADMIN: the environment variable UNSET_VARIABLE (fromEnv) is not set',
+      '1 problem in 1 file',
+    ]);
+  });
+
+  it('refuses a project to destroy that also sets what a kept project sets, naming every such field', async () => {
+    const dir = scratch();
+    writeFileSync(join(dir, 'hasura-cloud.yaml'), 'version: 1\nprojects:\n  shop-old:\n    remove: [A]\n    destroy: true\n    prune: true\n');
+    expect(await problems(loadDesired([], { cwd: dir, env: {} }))).toEqual([
+      'hasura-cloud.yaml:4:5: projects.shop-old.remove: not allowed with destroy: true (line 5, col 5): a project to destroy sets nothing but tenantId and protect — drop remove, or drop destroy',
+      'hasura-cloud.yaml:6:5: projects.shop-old.prune: not allowed with destroy: true (line 5, col 5): a project to destroy sets nothing but tenantId and protect — drop prune, or drop destroy',
+      '2 problems in 1 file',
+    ]);
+  });
+
   it('marks fromEnv sensitive unless told otherwise, literals not unless told, and records each source and place', async () => {
     const desired = await load(['split']);
     const shop = project(desired, 'shop-prod').env;
@@ -138,7 +176,7 @@ describe('loadDesired', () => {
     expect(await problems(load(['two-broken']))).toEqual([
       'two-broken/a.yaml:5:13: projects.shop-prod.env.PORT: expected a string, got the number 8080 — quote it: "8080"',
       'two-broken/a.yaml:6:14: projects.shop-prod.env.DEBUG: expected a string, got the boolean true — quote it: "true"',
-      'two-broken/a.yaml:7:5: projects.shop-prod.prun: unknown field — did you mean "prune"? (expected "tenantId", "create", "prune", "ignore", "remove" or "env")',
+      'two-broken/a.yaml:7:5: projects.shop-prod.prun: unknown field — did you mean "prune"? (expected "tenantId", "create", "prune", "ignore", "remove", "env", "destroy" or "protect")',
       'two-broken/b.yaml:1:10: version: expected 1, got the number 2 (the version of this file format; 1 is the only one)',
       'two-broken/b.yaml:3:3: projects.Blog: not a valid project name; expected a Hasura Cloud project name: 1 to 63 lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen (it becomes <name>.hasura.app) — did you mean "blog"?',
       'two-broken/b.yaml:5:18: projects.Blog.env.LOG_LEVEL: expected a string or a map, got a list',

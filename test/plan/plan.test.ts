@@ -8,7 +8,7 @@ const literal = (value: string): DesiredValue => ({ value, sensitive: false, sou
 const secret = (value: string, variable: string): DesiredValue => ({ value, sensitive: true, source: { fromEnv: variable }, at });
 
 function project(name: string, env: Record<string, DesiredValue>, extra: Partial<DesiredProject> = {}): DesiredProject {
-  return { name, prune: false, ignore: [], remove: [], env, at, ...extra };
+  return { name, prune: false, ignore: [], remove: [], env, destroy: false, protect: false, at, ...extra };
 }
 const desired = (...projects: DesiredProject[]): Desired => ({ projects, files: [at.file] });
 const live = (entries: Record<string, Record<string, string>>) =>
