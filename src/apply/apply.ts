@@ -13,6 +13,7 @@ export interface EnvWriter {
   deleteTenantEnv(tenantId: string, currentHash: string, keys: string[]): Promise<TenantEnv>;
   createTenant(input: CreateTenantInput): Promise<CreatedTenant>;
   updateTenantName(tenantId: string, name: string): Promise<unknown>;
+  deleteTenant(tenantId: string): Promise<unknown>;
 }
 
 export interface ApplyOptions {
@@ -23,7 +24,9 @@ export interface ApplyOptions {
 /**
  * Executes a Plan, driven only by its changes. Per project: updateTenantEnv with the keys to set
  * and the hash the plan read, then deleteTenantEnv with the hash that returned (expand first,
- * contract second). Projects run concurrently; one project's failure never stops another.
+ * contract second); or createTenant, or deleteTenant for a deletion the plan does not refuse (the
+ * caller checks that deletions were allowed). Projects run concurrently; one project's failure
+ * never stops another.
  */
 export async function applyPlan(writer: EnvWriter, plan: Plan, values: ValueResolver, options: ApplyOptions): Promise<ApplyReport> {
   const settled = await mapSettled(plan.projects, options.concurrency, async (project) => {
@@ -46,6 +49,7 @@ async function applyProject(writer: EnvWriter, project: ProjectPlan, values: Val
   const report: ProjectReport = { name: project.name, outcome: 'unchanged', set: [], removed: [], pending: [...Object.keys(setEnv), ...toRemove] };
 
   if (project.action === 'create') return createProject(writer, project, setEnv, report);
+  if (project.action === 'delete') return project.refused ? { ...report, outcome: 'refused', refused: project.refused } : deleteProject(writer, project, report);
   if (project.action !== 'update' || !project.tenantId || !project.hash) return report;
   const tenantId = project.tenantId;
 
@@ -179,4 +183,48 @@ async function createProject(
     const why = err instanceof CloudError ? err.message : String(err);
     return { ...done, outcome: 'failed', reason: `created as "${created.name}" but renaming it to "${project.name}" failed: ${why}` };
   }
+}
+
+/**
+ * deleteTenant has no hash to lock on, so the lock is checked first: the name must still lead to
+ * the tenant the plan read, and that tenant's config hash must not have moved. A project deleted,
+ * renamed, recreated or edited since the plan makes the plan stale for it (conflict, exit 3), as a
+ * moved hash does for an update: what was reviewed was the deletion of that project as it was.
+ */
+async function deleteProject(writer: EnvWriter, project: ProjectPlan, report: ProjectReport): Promise<ProjectReport> {
+  const tenantId = project.tenantId!;
+  let stale: string | undefined;
+  try {
+    stale = await sinceThePlan(writer, project, tenantId);
+  } catch (err) {
+    if (!(err instanceof CloudError)) throw err;
+    return finish(report, { status: 'failed', reason: err.message });
+  }
+  if (stale !== undefined) return finish(report, { status: 'conflict', reason: stale });
+  try {
+    await writer.deleteTenant(tenantId);
+  } catch (err) {
+    if (!(err instanceof CloudError)) throw err;
+    if (!err.transient) return finish(report, { status: 'failed', reason: err.message });
+    // As with createTenant, never send it twice blindly: look whether the tenant is still there.
+    const found = await writer.findProjects({ names: [], tenantIds: [tenantId] }).catch(() => undefined);
+    if (!found) return finish(report, { status: 'unknown', reason: `${err.message}; looking the project up afterwards failed too` });
+    if (found.length > 0) return finish(report, { status: 'failed', reason: `${err.settledMessage}; the project is still there` });
+  }
+  return { ...report, outcome: 'deleted' };
+}
+
+/** What changed about a project to delete since the plan read it, if anything did. */
+async function sinceThePlan(writer: EnvWriter, project: ProjectPlan, tenantId: string): Promise<string | undefined> {
+  const found = await writer.findProjects({ names: [project.name], tenantIds: [tenantId] });
+  const byTenant = found.find((ref) => ref.tenant?.id === tenantId);
+  const byName = found.find((ref) => ref.name === project.name);
+  if (!byTenant) {
+    return byName
+      ? `the project of this name has another tenant (${byName.tenant?.id.slice(0, 8) ?? 'none'}) now: it was deleted and created again since the plan`
+      : 'the project no longer exists: it was deleted since the plan read it';
+  }
+  if (byTenant.name !== project.name) return `its tenant is project "${byTenant.name}" now: it was renamed since the plan`;
+  if ((await writer.getTenantEnv(tenantId)).hash !== project.hash) return 'its env changed since the plan read it';
+  return undefined;
 }

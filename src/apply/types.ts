@@ -1,11 +1,17 @@
+import type { DeletionRefusal } from '../plan/types.js';
+
 /** What apply did, per project: the closing report of every run that writes. */
 export type ProjectOutcome =
   /** Every change of the plan was written. */
   | 'applied'
   /** The project was created (with its env). */
   | 'created'
+  /** The project was deleted (its tenant, with its env). */
+  | 'deleted'
   /** Nothing to do. */
   | 'unchanged'
+  /** A deletion the plan refused (`refused` says why): nothing was done. */
+  | 'refused'
   /** The project changed since it was read: nothing was written to it (exit 3). */
   | 'conflict'
   /** A write was refused or failed; `set`/`removed` say exactly which half landed. */
@@ -24,6 +30,8 @@ export interface ProjectReport {
   pending: string[];
   /** Why the project is conflict / failed / unknown: what the service said, never a value. */
   reason?: string;
+  /** Why a deletion was not made (outcome `refused`). */
+  refused?: DeletionRefusal;
   /** The name Hasura Cloud gave a created project instead of the one asked for (hcr then renamed it). */
   createdAs?: string;
   /** The config hash after the last accepted write. */

@@ -40,25 +40,36 @@ export interface Planned {
   client: CloudClient;
 }
 
+export interface ReadAndPlanOptions {
+  readOnly?: boolean;
+  /** Plan deletions of projects marked destroy rather than refuse them (--allow-destroy). */
+  allowDestroy?: boolean;
+}
+
 /**
  * Load and validate the whole input first (no request is made for invalid input), then read the
  * live state of the selected projects and plan. Every sensitive value is registered with the
  * redactor before anything can print.
  */
-export async function readAndPlan(ctx: Context, args: ReadArgs, options: { readOnly?: boolean } = {}): Promise<Planned> {
+export async function readAndPlan(ctx: Context, args: ReadArgs, options: ReadAndPlanOptions = {}): Promise<Planned> {
   checkConcurrency(args.concurrency);
   const desired = await loadDesired(args.file, { cwd: ctx.cwd, env: ctx.env, projects: args.project, shard: args.shard });
   for (const project of desired.projects) {
     for (const value of Object.values(project.env)) if (value.sensitive) ctx.redactor.add(value.value);
   }
-  const client = cloudClient(ctx, args, options);
+  const client = cloudClient(ctx, args, { readOnly: options.readOnly });
   const progress = ctx.progress('Reading live state');
   const live = await readLive(client, desired.projects, { concurrency: args.concurrency, onProgress: progress.update });
   progress.done();
-  const plan = makePlan(desired, live);
+  const plan = makePlan(desired, live, { allowDestroy: options.allowDestroy });
   for (const project of plan.projects) {
-    if (project.action !== 'no-op' && live.get(project.name)?.maintenance) {
+    if (project.action === 'update' && live.get(project.name)?.maintenance) {
       ctx.log(`Warning: ${project.name} is in maintenance mode; Hasura Cloud refuses its env changes until maintenance ends.`);
+    }
+  }
+  for (const project of desired.projects) {
+    if (project.destroy && !live.has(project.name)) {
+      ctx.log(`${project.name} is marked destroy: true and does not exist: nothing to do; remove it from the file when you like.`);
     }
   }
   return { desired, live, plan, client };
@@ -70,8 +81,18 @@ export function checkConcurrency(concurrency: number): void {
   }
 }
 
+/** Whether live state differs from the desired state: refused deletions count (exit 2), as the difference stays. */
 export function hasChanges(plan: Plan): boolean {
   return plan.projects.some((p) => p.action !== 'no-op');
+}
+
+/** Whether applying the plan writes anything. */
+export function hasWrites(plan: Plan): boolean {
+  return plan.projects.some((p) => p.action !== 'no-op' && !p.refused);
+}
+
+export function allowDestroyOption<T extends GlobalArgs>(y: Argv<T>, describe: string) {
+  return y.option('allow-destroy', { type: 'boolean', default: false, describe });
 }
 
 /**

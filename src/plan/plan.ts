@@ -22,15 +22,21 @@ export type LiveState = ReadonlyMap<string, LiveProject>;
  */
 const CLOUD_MANAGED = /^HASURA_/;
 
+export interface PlanOptions {
+  /** Whether a project marked `destroy` may be deleted (`--allow-destroy`); without it the deletion is refused. */
+  allowDestroy?: boolean;
+}
+
 /** The plan: pure and deterministic — sorted by project, then key; no I/O, no secrets. */
-export function plan(desired: Desired, live: LiveState): Plan {
+export function plan(desired: Desired, live: LiveState, options: PlanOptions = {}): Plan {
   const projects = desired.projects
-    .map((project) => planProject(project, live.get(project.name)))
+    .map((project) => planProject(project, live.get(project.name), options))
     .sort((a, b) => compareKeys(a.name, b.name));
   return { format_version: 1, projects, summary: summarize(projects) };
 }
 
-function planProject(project: DesiredProject, live: LiveProject | undefined): ProjectPlan {
+function planProject(project: DesiredProject, live: LiveProject | undefined, options: PlanOptions): ProjectPlan {
+  if (project.destroy) return planDestroy(project, live, options);
   const desiredEnv = Object.fromEntries(Object.entries(project.env).map(([key, v]) => [key, v.value]));
   if (!live) {
     return {
@@ -61,6 +67,13 @@ function planProject(project: DesiredProject, live: LiveProject | undefined): Pr
   };
 }
 
+/** A project to destroy that is already gone has nothing to do; one that exists is a delete, perhaps refused. */
+function planDestroy(project: DesiredProject, live: LiveProject | undefined, options: PlanOptions): ProjectPlan {
+  if (!live) return { name: project.name, action: 'no-op', env: [], unmanaged: 0 };
+  const refused = project.protect ? 'protected' : options.allowDestroy ? undefined : 'needs-allow-destroy';
+  return { name: project.name, tenantId: live.tenantId, hash: live.hash, action: 'delete', env: [], unmanaged: 0, ...(refused && { refused }) };
+}
+
 function toKeyChange(project: DesiredProject, d: ReturnType<typeof diffEnv>[number]): KeyChange {
   if (d.action === 'remove') {
     return looksSecret(d.key, d.before)
@@ -74,10 +87,10 @@ function toKeyChange(project: DesiredProject, d: ReturnType<typeof diffEnv>[numb
 
 /** The plan's counts, always derived from its projects (also to check a saved plan's). */
 export function summarize(projects: readonly ProjectPlan[]): PlanSummary {
-  const summary: PlanSummary = { add: 0, change: 0, remove: 0, create_projects: 0, delete_projects: 0 };
+  const summary: PlanSummary = { add: 0, change: 0, remove: 0, create_projects: 0, delete_projects: 0, refused_delete_projects: 0 };
   for (const p of projects) {
     if (p.action === 'create') summary.create_projects++;
-    if (p.action === 'delete') summary.delete_projects++;
+    if (p.action === 'delete') summary[p.refused ? 'refused_delete_projects' : 'delete_projects']++;
     for (const change of p.env) summary[change.action]++;
   }
   return summary;

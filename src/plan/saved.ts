@@ -5,7 +5,7 @@ import { resolveSource } from '../config/load.js';
 import type { CreateOptions, ValueSource } from '../config/types.js';
 import { UserError } from '../errors.js';
 import { HCR_VERSION } from '../version.js';
-import type { KeyChange, Plan, PlanSummary, ProjectPlan } from './types.js';
+import { DELETION_REFUSALS, type DeletionRefusal, type KeyChange, type Plan, type PlanSummary, type ProjectPlan } from './types.js';
 import { summarize } from './plan.js';
 import type { ValueResolver } from './values.js';
 
@@ -16,8 +16,13 @@ import type { ValueResolver } from './values.js';
  * one still hashes to what was reviewed.
  */
 
-/** This file format; bumped whenever an older hcr could misread a newer file. */
-export const SAVED_PLAN_FORMAT = 1;
+/**
+ * This file format; bumped whenever an older hcr could misread a newer file. Format 2 added
+ * project deletions and the summary's refused_delete_projects; format 1 files (which hold neither)
+ * are still read, so that a plan saved just before an upgrade can be applied after it.
+ */
+export const SAVED_PLAN_FORMAT = 2;
+const READABLE_FORMATS: readonly unknown[] = [1, SAVED_PLAN_FORMAT];
 
 /**
  * scrypt with N=2^14, r=8, p=1 (what its author recommends for interactive logins, and Node's
@@ -59,6 +64,7 @@ interface SavedProject {
   env: SavedEntry[];
   unmanaged: number;
   create?: CreateOptions;
+  refused?: DeletionRefusal;
 }
 
 /** The file as written; its last three fields are the `plan --format json` document's. */
@@ -130,6 +136,7 @@ export async function writeSavedPlan(path: string, display: string, plan: Plan, 
       env: await Promise.all(p.env.map((change) => savedEntry(hasher, p.name, change, values))),
       unmanaged: p.unmanaged,
       ...(p.create === undefined ? {} : { create: p.create }),
+      ...(p.refused === undefined ? {} : { refused: p.refused }),
     })),
   );
   const file: SavedPlanFile = {
@@ -219,15 +226,15 @@ export async function readSavedPlan(path: string, display: string): Promise<Save
         : 'it is JSON, but not a plan saved by `hcr plan --out FILE`',
     );
   }
-  if (data.hcr_saved_plan !== SAVED_PLAN_FORMAT) {
+  if (!READABLE_FORMATS.includes(data.hcr_saved_plan)) {
     const by = typeof data.hcr_version === 'string' ? ` by hcr ${data.hcr_version}` : '';
     throw new UserError(
-      `${display} is a saved plan in format ${JSON.stringify(data.hcr_saved_plan)} (written${by}); this hcr (${HCR_VERSION}) reads format ${SAVED_PLAN_FORMAT} only. ` +
+      `${display} is a saved plan in format ${JSON.stringify(data.hcr_saved_plan)} (written${by}); this hcr (${HCR_VERSION}) reads formats ${READABLE_FORMATS.join(' and ')} only. ` +
         'Make the plan again with this hcr, or apply it with the hcr that made it.',
     );
   }
   try {
-    return parseSavedPlan(data);
+    return parseSavedPlan(data, data.hcr_saved_plan as number);
   } catch (err) {
     if (err instanceof Malformed) return refuse(`${err.message}; it was changed after \`hcr plan --out\` wrote it, or is damaged`);
     throw err;
@@ -357,7 +364,7 @@ function describe(value: unknown): string {
   return json.length > 40 ? `${json.slice(0, 40)}…` : json;
 }
 
-function parseSavedPlan(data: Fields): SavedPlan {
+function parseSavedPlan(data: Fields, format: number): SavedPlan {
   const top = fields(data, '(top level)', ['hcr_saved_plan', 'hcr_version', 'endpoint', 'planned_at', 'value_hashing', 'format_version', 'projects', 'summary']);
   const hcrVersion = nonEmpty(top.hcr_version, 'hcr_version');
   const endpoint = nonEmpty(top.endpoint, 'endpoint');
@@ -377,7 +384,7 @@ function parseSavedPlan(data: Fields): SavedPlan {
     names.add(project.name);
     return project;
   });
-  const summary = parseSummary(top.summary);
+  const summary = parseSummary(top.summary, format);
   const plan: Plan = { format_version: 1, projects, summary };
   const counted = summarize(projects);
   if (JSON.stringify(counted) !== JSON.stringify(summary)) {
@@ -386,18 +393,21 @@ function parseSavedPlan(data: Fields): SavedPlan {
   return { plan, hcrVersion, endpoint, plannedAt, salt, reviewed };
 }
 
-function parseSummary(raw: unknown): PlanSummary {
-  const keys = ['add', 'change', 'remove', 'create_projects', 'delete_projects'] as const;
+const SUMMARY_KEYS: readonly (keyof PlanSummary)[] = ['add', 'change', 'remove', 'create_projects', 'delete_projects', 'refused_delete_projects'];
+
+function parseSummary(raw: unknown, format: number): PlanSummary {
+  // Format 1 had no deletions, so no count of refused ones.
+  const keys = format === 1 ? SUMMARY_KEYS.filter((k) => k !== 'refused_delete_projects') : SUMMARY_KEYS;
   const s = fields(raw, 'summary', keys);
-  const [add, change, remove, create_projects, delete_projects] = keys.map((k) => count(s[k], `summary.${k}`)) as [number, number, number, number, number];
-  return { add, change, remove, create_projects, delete_projects };
+  const summary: PlanSummary = { add: 0, change: 0, remove: 0, create_projects: 0, delete_projects: 0, refused_delete_projects: 0 };
+  for (const k of keys) summary[k] = count(s[k], `summary.${k}`);
+  return summary;
 }
 
-/** hcr plans only these; a project it would delete never reaches a saved plan. */
-const PROJECT_ACTIONS = ['create', 'update', 'no-op'] as const;
+const PROJECT_ACTIONS = ['create', 'update', 'delete', 'no-op'] as const;
 
 function parseProject(raw: unknown, at: string, reviewed: ReviewedValue[]): ProjectPlan {
-  const p = fields(raw, at, ['name', 'action', 'env', 'unmanaged'], ['tenantId', 'hash', 'create']);
+  const p = fields(raw, at, ['name', 'action', 'env', 'unmanaged'], ['tenantId', 'hash', 'create', 'refused']);
   const projectName = nonEmpty(p.name, `${at}.name`);
   const action = oneOf(p.action, `${at}.action`, PROJECT_ACTIONS);
   const keys = new Set<string>();
@@ -417,9 +427,18 @@ function parseProject(raw: unknown, at: string, reviewed: ReviewedValue[]): Proj
     const plan = optionalText(c.plan, `${at}.create.plan`);
     return { ...project, create: { cloud: nonEmpty(c.cloud, `${at}.create.cloud`), region: nonEmpty(c.region, `${at}.create.region`), ...(plan === undefined ? {} : { plan }) } };
   }
-  if (p.create !== undefined) malformed(`${at}.create`, `only a project to create has one, not one to ${action === 'update' ? 'update' : 'leave alone'}`);
-  if (tenantId === undefined || hash === undefined) malformed(at, 'an existing project needs the tenantId and the hash the plan read');
+  if (p.create !== undefined) malformed(`${at}.create`, `only a project to create has one, not one to ${action === 'no-op' ? 'leave alone' : action}`);
+  if (action === 'delete') {
+    if (tenantId === undefined || hash === undefined) malformed(at, 'a project to delete needs the tenantId and the hash the plan read');
+    if (env.length > 0) malformed(`${at}.env`, 'a project to delete has no key changes');
+    const refused = p.refused === undefined ? {} : { refused: oneOf(p.refused, `${at}.refused`, DELETION_REFUSALS) };
+    return { ...project, tenantId, hash, ...refused };
+  }
+  if (p.refused !== undefined) malformed(`${at}.refused`, 'only a deletion can be refused');
   if ((action === 'no-op') !== (env.length === 0)) malformed(`${at}.action`, action === 'no-op' ? '"no-op" but it lists changes' : '"update" but it lists no change');
+  // A project to destroy that is already gone is a no-op without a tenant.
+  if (action === 'no-op' && tenantId === undefined && hash === undefined) return project;
+  if (tenantId === undefined || hash === undefined) malformed(at, 'an existing project needs the tenantId and the hash the plan read');
   return { ...project, tenantId, hash };
 }
 

@@ -17,6 +17,13 @@ export interface KeyChange {
   source?: ValueSource;
 }
 
+/**
+ * Why a project marked `destroy` will not be deleted: it is `protect`ed, or the plan was made
+ * without --allow-destroy. A refused deletion is still a difference from the desired state.
+ */
+export type DeletionRefusal = 'protected' | 'needs-allow-destroy';
+export const DELETION_REFUSALS: readonly DeletionRefusal[] = ['protected', 'needs-allow-destroy'];
+
 export interface ProjectPlan {
   name: string;
   tenantId?: string;
@@ -28,6 +35,8 @@ export interface ProjectPlan {
   /** Live keys hcr leaves alone (neither declared, removed, nor pruned). */
   unmanaged: number;
   create?: CreateOptions;
+  /** Set on a `delete` that apply will not make. */
+  refused?: DeletionRefusal;
 }
 
 export interface PlanSummary {
@@ -35,7 +44,10 @@ export interface PlanSummary {
   change: number;
   remove: number;
   create_projects: number;
+  /** Deletions apply will make. */
   delete_projects: number;
+  /** Deletions refused (protected, or planned without --allow-destroy). */
+  refused_delete_projects: number;
 }
 
 /** The plan as DESIGN.md's JSON; also the core of a saved plan. Sorted by project name. */

@@ -1,5 +1,5 @@
 import { plural } from '../util/words.js';
-import type { KeyAction, KeyChange, Plan, ProjectAction, ProjectPlan } from '../plan/types.js';
+import type { DeletionRefusal, KeyAction, KeyChange, Plan, ProjectAction, ProjectPlan } from '../plan/types.js';
 
 /** `plan` shows what apply would do; `drift` shows the same Plan as a read-only report of differences. */
 export type ViewMode = 'plan' | 'drift';
@@ -23,8 +23,14 @@ export type ChangedProject = ProjectPlan & { action: Exclude<ProjectAction, 'no-
 
 export interface PlanTally extends KeyCounts {
   createProjects: number;
+  /** Deletions apply will make. */
   deleteProjects: number;
-  /** Projects with something to do, in plan order. */
+  /** Deletions apply will not make (protected, or planned without --allow-destroy). */
+  refusedDeletions: number;
+  /**
+   * Projects that differ from the desired state, refused deletions included, in review order:
+   * creations and deletions first, then updates; each group in plan order.
+   */
   changed: ChangedProject[];
   unchanged: number;
   /** Unmanaged keys of the unchanged projects (changed projects show their own). */
@@ -36,13 +42,15 @@ export interface PlanTally extends KeyCounts {
 const isChanged = (p: ProjectPlan): p is ChangedProject => p.action !== 'no-op';
 
 export function tallyPlan(plan: Plan): PlanTally {
-  const changed = plan.projects.filter(isChanged);
+  const differing = plan.projects.filter(isChanged);
+  const changed = [...differing.filter((p) => p.action !== 'update'), ...differing.filter((p) => p.action === 'update')];
   const keys = countKeys(changed.flatMap((p) => p.env));
   const unchanged = plan.projects.filter((p) => !isChanged(p));
   return {
     ...keys,
     createProjects: changed.filter((p) => p.action === 'create').length,
-    deleteProjects: changed.filter((p) => p.action === 'delete').length,
+    deleteProjects: changed.filter((p) => p.action === 'delete' && !p.refused).length,
+    refusedDeletions: changed.filter((p) => p.refused).length,
     changed,
     unchanged: unchanged.length,
     unchangedUnmanaged: unchanged.reduce((n, p) => n + p.unmanaged, 0),
@@ -50,21 +58,35 @@ export function tallyPlan(plan: Plan): PlanTally {
   };
 }
 
+/** How many projects apply will change: the differing ones but for refused deletions. */
+export const projectsToChange = (t: PlanTally): number => t.changed.length - t.refusedDeletions;
+
+/** What a plan's header says it will do, e.g. `hcr will change 2 projects; 1 deletion is refused:`. */
+export function planHeader(t: PlanTally): string {
+  const acting = projectsToChange(t);
+  const change = `hcr will change ${acting === 0 ? 'no project' : plural(acting, 'project')}`;
+  return t.refusedDeletions === 0 ? `${change}:` : `${change}; ${plural(t.refusedDeletions, 'deletion')} ${t.refusedDeletions === 1 ? 'is' : 'are'} refused:`;
+}
+
 /** The last line of every view of a plan: Terraform's `Plan: …` or the drift equivalent. */
 export function summaryLine(t: PlanTally, mode: ViewMode): string {
   if (t.changed.length === 0) {
     return mode === 'plan' ? 'No changes. Live state matches the desired state.' : 'No drift. Live state matches the desired state.';
   }
-  const where = `in ${plural(t.changed.length, 'project')}.`;
   const parts: string[] = [];
   if (mode === 'plan') {
+    const refused = t.refusedDeletions > 0 ? `${plural(t.refusedDeletions, 'project deletion')} refused.` : '';
+    const acting = projectsToChange(t);
+    if (acting === 0) return `Plan: no changes; ${refused}`;
     if (t.createProjects > 0) parts.push(`${plural(t.createProjects, 'project')} to create`);
-    if (t.deleteProjects > 0) parts.push(`${plural(t.deleteProjects, 'project')} to delete`);
+    if (t.deleteProjects > 0) parts.push(`${plural(t.deleteProjects, 'project')} to destroy`);
     parts.push(`${t.add} to add`, `${t.change} to change`, `${t.remove} to remove`);
-    return `Plan: ${parts.join(', ')} ${where}`;
+    return `Plan: ${parts.join(', ')} in ${plural(acting, 'project')}.${refused && ` ${refused}`}`;
   }
+  const where = `in ${plural(t.changed.length, 'project')}.`;
+  const extra = t.deleteProjects + t.refusedDeletions;
   if (t.createProjects > 0) parts.push(`${plural(t.createProjects, 'project')} missing`);
-  if (t.deleteProjects > 0) parts.push(plural(t.deleteProjects, 'extra project'));
+  if (extra > 0) parts.push(plural(extra, 'extra project'));
   const keys = t.add + t.change + t.remove;
   parts.push(`${plural(keys, 'key')} ${keys === 1 ? 'differs' : 'differ'}`);
   return `Drift: ${parts.join(', ')} ${where}`;
@@ -100,24 +122,38 @@ export function removalWarnings(t: PlanTally, mode: ViewMode): Warning[] {
           : `${keys} in ${projects} ${t.remove === 1 ? 'is' : 'are'} present live but should be absent`,
     });
   }
-  if (t.deleteProjects > 0) {
-    const projects = plural(t.deleteProjects, 'project');
+  const deleted = mode === 'plan' ? t.deleteProjects : t.deleteProjects + t.refusedDeletions;
+  if (deleted > 0) {
+    const projects = plural(deleted, 'project');
     warnings.push({
-      count: t.deleteProjects,
-      sentence: mode === 'plan' ? `${projects} will be deleted` : `${projects} ${t.deleteProjects === 1 ? 'exists' : 'exist'} live but should be deleted`,
+      count: deleted,
+      sentence: mode === 'plan' ? `${projects} will be destroyed` : `${projects} ${deleted === 1 ? 'exists' : 'exist'} live but should be destroyed`,
     });
   }
   return warnings;
 }
 
+/** Whether a view lists this project among what will be destroyed (or, in drift, should be). */
+export const isDestroyed = (p: ChangedProject, mode: ViewMode): boolean => p.action === 'delete' && (mode === 'drift' || !p.refused);
+
 const HEADLINE: Record<ViewMode, Record<ChangedProject['action'], string>> = {
-  plan: { create: 'will be created', update: 'will be updated in place', delete: 'will be deleted' },
-  drift: { create: 'is missing live', update: 'differs from the desired state', delete: 'exists live but should be deleted' },
+  plan: { create: 'will be created', update: 'will be updated in place', delete: 'will be destroyed' },
+  drift: { create: 'is missing live', update: 'differs from the desired state', delete: 'exists live but should be destroyed' },
+};
+
+/** Why a deletion is refused, and what would allow it. */
+export const REFUSAL: Record<DeletionRefusal, { why: string; allow: string }> = {
+  protected: { why: 'protect: true', allow: 'set protect: false on it to allow it' },
+  'needs-allow-destroy': { why: 'needs --allow-destroy', allow: 'plan and apply with --allow-destroy to destroy it' },
 };
 
 /** What follows a project's name in its header, e.g. ` (7a79cf94) will be updated in place`. */
 export function projectHeadline(p: ChangedProject, mode: ViewMode): string {
   const tenant = p.tenantId === undefined ? '' : ` (${p.tenantId.slice(0, 8)})`;
+  if (p.refused) {
+    const { why, allow } = REFUSAL[p.refused];
+    return mode === 'plan' ? `${tenant} deletion refused: ${why} — ${allow}` : `${tenant} ${HEADLINE.drift.delete} (deletion refused: ${why})`;
+  }
   const where = mode === 'plan' && p.action === 'create' && p.create ? ` in ${p.create.cloud} ${p.create.region}${p.create.plan ? ` (plan ${p.create.plan})` : ''}` : '';
   return `${tenant} ${HEADLINE[mode][p.action]}${where}`;
 }

@@ -5,8 +5,10 @@ import {
   countKeys,
   displayName,
   driftLegend,
+  isDestroyed,
   keyLines,
   projectHeadline,
+  REFUSAL,
   removalWarnings,
   summaryLine,
   tallyPlan,
@@ -37,9 +39,13 @@ const SHORT_VALUE_WIDTH = 16;
 const SYMBOL: Record<KeyAction, string> = { add: '+', change: '!', remove: '-' };
 
 const ACTION_LABEL: Record<ViewMode, Record<ChangedProject['action'], string>> = {
-  plan: { create: 'create', update: 'update', delete: 'delete' },
+  plan: { create: 'create', update: 'update', delete: 'destroy' },
   drift: { create: 'missing live', update: 'differs', delete: 'should not exist' },
 };
+
+function actionLabel(p: ChangedProject, mode: ViewMode): string {
+  return mode === 'plan' && p.refused ? `destroy refused: ${code(REFUSAL[p.refused].why)}` : ACTION_LABEL[mode][p.action];
+}
 
 const COLUMNS: Record<ViewMode, string> = {
   plan: '| Project | Action | Add | Change | Remove | Unmanaged |',
@@ -121,11 +127,11 @@ function fit(block: Shrinkable, budget: number): { text: string; cut: boolean } 
 function warningBlock(t: PlanTally, mode: ViewMode): Shrinkable | undefined {
   const warnings = removalWarnings(t, mode);
   if (warnings.length === 0) return undefined;
-  const deleted = mode === 'plan' ? 'the whole project will be deleted' : 'the whole project should not exist';
-  const listed = t.changed.filter((p) => p.action === 'delete' || p.env.some((c) => c.action === 'remove'));
+  const deleted = mode === 'plan' ? 'the whole project will be destroyed' : 'the whole project should not exist';
+  const listed = t.changed.filter((p) => isDestroyed(p, mode) || p.env.some((c) => c.action === 'remove'));
   const lines = listed.map((p) => {
     const removed = p.env.filter((c) => c.action === 'remove').map((c) => code(displayName(c.key)));
-    return `> - ${name(p)}: ${[...(p.action === 'delete' ? [deleted] : []), ...removed].join(', ')}`;
+    return `> - ${name(p)}: ${[...(isDestroyed(p, mode) ? [deleted] : []), ...removed].join(', ')}`;
   });
   return {
     lead: `> [!WARNING]\n> **${warnings.map((w) => w.sentence).join('; ')}:**`,
@@ -140,7 +146,7 @@ function tableBlock(t: PlanTally, mode: ViewMode): Shrinkable | undefined {
     `| ${first} | ${second} | ${c.add} | ${c.change} | ${c.remove} | ${unmanaged} |`;
   return {
     lead: `${COLUMNS[mode]}\n| :-- | :-- | --: | --: | --: | --: |`,
-    lines: t.changed.map((p) => row(cell(name(p)), ACTION_LABEL[mode][p.action], countKeys(p.env), p.unmanaged)),
+    lines: t.changed.map((p) => row(cell(name(p)), cell(actionLabel(p, mode)), countKeys(p.env), p.unmanaged)),
     rest: (shown) => {
       const left = t.changed.slice(shown);
       const unmanaged = left.reduce((n, p) => n + p.unmanaged, 0);

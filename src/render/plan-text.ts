@@ -6,6 +6,7 @@ import {
   driftLegend,
   displayName,
   keyLines,
+  planHeader,
   projectHeadline,
   removalWarnings,
   summaryLine,
@@ -30,7 +31,8 @@ function paint(style: Style, action: KeyAction): string {
 }
 
 function projectBlock(p: ChangedProject, { style, mode }: PlanTextOptions): string[] {
-  const lines = [`  ${paint(style, PROJECT_AS_KEY[p.action])} ${style.bold(displayName(p.name))}${projectHeadline(p, mode)}`];
+  const symbol = p.refused ? style.yellow('!') : paint(style, PROJECT_AS_KEY[p.action]);
+  const lines = [`  ${symbol} ${style.bold(displayName(p.name))}${projectHeadline(p, mode)}`];
   for (const line of keyLines(p.env, VALUE_WIDTH)) lines.push(`      ${paint(style, line.action)} ${line.key}  ${line.value}`);
   if (p.unmanaged > 0) lines.push(`      ${style.dim(`(${unmanagedNote(p.unmanaged)})`)}`);
   return lines;
@@ -42,8 +44,7 @@ export function renderPlanText(plan: Plan, options: PlanTextOptions): string {
   const t = tallyPlan(plan);
   const lines: string[] = [];
   if (t.changed.length > 0) {
-    const projects = plural(t.changed.length, 'project');
-    lines.push(style.bold(mode === 'plan' ? `hcr will change ${projects}:` : `Drift detected in ${projects}:`));
+    lines.push(style.bold(mode === 'plan' ? planHeader(t) : `Drift detected in ${plural(t.changed.length, 'project')}:`));
     if (mode === 'drift') lines.push(style.dim(`(${driftLegend(SYMBOL.change)})`));
     for (const p of t.changed) lines.push('', ...projectBlock(p, options));
     lines.push('');

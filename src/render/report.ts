@@ -1,12 +1,13 @@
 import type { ApplyReport, ProjectOutcome, ProjectReport } from '../apply/types.js';
 import type { Plan } from '../plan/types.js';
-import { displayName, jsonDocument } from './format.js';
+import { plural } from '../util/words.js';
+import { REFUSAL, displayName, jsonDocument } from './format.js';
 import type { Style } from './style.js';
 
 export type ReportSummary = Record<ProjectOutcome, number>;
 
 export function summarizeReport(report: ApplyReport): ReportSummary {
-  const summary: ReportSummary = { applied: 0, created: 0, unchanged: 0, conflict: 0, failed: 0, unknown: 0 };
+  const summary: ReportSummary = { applied: 0, created: 0, deleted: 0, unchanged: 0, refused: 0, conflict: 0, failed: 0, unknown: 0 };
   for (const p of report.projects) summary[p.outcome] += 1;
   return summary;
 }
@@ -58,8 +59,17 @@ function projectLine(p: ProjectReport, { style, plan }: ReportTextOptions): stri
       const renamed = p.createdAs === undefined ? '' : `; Hasura Cloud named it ${displayName(p.createdAs)}, so hcr renamed it to ${displayName(p.name)}`;
       return `${style.green('✓')} ${name}${counted(p)}${renamed}`;
     }
-    case 'conflict':
-      return `${style.red('✗')} ${name} — changed since the plan read it; ${written(p)}. Run hcr plan again.`;
+    case 'deleted':
+      return `${style.green('✓')} ${name}`;
+    case 'refused': {
+      const refusal = p.refused && REFUSAL[p.refused];
+      return `${style.yellow('!')} ${name} — not destroyed${refusal ? ` (${refusal.why}); ${refusal.allow}` : ''}.`;
+    }
+    case 'conflict': {
+      // An update's reason is the service's stale-hash message; a deletion's says what hcr found changed.
+      const deletion = plan?.projects.find((q) => q.name === p.name)?.action === 'delete';
+      return `${style.red('✗')} ${name} — ${deletion && reason ? reason : 'changed since the plan read it'}; ${written(p)}. Run hcr plan again.`;
+    }
     case 'failed': {
       const detail = [written(p), ...notWritten(p, plan)].join('; ');
       return `${style.red('✗')} ${name} — ${detail}${reason === undefined ? '' : ` (${reason})`}`;
@@ -75,18 +85,25 @@ function projectLine(p: ProjectReport, { style, plan }: ReportTextOptions): stri
   }
 }
 
+/** As the plan's views list them: the projects the plan creates or deletes first, then the rest. */
+function reviewOrder(projects: readonly ProjectReport[], plan: Plan | undefined): ProjectReport[] {
+  const lifecycle = new Set(plan?.projects.filter((p) => p.action === 'create' || p.action === 'delete').map((p) => p.name));
+  return [...projects.filter((p) => lifecycle.has(p.name)), ...projects.filter((p) => !lifecycle.has(p.name))];
+}
+
 /** One line per project that apply touched or tried to, then a Terraform-style closing line. */
 export function renderReportText(report: ApplyReport, options: ReportTextOptions): string {
   const s = summarizeReport(report);
-  const lines = report.projects.map((p) => projectLine(p, options)).filter((l) => l !== undefined);
+  const lines = reviewOrder(report.projects, options.plan).map((p) => projectLine(p, options)).filter((l) => l !== undefined);
   const ok = s.conflict + s.failed + s.unknown === 0;
   const counts = Object.entries(s).map(([outcome, n]) => `${n} ${outcome}`).join(', ');
-  lines.push(options.style.bold(`Apply ${ok ? 'complete' : 'incomplete'}: ${counts}.`));
+  const refused = ok && s.refused > 0 ? ` but for ${plural(s.refused, 'refused deletion')}` : '';
+  lines.push(options.style.bold(`Apply ${ok ? 'complete' : 'incomplete'}${refused}: ${counts}.`));
   return `${lines.join('\n')}\n`;
 }
 
 function projectJson(p: ProjectReport): Record<string, unknown> {
-  return { name: p.name, outcome: p.outcome, set: p.set, removed: p.removed, pending: p.pending, reason: p.reason, createdAs: p.createdAs, hash: p.hash };
+  return { name: p.name, outcome: p.outcome, set: p.set, removed: p.removed, pending: p.pending, reason: p.reason, refused: p.refused, createdAs: p.createdAs, hash: p.hash };
 }
 
 /** `apply --format json`: one document with every project's outcome and the counts. */

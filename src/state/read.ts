@@ -23,7 +23,7 @@ const where = (at: SourceLocation) => `${at.file}:${at.line}:${at.col}`;
  * Reads the live state of the desired projects: every project resolved to its tenant in ONE lookup
  * (by name, or by the declared tenantId, checked against the name), then exactly one getTenantEnv
  * per existing project with bounded concurrency. A project that does not exist is left out of the
- * result when it has a `create` block and is an error otherwise.
+ * result when it has a `create` block or is marked `destroy`, and is an error otherwise.
  */
 export async function readLive(client: StateReader, projects: DesiredProject[], options: ReadOptions): Promise<LiveState> {
   const tenants = await resolveTenants(client, projects);
@@ -65,7 +65,7 @@ async function resolveTenants(client: StateReader, projects: DesiredProject[]): 
   const tenants = new Map<string, TenantRef>();
   for (const project of projects) {
     const ref = project.tenantId ? byTenant.get(project.tenantId) : byName.get(project.name);
-    if (project.tenantId && !ref) {
+    if (project.tenantId && !ref && !project.destroy) {
       problems.push(`${where(project.at)}: project "${project.name}": no project has tenantId ${project.tenantId}`);
     } else if (project.tenantId && ref && ref.name !== project.name) {
       problems.push(
@@ -73,7 +73,7 @@ async function resolveTenants(client: StateReader, projects: DesiredProject[]): 
           'fix the name or the tenantId',
       );
     } else if (!ref) {
-      if (!project.create) {
+      if (!project.create && !project.destroy) {
         problems.push(
           `${where(project.at)}: project "${project.name}" does not exist in Hasura Cloud; ` +
             'fix the name, set its tenantId, or add a `create:` block to create it',

@@ -27,6 +27,7 @@ class FakeTenant implements EnvWriter {
   findProjects = async () => [];
   createTenant = async () => ({ tenantId: 't', name: 'x' });
   updateTenantName = async () => ({});
+  deleteTenant = async () => ({});
   getTenantEnv = async () => {
     this.calls.push('getTenantEnv');
     return { hash: this.hash, env: { ...this.env } };
@@ -47,7 +48,7 @@ const project: ProjectPlan = {
     { key: 'OLD', action: 'remove', sensitive: false, before: 'o' },
   ],
 };
-const planOf = (p: ProjectPlan): Plan => ({ format_version: 1, projects: [p], summary: { add: 1, change: 0, remove: 1, create_projects: 0, delete_projects: 0 } });
+const planOf = (p: ProjectPlan): Plan => ({ format_version: 1, projects: [p], summary: { add: 1, change: 0, remove: 1, create_projects: 0, delete_projects: 0, refused_delete_projects: 0 } });
 const values = (_p: string, c: { after?: string }) => c.after!;
 const run = (tenant: FakeTenant, p = project) => applyPlan(tenant, planOf(p), values, { concurrency: 1 }).then((r) => r.projects[0]!);
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { expectNoCanary, world } from './setup.js';
+import type { TestEmulator } from '../helpers/emulator.js';
+import { FaultScript } from '../reliability/harness.js';
+import { CANARIES, expectNoCanary, world } from './setup.js';
 
 describe('projects from the desired state: create', () => {
   it('plans a missing project with a create block as a create with its env, and apply creates it with that env in one call', async () => {
@@ -38,5 +40,151 @@ describe('projects from the desired state: create', () => {
     const [project] = JSON.parse(r.stdout).projects;
     expect(project).toMatchObject({ name: 'shop-pr-42', outcome: 'created', createdAs: expect.stringMatching(/^project-/) });
     expectNoCanary(r.stdout, r.stderr);
+  });
+});
+
+/** shop-old (to destroy) and shop-prod (to update) live, each holding the live admin canary; shop-pr-42 to create. */
+function seedLifecycle(t: TestEmulator) {
+  const old = t.seed('shop-old', { HASURA_GRAPHQL_ADMIN_SECRET: CANARIES.LIVE_ADMIN, LEGACY: 'x' });
+  const prod = t.seed('shop-prod', { HASURA_GRAPHQL_ADMIN_SECRET: CANARIES.LIVE_ADMIN, ACTIONS_ENDPOINT: 'https://old.example.com' });
+  return { old, prod };
+}
+
+const names = (t: TestEmulator) => t.emulator.store.listProjects().map((p) => p.name).sort();
+
+describe('projects from the desired state: destroy', () => {
+  it('without --allow-destroy, plans the deletion as refused, says what to do, and plans the rest', async () => {
+    const { t, hcr, mutations } = await world();
+    const { old } = seedLifecycle(t);
+    const r = await hcr(['plan', '-f', 'lifecycle.yaml']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('hcr will change 2 projects; 1 deletion is refused:');
+    expect(r.stdout).toContain(`! shop-old (${old.tenantId.slice(0, 8)}) deletion refused: needs --allow-destroy — plan and apply with --allow-destroy to destroy it`);
+    expect(r.stdout).toContain('+ shop-pr-42 will be created');
+    expect(r.stdout).toContain('Plan: 1 project to create, 2 to add, 1 to change, 0 to remove in 2 projects. 1 project deletion refused.');
+    // Creations and deletions come before key changes.
+    expect(r.stdout.indexOf('shop-old')).toBeLessThan(r.stdout.indexOf('shop-prod'));
+    expect((await hcr(['plan', '-f', 'lifecycle.yaml', '--detailed-exitcode'])).code).toBe(2);
+    expect(mutations()).toEqual([]);
+    expectNoCanary(r.stdout, r.stderr);
+  });
+
+  it('with --allow-destroy, plans the deletion in every view, above the key changes, and counts it', async () => {
+    const { t, hcr } = await world();
+    const { old } = seedLifecycle(t);
+    const text = await hcr(['plan', '-f', 'lifecycle.yaml', '--allow-destroy']);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain(`- shop-old (${old.tenantId.slice(0, 8)}) will be destroyed`);
+    expect(text.stdout).toContain('1 project will be destroyed: review it above.');
+    expect(text.stdout).toContain('Plan: 1 project to create, 1 project to destroy, 2 to add, 1 to change, 0 to remove in 3 projects.');
+
+    const json = JSON.parse((await hcr(['plan', '-f', 'lifecycle.yaml', '--allow-destroy', '--format', 'json'])).stdout);
+    expect(json.projects.find((p: { name: string }) => p.name === 'shop-old')).toEqual({
+      name: 'shop-old',
+      tenantId: old.tenantId,
+      hash: expect.stringMatching(/^[0-9a-f]{40}$/),
+      action: 'delete',
+      env: [],
+      unmanaged: 0,
+    });
+    expect(json.summary).toEqual({ add: 2, change: 1, remove: 0, create_projects: 1, delete_projects: 1, refused_delete_projects: 0 });
+
+    const md = await hcr(['plan', '-f', 'lifecycle.yaml', '--allow-destroy', '--format', 'markdown']);
+    const warning = md.stdout.slice(md.stdout.indexOf('[!WARNING]'), md.stdout.indexOf('**Plan:'));
+    expect(warning).toContain('1 project will be destroyed');
+    expect(warning).toContain('`shop-old`: the whole project will be destroyed');
+    expect(md.stdout).toMatch(/\| `shop-old` \| destroy \|/);
+    expect(md.stdout.indexOf('| `shop-old`')).toBeLessThan(md.stdout.indexOf('| `shop-prod`'));
+    expectNoCanary(text.stdout, JSON.stringify(json), md.stdout, text.stderr, md.stderr);
+  });
+
+  it('apply --allow-destroy deletes the tenant, creates and updates the rest, and a new plan shows no changes', async () => {
+    const { t, hcr, mutations } = await world();
+    seedLifecycle(t);
+    const r = await hcr(['apply', '-f', 'lifecycle.yaml', '--allow-destroy', '--auto-approve']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('✓ shop-old: deleted');
+    expect(r.stdout).toContain('✓ shop-pr-42: created (2 set)');
+    expect(r.stdout).toContain('✓ shop-prod: applied (1 set)');
+    expect(mutations().map((m) => m.operationName).sort()).toEqual(['createTenant', 'deleteTenant', 'updateTenantEnv']);
+    expect(names(t)).toEqual(['shop-pr-42', 'shop-prod']);
+    expectNoCanary(r.stdout, r.stderr);
+
+    const after = await hcr(['plan', '-f', 'lifecycle.yaml', '--detailed-exitcode']);
+    expect(after.code).toBe(0);
+    expect(after.stdout).toContain('No changes. Live state matches the desired state.');
+    expect(after.stderr).toContain('shop-old is marked destroy: true and does not exist: nothing to do; remove it from the file when you like.');
+  });
+
+  it('apply without --allow-destroy applies the rest, refuses the deletion prominently, and exits 0', async () => {
+    const { t, hcr, mutations } = await world();
+    seedLifecycle(t);
+    const r = await hcr(['apply', '-f', 'lifecycle.yaml', '--auto-approve']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('! shop-old: refused — not destroyed (needs --allow-destroy); plan and apply with --allow-destroy to destroy it.');
+    expect(r.stdout).toContain('Apply complete but for 1 refused deletion: 1 applied, 1 created, 0 deleted, 0 unchanged, 1 refused, 0 conflict, 0 failed, 0 unknown.');
+    expect(mutations().map((m) => m.operationName)).not.toContain('deleteTenant');
+    expect(names(t)).toEqual(['shop-old', 'shop-pr-42', 'shop-prod']);
+    const report = JSON.parse((await hcr(['apply', '-f', 'lifecycle.yaml', '--auto-approve', '--format', 'json'])).stdout);
+    expect(report.projects.find((p: { name: string }) => p.name === 'shop-old')).toMatchObject({ outcome: 'refused', refused: 'needs-allow-destroy' });
+    // Still a difference from the desired state.
+    expect((await hcr(['plan', '-f', 'lifecycle.yaml', '--detailed-exitcode'])).code).toBe(2);
+  });
+
+  it('protect: true (here from defaults) refuses the deletion even with --allow-destroy; protect: false allows it', async () => {
+    const { t, hcr } = await world();
+    const legacy = t.seed('shop-legacy');
+    t.seed('shop-old');
+    const plan = await hcr(['plan', '-f', 'protected.yaml', '--allow-destroy']);
+    expect(plan.stdout).toContain(`! shop-legacy (${legacy.tenantId.slice(0, 8)}) deletion refused: protect: true — set protect: false on it to allow it`);
+    expect(plan.stdout).toContain('- shop-old');
+    const apply = await hcr(['apply', '-f', 'protected.yaml', '--allow-destroy', '--auto-approve']);
+    expect(apply.code).toBe(0);
+    expect(apply.stdout).toContain('! shop-legacy: refused — not destroyed (protect: true); set protect: false on it to allow it.');
+    expect(apply.stdout).toContain('✓ shop-old: deleted');
+    expect(names(t)).toEqual(['shop-legacy']);
+    const json = JSON.parse((await hcr(['plan', '-f', 'protected.yaml', '--allow-destroy', '--format', 'json', '--detailed-exitcode'])).stdout);
+    expect(json.projects).toEqual([
+      expect.objectContaining({ name: 'shop-legacy', action: 'delete', refused: 'protected' }),
+      { name: 'shop-old', action: 'no-op', env: [], unmanaged: 0 },
+    ]);
+    expect(json.summary).toMatchObject({ delete_projects: 0, refused_delete_projects: 1 });
+  });
+
+  it('drift reports a project marked destroy that exists, protected or not, and exits 2', async () => {
+    const { t, hcr } = await world();
+    t.seed('shop-legacy', { HASURA_GRAPHQL_ADMIN_SECRET: CANARIES.LIVE_ADMIN });
+    t.seed('shop-old');
+    const r = await hcr(['drift', '-f', 'protected.yaml']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(/! shop-legacy \(\w{8}\) exists live but should be destroyed \(deletion refused: protect: true\)/);
+    expect(r.stdout).toMatch(/- shop-old \(\w{8}\) exists live but should be destroyed\n/);
+    expect(r.stdout).toContain('Drift: 2 extra projects, 0 keys differ in 2 projects.');
+    expectNoCanary(r.stdout, r.stderr);
+  });
+
+  it('reports a failed deleteTenant for that project alone, and exits 1', async () => {
+    const script = new FaultScript({ deleteTenant: ['server-error'] });
+    const { t, hcr } = await world({ ...FaultScript.rates, random: script.random });
+    script.attach(t.emulator);
+    seedLifecycle(t);
+    const r = await hcr(['apply', '-f', 'lifecycle.yaml', '--allow-destroy', '--auto-approve']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/✗ shop-old: failed — nothing written \(deleteTenant failed: .*internal error.*; the project is still there\)/);
+    expect(r.stdout).toContain('✓ shop-prod: applied');
+    expect(names(t)).toEqual(['shop-old', 'shop-pr-42', 'shop-prod']);
+  });
+
+  it('counts a deletion whose answer was lost as done once the project is gone', async () => {
+    const script = new FaultScript({ deleteTenant: ['lost-answer'] });
+    const { t, hcr } = await world({ ...FaultScript.rates, random: script.random });
+    script.attach(t.emulator);
+    seedLifecycle(t);
+    const r = await hcr(['apply', '-f', 'lifecycle.yaml', '--allow-destroy', '--auto-approve']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('✓ shop-old: deleted');
+    expect(names(t)).toEqual(['shop-pr-42', 'shop-prod']);
   });
 });

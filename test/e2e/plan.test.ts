@@ -28,7 +28,7 @@ describe('hcr plan', () => {
     expect(json.code).toBe(0);
     const doc = JSON.parse(json.stdout);
     expect(doc.format_version).toBe(1);
-    expect(doc.summary).toEqual({ add: 3, change: 2, remove: 2, create_projects: 0, delete_projects: 0 });
+    expect(doc.summary).toEqual({ add: 3, change: 2, remove: 2, create_projects: 0, delete_projects: 0, refused_delete_projects: 0 });
     expect(doc.projects.map((p: { name: string; action: string }) => [p.name, p.action])).toEqual([
       ['shop-prod', 'update'],
       ['shop-staging', 'update'],

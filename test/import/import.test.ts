@@ -126,7 +126,7 @@ describe('hcr import', () => {
     expect(yaml).toContain('BOOL_YES: "yes"');
     const plan = await hcr(['plan', '-f', 'a.yaml', '--detailed-exitcode', '--format', 'json'], { env: liveVariables(t, yaml) });
     expect(plan.code).toBe(0);
-    expect(JSON.parse(plan.stdout).summary).toEqual({ add: 0, change: 0, remove: 0, create_projects: 0, delete_projects: 0 });
+    expect(JSON.parse(plan.stdout).summary).toEqual({ add: 0, change: 0, remove: 0, create_projects: 0, delete_projects: 0, refused_delete_projects: 0 });
   });
 
   it('prints only the YAML on stdout without --out, its $schema relative to the working directory', async () => {

@@ -33,7 +33,7 @@ describe('plan()', () => {
         unmanaged: 0,
       },
     ]);
-    expect(result.summary).toEqual({ add: 1, change: 1, remove: 0, create_projects: 0, delete_projects: 0 });
+    expect(result.summary).toEqual({ add: 1, change: 1, remove: 0, create_projects: 0, delete_projects: 0, refused_delete_projects: 0 });
   });
 
   it('leaves undeclared keys alone and counts them as unmanaged without prune', () => {
@@ -106,6 +106,26 @@ describe('plan()', () => {
       ],
     });
     expect(result.summary).toMatchObject({ add: 2, create_projects: 1 });
+  });
+
+  it('plans a project marked destroy that exists as a delete, refused without allowDestroy or when protected', () => {
+    const state = live({ old: { A: '1' }, kept: {} });
+    const old = project('old', {}, { destroy: true });
+    const kept = project('kept', {}, { destroy: true, protect: true });
+    const deletion = { name: 'old', tenantId: 't-old', hash: 'h-old', action: 'delete', env: [], unmanaged: 0 };
+    expect(plan(desired(old, kept), state, { allowDestroy: true }).projects).toEqual([
+      { name: 'kept', tenantId: 't-kept', hash: 'h-kept', action: 'delete', env: [], unmanaged: 0, refused: 'protected' },
+      deletion,
+    ]);
+    expect(plan(desired(old), state).projects).toEqual([{ ...deletion, refused: 'needs-allow-destroy' }]);
+    expect(plan(desired(old, kept), state, { allowDestroy: true }).summary).toMatchObject({ delete_projects: 1, refused_delete_projects: 1 });
+    expect(plan(desired(old, kept), state).summary).toMatchObject({ delete_projects: 0, refused_delete_projects: 2 });
+  });
+
+  it('has nothing to do for a project marked destroy that does not exist', () => {
+    const result = plan(desired(project('gone', {}, { destroy: true })), live({}), { allowDestroy: true });
+    expect(result.projects).toEqual([{ name: 'gone', action: 'no-op', env: [], unmanaged: 0 }]);
+    expect(result.summary).toEqual({ add: 0, change: 0, remove: 0, create_projects: 0, delete_projects: 0, refused_delete_projects: 0 });
   });
 
   it('is deterministic: sorted by project, then key, whatever the input order', () => {

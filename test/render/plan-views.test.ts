@@ -26,9 +26,33 @@ describe('text view', () => {
     expect(out).toContain('\n1 key will be removed from 1 project: review it above.\nPlan: 1 to add, 1 to change, 1 to remove in 1 project.\n');
   });
 
-  it('counts project creations and deletions in the summary', () => {
+  it('counts project creations, deletions and refused deletions in the summary', () => {
     const out = renderPlanText(loadPlan('plan-mixed'), { style: plain, mode: 'plan' });
-    expect(out.trimEnd().split('\n').at(-1)).toBe('Plan: 1 project to create, 1 project to delete, 4 to add, 3 to change, 3 to remove in 3 projects.');
+    expect(out.trimEnd().split('\n').at(-1)).toBe(
+      'Plan: 1 project to create, 1 project to destroy, 4 to add, 3 to change, 3 to remove in 3 projects. 1 project deletion refused.',
+    );
+  });
+
+  it('lists project creations and deletions above key changes', () => {
+    const out = renderPlanText(loadPlan('plan-mixed'), { style: plain, mode: 'plan' });
+    const headers = out.split('\n').filter((l) => /^ {2}\S/.test(l)).map((l) => l.trim().split(' ').slice(0, 2).join(' '));
+    expect(headers).toEqual(['! shop-legacy', '- shop-old', '+ shop-preview', '~ shop-prod']);
+  });
+
+  it('says a plan whose only difference is a refused deletion changes nothing, and why', () => {
+    const mixed = loadPlan('plan-mixed');
+    const plan = { ...mixed, projects: mixed.projects.filter((p) => p.name === 'shop-legacy' || p.action === 'no-op') };
+    expect(renderPlanText(plan, { style: plain, mode: 'plan' })).toBe(
+      [
+        'hcr will change no project; 1 deletion is refused:',
+        '',
+        '  ! shop-legacy (5678abcd) deletion refused: protect: true — set protect: false on it to allow it',
+        '',
+        '2 projects unchanged (2 unmanaged keys left alone).',
+        'Plan: no changes; 1 project deletion refused.',
+        '',
+      ].join('\n'),
+    );
   });
 
   it('says there is nothing to do, and still counts what it leaves alone', () => {
@@ -76,7 +100,8 @@ describe('JSON view', () => {
     expect(out.endsWith('}\n')).toBe(true);
     const doc = JSON.parse(out);
     expect(Object.keys(doc)).toEqual(['format_version', 'projects', 'summary']);
-    expect(doc.summary).toEqual({ add: 4, change: 3, remove: 3, create_projects: 1, delete_projects: 1 });
+    expect(doc.summary).toEqual({ add: 4, change: 3, remove: 3, create_projects: 1, delete_projects: 1, refused_delete_projects: 1 });
+    expect(doc.projects.find((p: { name: string }) => p.name === 'shop-legacy')).toMatchObject({ action: 'delete', refused: 'protected' });
     const prod = doc.projects.find((p: { name: string }) => p.name === 'shop-prod');
     expect(Object.keys(prod)).toEqual(['name', 'tenantId', 'hash', 'action', 'env', 'unmanaged']);
     expect(prod.env).toContainEqual({ key: 'HASURA_GRAPHQL_ADMIN_SECRET', action: 'change', sensitive: true });
@@ -86,7 +111,7 @@ describe('JSON view', () => {
 
   it('recounts the summary from the entries it shows', () => {
     const plan = loadPlan('plan-single');
-    const stale = { ...plan, summary: { add: 9, change: 9, remove: 9, create_projects: 9, delete_projects: 9 } };
-    expect(JSON.parse(renderPlanJson(stale)).summary).toEqual({ add: 1, change: 1, remove: 1, create_projects: 0, delete_projects: 0 });
+    const stale = { ...plan, summary: { add: 9, change: 9, remove: 9, create_projects: 9, delete_projects: 9, refused_delete_projects: 9 } };
+    expect(JSON.parse(renderPlanJson(stale)).summary).toEqual({ add: 1, change: 1, remove: 1, create_projects: 0, delete_projects: 0, refused_delete_projects: 0 });
   });
 });

@@ -21,6 +21,20 @@ describe('apply report', () => {
     expect(text).toContain('✗ shop-e: failed — set A, B; not removed: OLD (deleteTenantEnv failed: permission denied)\n');
   });
 
+  it('lists the projects the plan creates or deletes first, and says why a deletion did not happen', () => {
+    const lines = renderReportText(report, { style: plain, plan }).split('\n');
+    expect(lines.slice(0, 4).map((l) => l.split(':')[0])).toEqual(['✓ shop-b', '✓ shop-g', '! shop-h', '✗ shop-i']);
+    expect(lines).toContain('! shop-h: refused — not destroyed (protect: true); set protect: false on it to allow it.');
+    expect(lines).toContain('✗ shop-i: conflict — its tenant is project "shop-j" now: it was renamed since the plan; nothing written. Run hcr plan again.');
+  });
+
+  it('says prominently that a deletion was refused when all else went well', () => {
+    const refused = { projects: report.projects.filter((p) => ['applied', 'refused'].includes(p.outcome)) };
+    expect(renderReportText(refused, { style: plain }).trimEnd().split('\n').at(-1)).toBe(
+      'Apply complete but for 1 refused deletion: 1 applied, 0 created, 0 deleted, 0 unchanged, 1 refused, 0 conflict, 0 failed, 0 unknown.',
+    );
+  });
+
   it('without the plan, still names every key that was not written', () => {
     const text = renderReportText(report, { style: plain });
     expect(text).toContain('✗ shop-e: failed — set A, B; not written: OLD (deleteTenantEnv failed: permission denied)\n');
@@ -36,10 +50,10 @@ describe('apply report', () => {
 
   it('ends with the counts, and says complete only when nothing went wrong', () => {
     expect(renderReportText(report, { style: plain }).trimEnd().split('\n').at(-1)).toBe(
-      'Apply incomplete: 1 applied, 1 created, 1 unchanged, 1 conflict, 1 failed, 1 unknown.',
+      'Apply incomplete: 1 applied, 1 created, 1 deleted, 1 unchanged, 1 refused, 2 conflict, 1 failed, 1 unknown.',
     );
     expect(renderReportText(loadReport('report-all-ok'), { style: plain })).toBe(
-      '✓ shop-a: applied (1 set)\nApply complete: 1 applied, 0 created, 1 unchanged, 0 conflict, 0 failed, 0 unknown.\n',
+      '✓ shop-a: applied (1 set)\nApply complete: 1 applied, 0 created, 0 deleted, 1 unchanged, 0 refused, 0 conflict, 0 failed, 0 unknown.\n',
     );
   });
 
@@ -51,7 +65,7 @@ describe('apply report', () => {
   it('json carries every outcome and the counts', () => {
     const doc = JSON.parse(renderReportJson(report));
     expect(doc.format_version).toBe(1);
-    expect(doc.summary).toEqual({ applied: 1, created: 1, unchanged: 1, conflict: 1, failed: 1, unknown: 1 });
+    expect(doc.summary).toEqual({ applied: 1, created: 1, deleted: 1, unchanged: 1, refused: 1, conflict: 2, failed: 1, unknown: 1 });
     expect(doc.projects[4]).toEqual({
       name: 'shop-e',
       outcome: 'failed',

@@ -25,7 +25,7 @@ describe('hcr plan --out', () => {
     expect((await stat(path('plan.hcr'))).mode & 0o777).toBe(0o600);
     await expectNoSecretIn(path('plan.hcr'));
 
-    expect(doc).toMatchObject({ hcr_saved_plan: 1, hcr_version: HCR_VERSION, endpoint: t.emulator.url, format_version: 1 });
+    expect(doc).toMatchObject({ hcr_saved_plan: 2, hcr_version: HCR_VERSION, endpoint: t.emulator.url, format_version: 1 });
     expect(Date.now() - Date.parse(doc.planned_at)).toBeLessThan(60_000);
     const json = JSON.parse((await hcr(['plan', '-f', 'shop.yaml', '--format', 'json'])).stdout);
     const core = structuredClone(Object.fromEntries(Object.entries(doc).filter(([k]) => !HEADER.includes(k))));
@@ -125,7 +125,7 @@ describe('a file that is not a usable saved plan', () => {
       ['view.json', 'view.json is not a saved plan: it is the JSON view of a plan (`hcr plan --format json`)'],
       ['folder.hcr', 'folder.hcr is not a saved plan: it is a directory'],
       ['missing.hcr', 'missing.hcr: no such file; save a plan with `hcr plan --out missing.hcr`'],
-      ['future.json', `future.json is a saved plan in format 2 (written by hcr 9.0.0); this hcr (${HCR_VERSION}) reads format 1 only.`],
+      ['future.json', `future.json is a saved plan in format 3 (written by hcr 9.0.0); this hcr (${HCR_VERSION}) reads formats 1 and 2 only.`],
     ];
     for (const [file, message] of cases) {
       for (const command of ['show', 'apply']) {
@@ -145,8 +145,13 @@ describe('a file that is not a usable saved plan', () => {
       ['a value beside a sensitive entry', (d) => (d.projects[0].env[1].after = 'x'), 'projects[0].env[1]: a sensitive entry holds a value (before/after), which hcr never writes to a plan'],
       ['no hash for a sensitive value', (d) => delete d.projects[0].env[1].value_hash, 'projects[0].env[1]: missing field "value_hash"'],
       ['a key action hcr does not know', (d) => (d.projects[0].env[0].action = 'rename'), 'projects[0].env[0].action: expected one of "add", "change", "remove", found "rename"'],
-      ['a project action hcr does not plan', (d) => (d.projects[0].action = 'delete'), 'projects[0].action: expected one of "create", "update", "no-op", found "delete"'],
+      ['a project action hcr does not plan', (d) => (d.projects[0].action = 'rename'), 'projects[0].action: expected one of "create", "update", "delete", "no-op", found "rename"'],
+      ['a deletion with key changes', (d) => (d.projects[0].action = 'delete'), 'projects[0].env: a project to delete has no key changes'],
+      ['a refusal hcr does not know', (d) => Object.assign(d.projects[0], { action: 'delete', env: [], refused: 'later' }), 'projects[0].refused: expected one of "protected", "needs-allow-destroy", found "later"'],
+      ['a refused update', (d) => (d.projects[0].refused = 'protected'), 'projects[0].refused: only a deletion can be refused'],
       ['a summary that does not count the changes', (d) => (d.summary.add = 0), 'summary: says {"add":0,'],
+      ['a summary that counts a refused deletion there is not', (d) => (d.summary.refused_delete_projects = 1), 'summary: says {"add":'],
+      ['a summary without the count of refused deletions', (d) => delete d.summary.refused_delete_projects, 'summary: missing field "refused_delete_projects"'],
       ['an update without the hash it read', (d) => delete d.projects[0].hash, 'projects[0]: an existing project needs the tenantId and the hash the plan read'],
       ['a project twice', (d) => d.projects.push(d.projects[0]), 'projects[2].name: project "shop-prod" appears twice'],
       ['a key twice', (d) => d.projects[1].env.push(d.projects[1].env[0]), 'projects[1].env[1].key: "HASURA_GRAPHQL_JWT_SECRET" appears twice'],

@@ -10,17 +10,31 @@ import { plan as makePlan } from '../../plan/plan.js';
 import { sameApproval } from '../../plan/refresh.js';
 import type { Plan } from '../../plan/types.js';
 import { readLive } from '../../state/read.js';
+import { plural } from '../../util/words.js';
 import { desiredValues, type ValueResolver } from '../../plan/values.js';
 import { renderReportJson, renderReportText } from '../../render/index.js';
 import { cloudClient } from '../cloud.js';
 import { defineCommand, type Context } from '../context.js';
-import { checkConcurrency, formatOption, hasChanges, printPlan, readAndPlan, readOptions, type Format, type Planned, type ReadArgs } from '../pipeline.js';
+import {
+  allowDestroyOption,
+  checkConcurrency,
+  formatOption,
+  hasChanges,
+  hasWrites,
+  printPlan,
+  readAndPlan,
+  readOptions,
+  type Format,
+  type Planned,
+  type ReadArgs,
+} from '../pipeline.js';
 import { ask } from '../prompt.js';
 
 interface ApplyArgs extends ReadArgs {
   format: Format;
   autoApprove: boolean;
   refreshOnConflict: boolean;
+  allowDestroy: boolean;
   planfile?: string;
 }
 
@@ -37,7 +51,10 @@ export const applyCommand = defineCommand<ApplyArgs>({
   command: 'apply [planfile]',
   describe: 'Plan, then write the changes to Hasura Cloud after approval; or apply a plan saved by `hcr plan --out`',
   builder: (y) =>
-    formatOption(readOptions(y))
+    allowDestroyOption(
+      formatOption(readOptions(y)),
+      'Delete the projects marked destroy: true (not protected); with a saved plan, needed for the deletions it holds',
+    )
       // No real default, so that a `-f` given with a saved plan can be told apart and refused;
       // loadDesired reads hasura-cloud.yaml when no file is named.
       .default('file', [], DEFAULT_FILE)
@@ -88,10 +105,10 @@ async function planAndAsk(ctx: Context, args: ApplyArgs): Promise<Approved | und
   if (!args.autoApprove && !interactive) {
     throw new UserError('apply needs --auto-approve when it is not run in a terminal (nothing was written)');
   }
-  const planned = await readAndPlan(ctx, args);
+  const planned = await readAndPlan(ctx, args, { allowDestroy: args.allowDestroy });
   const { desired, plan, client } = planned;
   if (args.format !== 'json') printPlan(ctx, plan, args.format, 'plan');
-  if (hasChanges(plan) && !args.autoApprove) {
+  if (hasWrites(plan) && !args.autoApprove) {
     const answer = await ask(ctx, '\nDo you want to apply these changes?\n  Only "yes" will be accepted.\n\n  Enter a value: ');
     if (answer !== 'yes') {
       ctx.stdout.write('\nApply cancelled; nothing was written.\n');
@@ -127,6 +144,14 @@ async function savedPlan(ctx: Context, args: ApplyArgs, file: string): Promise<A
   checkConcurrency(args.concurrency);
   const saved = await readSavedPlan(resolve(ctx.cwd, file), file);
   checkEndpoint(saved, file, resolveEndpoint(args.endpoint, ctx.env));
+  // The plan's --allow-destroy was the review; deleting a project also takes an explicit act at apply time.
+  const deletions = saved.plan.projects.filter((p) => p.action === 'delete' && !p.refused).map((p) => p.name);
+  if (deletions.length > 0 && !args.allowDestroy) {
+    throw new UserError(
+      `${file} destroys ${plural(deletions.length, 'project')} (${deletions.join(', ')}), which needs --allow-destroy here too; nothing was written. ` +
+        `Apply it with --allow-destroy, or make a new plan without them.`,
+    );
+  }
   ctx.log(describeSavedPlan(saved, file));
   const values = await verifiedValues(saved, file, { cwd: ctx.cwd, env: ctx.env, register: (value) => ctx.redactor.add(value) });
   return { plan: saved.plan, values, client: cloudClient(ctx, args) };
@@ -141,7 +166,7 @@ async function refreshConflicts(ctx: Context, args: ApplyArgs, planned: Planned,
   const projects = planned.desired.projects.filter((p) => conflicted.has(p.name) && planned.live.has(p.name));
   if (projects.length === 0) return report;
   const live = await readLive(planned.client, projects, { concurrency: args.concurrency });
-  const fresh = makePlan({ ...planned.desired, projects }, live);
+  const fresh = makePlan({ ...planned.desired, projects }, live, { allowDestroy: args.allowDestroy });
   const retry = fresh.projects.filter((p) => {
     const approved = planned.plan.projects.find((a) => a.name === p.name)!;
     const same = sameApproval({ plan: approved, live: planned.live.get(p.name)! }, { plan: p, live: live.get(p.name)! });

@@ -10,7 +10,8 @@ export const driftCommand = defineCommand<DriftArgs>({
   describe: 'Check, read-only, whether live projects still match the desired state (exit 2 when not)',
   builder: (y) => formatOption(readOptions(y)) as never,
   run: async (ctx, args) => {
-    const { plan } = await readAndPlan(ctx, args, { readOnly: true });
+    // A project marked destroy that exists is drift whether or not a plan would be allowed to delete it.
+    const { plan } = await readAndPlan(ctx, args, { readOnly: true, allowDestroy: true });
     printPlan(ctx, plan, args.format, 'drift');
     return hasChanges(plan) ? 2 : 0;
   },

@@ -4,11 +4,12 @@ import { UserError } from '../../errors.js';
 import { writeSavedPlan } from '../../plan/saved.js';
 import { desiredValues } from '../../plan/values.js';
 import { defineCommand } from '../context.js';
-import { formatOption, hasChanges, printPlan, readAndPlan, readOptions, type Format, type ReadArgs } from '../pipeline.js';
+import { allowDestroyOption, formatOption, hasChanges, printPlan, readAndPlan, readOptions, type Format, type ReadArgs } from '../pipeline.js';
 
 interface PlanArgs extends ReadArgs {
   format: Format;
   detailedExitcode: boolean;
+  allowDestroy: boolean;
   out?: string;
 }
 
@@ -16,18 +17,21 @@ export const planCommand = defineCommand<PlanArgs>({
   command: 'plan',
   describe: 'Show what apply would change, without changing anything',
   builder: (y) =>
-    formatOption(readOptions(y))
+    allowDestroyOption(
+      formatOption(readOptions(y)),
+      'Plan the deletion of projects marked destroy: true (apply needs the flag too); without it they show as refused',
+    )
       .option('detailed-exitcode', {
         type: 'boolean',
         default: false,
-        describe: 'Exit 0 when there are no changes, 2 when there are, 1 on error',
+        describe: 'Exit 0 when there are no changes, 2 when there are (refused deletions included), 1 on error',
       })
       .option('out', {
         type: 'string',
         describe: 'Also save the plan to this file (mode 0600; hashes of secrets, never their values) for `hcr apply FILE`',
       }) as never,
   run: async (ctx, args) => {
-    const { desired, plan } = await readAndPlan(ctx, args);
+    const { desired, plan } = await readAndPlan(ctx, args, { allowDestroy: args.allowDestroy });
     printPlan(ctx, plan, args.format, 'plan');
     if (args.out !== undefined) {
       const out = resolve(ctx.cwd, args.out);
