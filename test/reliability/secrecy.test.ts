@@ -182,3 +182,23 @@ describe('--token-file', () => {
     expect(accepted.code, accepted.stderr).toBe(0);
   });
 });
+
+describe('no secret in any output: projects created and destroyed', () => {
+  it('plan in every view, saved and shown, then its apply, creating a project the service names otherwise and deleting one full of secrets', async () => {
+    const v = await vault();
+    v.w.emulator.setFaults({ createIgnoresName: true });
+    v.w.t.seed('vault-old', { HASURA_GRAPHQL_ADMIN_SECRET: v.canaries.make('old-admin'), API_KEY: v.canaries.make('old-api') });
+    const file = ['-f', `${FIXTURES}vault-lifecycle.yaml`];
+    for (const format of ['text', 'json', 'markdown']) {
+      const r = await v.hcr(['plan', ...file, '--allow-destroy', '--format', format, '--verbose', '--out', `plan-${format}.hcrplan`]);
+      expect(r.code, r.stderr).toBe(0);
+      expect((await v.hcr(['show', `plan-${format}.hcrplan`, '--format', format])).code).toBe(0);
+    }
+    const apply = await v.hcr(['apply', 'plan-text.hcrplan', '--allow-destroy', '--verbose']);
+    expect(apply.code, apply.stdout).toBe(0);
+    expect(apply.stdout).toContain('✓ vault-old: deleted');
+    expect(apply.stdout).toMatch(/✓ vault-new: created \(2 set\); Hasura Cloud named it project-\w+, so hcr renamed it/);
+    const created = v.w.store.findProjectByName('vault-new')!;
+    expect(v.w.store.getEnv(created.tenantId).env.HASURA_GRAPHQL_ADMIN_SECRET).toBe(v.env.VAULT_ADMIN_SECRET);
+  });
+});
