@@ -10,7 +10,7 @@ describe('hcr validate', () => {
   const examples = EXAMPLES;
 
   it('has the four kinds of examples', () => {
-    expect(examples.sort()).toEqual(['multi-environment.yaml', 'prune-and-ignore.yaml', 'secrets-from-env.yaml', 'single-project.yaml']);
+    expect(examples.sort()).toEqual(['multi-environment.yaml', 'project-lifecycle.yaml', 'prune-and-ignore.yaml', 'secrets-from-env.yaml', 'single-project.yaml']);
   });
 
   it.each(examples)('accepts examples/%s', async (example) => {
