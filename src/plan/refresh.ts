@@ -14,8 +14,6 @@ export interface PlannedProject {
  * approval covers (or a new key prune would now delete) needs a new review.
  */
 export function sameApproval(approved: PlannedProject, fresh: PlannedProject): boolean {
-  // A deletion was approved for the project as the plan read it; one that changed is reviewed again.
-  if (approved.plan.action === 'delete') return false;
   const a = approved.plan.env;
   const b = fresh.plan.env;
   return (

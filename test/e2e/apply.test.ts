@@ -1,25 +1,6 @@
-import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { normalize } from '../helpers/cli.js';
-import type { TestEmulator } from '../helpers/emulator.js';
-import { expectNoCanary, seedShop, world } from './setup.js';
-
-/**
- * A terminal user who, while reading the plan, sees someone edit the project by hand (with the hash
- * they read, as the console does), then types "yes". The stream is read only at hcr's prompt.
- */
-function yesAfterEdit(t: TestEmulator, tenantId: string, edit: Record<string, string>): Readable {
-  let done = false;
-  return new Readable({
-    read() {
-      if (done) return;
-      done = true;
-      t.emulator.store.updateEnv(tenantId, t.emulator.store.getEnv(tenantId).hash, edit);
-      this.push('yes\n');
-      this.push(null);
-    },
-  });
-}
+import { expectNoCanary, seedShop, world, yesAfterEdit } from './setup.js';
 
 describe('hcr apply', () => {
   it('applies with --auto-approve, reports per project, and a new plan shows no changes', async () => {

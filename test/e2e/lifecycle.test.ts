@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TestEmulator } from '../helpers/emulator.js';
 import { FaultScript } from '../reliability/harness.js';
-import { CANARIES, expectNoCanary, world } from './setup.js';
+import { CANARIES, expectNoCanary, world, yesAfterEdit } from './setup.js';
 
 describe('projects from the desired state: create', () => {
   it('plans a missing project with a create block as a create with its env, and apply creates it with that env in one call', async () => {
@@ -151,6 +151,18 @@ describe('projects from the desired state: destroy', () => {
       { name: 'shop-old', action: 'no-op', env: [], unmanaged: 0 },
     ]);
     expect(json.summary).toMatchObject({ delete_projects: 0, refused_delete_projects: 1 });
+  });
+
+  it('does not delete a project edited while the user read the plan, even with --refresh-on-conflict (exit 3)', async () => {
+    const { t, hcr } = await world();
+    const { old } = seedLifecycle(t);
+    const input = yesAfterEdit(t, old.tenantId, { HOTFIX: '1' });
+    const r = await hcr(['apply', '-f', 'lifecycle.yaml', '--allow-destroy', '--refresh-on-conflict'], { tty: true, input, env: { NO_COLOR: '1' } });
+    expect(r.code).toBe(3);
+    expect(r.stdout).toContain('✗ shop-old: conflict — its env changed since the plan read it; nothing written. Run hcr plan again.');
+    expect(r.stderr).toContain('shop-old changed since it was read: not destroyed, as a deletion is only made as reviewed. Plan again and review.');
+    expect(r.stdout).toContain('✓ shop-prod: applied');
+    expect(names(t)).toContain('shop-old');
   });
 
   it('drift reports a project marked destroy that exists, protected or not, and exits 2', async () => {

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { afterEach } from 'vitest';
 import { startTestEmulator, type TestEmulator, type TestEmulatorOptions } from '../helpers/emulator.js';
 import { runCli, type CliOptions } from '../helpers/cli.js';
@@ -51,4 +52,21 @@ export function expectNoCanary(...texts: string[]): void {
       if (text.includes(canary)) throw new Error(`canary ${canary} leaked into output:\n${text}`);
     }
   }
+}
+
+/**
+ * A terminal user who, while reading the plan, sees someone edit the project by hand (with the hash
+ * they read, as the console does), then types "yes". The stream is read only at hcr's prompt.
+ */
+export function yesAfterEdit(t: TestEmulator, tenantId: string, edit: Record<string, string>): Readable {
+  let done = false;
+  return new Readable({
+    read() {
+      if (done) return;
+      done = true;
+      t.emulator.store.updateEnv(tenantId, t.emulator.store.getEnv(tenantId).hash, edit);
+      this.push('yes\n');
+      this.push(null);
+    },
+  });
 }

@@ -160,10 +160,14 @@ async function savedPlan(ctx: Context, args: ApplyArgs, file: string): Promise<A
 /**
  * The projects refused for a moved hash (nothing written to them) are read and planned again, and
  * applied where the fresh plan is the approved one on untouched keys; the others stay conflicts.
+ * A deletion is never re-approved on a fresh read: it was approved for the project as it was.
  */
 async function refreshConflicts(ctx: Context, args: ApplyArgs, planned: Planned, report: ApplyReport): Promise<ApplyReport> {
   const conflicted = new Set(report.projects.filter((p) => p.outcome === 'conflict').map((p) => p.name));
-  const projects = planned.desired.projects.filter((p) => conflicted.has(p.name) && planned.live.has(p.name));
+  for (const p of planned.desired.projects) {
+    if (conflicted.has(p.name) && p.destroy) ctx.log(`${p.name} changed since it was read: not destroyed, as a deletion is only made as reviewed. Plan again and review.`);
+  }
+  const projects = planned.desired.projects.filter((p) => conflicted.has(p.name) && planned.live.has(p.name) && !p.destroy);
   if (projects.length === 0) return report;
   const live = await readLive(planned.client, projects, { concurrency: args.concurrency });
   const fresh = makePlan({ ...planned.desired, projects }, live, { allowDestroy: args.allowDestroy });
