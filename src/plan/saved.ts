@@ -381,6 +381,7 @@ function parseSavedPlan(data: Fields, format: number): SavedPlan {
   const projects = list(top.projects, 'projects').map((raw, i) => {
     const project = parseProject(raw, `projects[${i}]`, reviewed);
     if (names.has(project.name)) malformed(`projects[${i}].name`, `project ${JSON.stringify(project.name)} appears twice`);
+    if (format === 1 && project.action === 'delete') malformed(`projects[${i}].action`, 'a format 1 plan deletes no project');
     names.add(project.name);
     return project;
   });

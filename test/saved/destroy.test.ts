@@ -107,4 +107,15 @@ describe('a plan saved by an hcr before deletions (format 1)', () => {
     expect(r.stdout).toContain('✓ shop-prod: applied (4 set, 1 removed)');
     expectNoSecret(show.stdout, r.stdout, r.stderr);
   });
+
+  it('is refused when it holds a deletion, which no hcr of that format wrote', async () => {
+    const { hcr, path } = await savedWorld();
+    const doc = JSON.parse(await readFile(path('format-1.json'), 'utf8'));
+    Object.assign(doc.projects[1], { action: 'delete', env: [] });
+    Object.assign(doc.summary, { add: 2, change: 0, remove: 0, delete_projects: 1 });
+    await writeFile(path('old.hcr'), JSON.stringify(doc));
+    const r = await hcr(['show', 'old.hcr']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('old.hcr is not a saved plan: projects[1].action: a format 1 plan deletes no project');
+  });
 });
