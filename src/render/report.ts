@@ -96,9 +96,12 @@ export function renderReportText(report: ApplyReport, options: ReportTextOptions
   const s = summarizeReport(report);
   const lines = reviewOrder(report.projects, options.plan).map((p) => projectLine(p, options)).filter((l) => l !== undefined);
   const ok = s.conflict + s.failed + s.unknown === 0;
-  const counts = Object.entries(s).map(([outcome, n]) => `${n} ${outcome}`).join(', ');
-  const refused = ok && s.refused > 0 ? ` but for ${plural(s.refused, 'refused deletion')}` : '';
-  lines.push(options.style.bold(`Apply ${ok ? 'complete' : 'incomplete'}${refused}: ${counts}.`));
+  // Only the outcomes that happened: a line of zeros hides the one count that matters at a glance.
+  const counts = Object.entries(s)
+    .filter(([, n]) => n > 0)
+    .map(([outcome, n]) => (outcome === 'refused' ? `${plural(n, 'deletion')} refused` : `${n} ${outcome}`))
+    .join(', ');
+  lines.push(options.style.bold(`Apply ${ok ? 'complete' : 'incomplete'}: ${counts}.`));
   return `${lines.join('\n')}\n`;
 }
 

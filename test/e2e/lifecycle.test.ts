@@ -124,7 +124,7 @@ describe('projects from the desired state: destroy', () => {
     const r = await hcr(['apply', '-f', 'lifecycle.yaml', '--auto-approve']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('! shop-old: refused — not destroyed (needs --allow-destroy); plan and apply with --allow-destroy to destroy it.');
-    expect(r.stdout).toContain('Apply complete but for 1 refused deletion: 1 applied, 1 created, 0 deleted, 0 unchanged, 1 refused, 0 conflict, 0 failed, 0 unknown.');
+    expect(r.stdout).toContain('Apply complete: 1 applied, 1 created, 1 deletion refused.');
     expect(mutations().map((m) => m.operationName)).not.toContain('deleteTenant');
     expect(names(t)).toEqual(['shop-old', 'shop-pr-42', 'shop-prod']);
     const report = JSON.parse((await hcr(['apply', '-f', 'lifecycle.yaml', '--auto-approve', '--format', 'json'])).stdout);

@@ -31,7 +31,7 @@ describe('apply report', () => {
   it('says prominently that a deletion was refused when all else went well', () => {
     const refused = { projects: report.projects.filter((p) => ['applied', 'refused'].includes(p.outcome)) };
     expect(renderReportText(refused, { style: plain }).trimEnd().split('\n').at(-1)).toBe(
-      'Apply complete but for 1 refused deletion: 1 applied, 0 created, 0 deleted, 0 unchanged, 1 refused, 0 conflict, 0 failed, 0 unknown.',
+      'Apply complete: 1 applied, 1 deletion refused.',
     );
   });
 
@@ -50,10 +50,10 @@ describe('apply report', () => {
 
   it('ends with the counts, and says complete only when nothing went wrong', () => {
     expect(renderReportText(report, { style: plain }).trimEnd().split('\n').at(-1)).toBe(
-      'Apply incomplete: 1 applied, 1 created, 1 deleted, 1 unchanged, 1 refused, 2 conflict, 1 failed, 1 unknown.',
+      'Apply incomplete: 1 applied, 1 created, 1 deleted, 1 unchanged, 1 deletion refused, 2 conflict, 1 failed, 1 unknown.',
     );
     expect(renderReportText(loadReport('report-all-ok'), { style: plain })).toBe(
-      '✓ shop-a: applied (1 set)\nApply complete: 1 applied, 0 created, 0 deleted, 1 unchanged, 0 refused, 0 conflict, 0 failed, 0 unknown.\n',
+      '✓ shop-a: applied (1 set)\nApply complete: 1 applied, 1 unchanged.\n',
     );
   });
 

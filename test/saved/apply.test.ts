@@ -31,7 +31,7 @@ describe('hcr apply PLANFILE', () => {
     expect(r.code).toBe(0);
     expect(normalize(r.stdout)).toBe(
       '\n✓ shop-prod: applied (4 set, 1 removed)\n✓ shop-staging: applied (1 set)\n' +
-        'Apply complete: 2 applied, 0 created, 0 deleted, 0 unchanged, 0 refused, 0 conflict, 0 failed, 0 unknown.\n',
+        'Apply complete: 2 applied.\n',
     );
     expect(r.stdout).not.toContain('Enter a value');
     expect(t.emulator.requests.map((q) => q.operationName).sort()).toEqual(['deleteTenantEnv', 'updateTenantEnv', 'updateTenantEnv']);
