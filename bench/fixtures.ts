@@ -2,96 +2,86 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /**
- * A generated desired state and the live state it is planned against. Every project ends up with
- * 30 keys: 4 from defaults (one of them fromEnv) and 26 of its own (one fromEnv, one
- * `{ value, sensitive: false }`, 24 plain strings).
+ * A generated fleet: one desired-state file of `projects` projects with `keys` keys each, and the
+ * live env the emulator is seeded with. Every project's keys: 5 from defaults (one of them fromEnv),
+ * its own admin secret (fromEnv), one `{ value, sensitive: false }`, and plain settings for the rest.
  */
 export interface Fixture {
-  /** Where the YAML files are: one of defaults, the projects split over the others. */
-  dir: string;
+  /** The one YAML file. */
+  file: string;
   names: string[];
-  /** The fromEnv variables the desired state reads. */
+  /** The fromEnv variables the desired state reads (hcr's environment). */
   env: Record<string, string>;
-  /** Each project's live env, differing from the desired one in the ways `liveEnv` describes. */
+  /** Each project's live env, equal to the desired one except in the changed projects. */
   live: Map<string, Record<string, string>>;
+  /** How many projects differ from git: 1 in 10, each by one changed value and one missing key. */
+  changed: number;
 }
 
-const OWN_SETTINGS = 24;
+/** Defaults, the admin secret and FEATURE_FLAGS, and at least SETTING_01 and SETTING_02 (which the changed projects need). */
+export const MIN_KEYS = 9;
+const CHANGED_EVERY = 10;
+
 const DEFAULT_ENV = {
   HASURA_GRAPHQL_ENABLE_CONSOLE: 'false',
   HASURA_GRAPHQL_CORS_DOMAIN: 'https://app.example.com',
+  HASURA_GRAPHQL_UNAUTHORIZED_ROLE: 'anonymous',
   LOG_LEVEL: 'info',
 };
 const WEBHOOK_SECRET = 'webhook-secret-7f3a91c2';
 
-const nameOf = (i: number): string => `app-${String(i).padStart(4, '0')}`;
-const secretVariable = (i: number): string => `APP_${String(i).padStart(4, '0')}_ADMIN_SECRET`;
-const setting = (n: number): string => `SETTING_${String(n).padStart(2, '0')}`;
-const prunes = (i: number): boolean => i % 4 === 0;
-const removes = (i: number): boolean => i % 6 === 0;
+const nameOf = (i: number): string => `app-${String(i).padStart(5, '0')}`;
+const secretVariable = (i: number): string => `APP_${String(i).padStart(5, '0')}_ADMIN_SECRET`;
+const setting = (n: number): string => `SETTING_${String(n).padStart(3, '0')}`;
 
-function ownValues(i: number): Record<string, string> {
-  const env: Record<string, string> = { FEATURE_FLAGS: 'checkout,search' };
-  for (let n = 1; n <= OWN_SETTINGS; n++) env[setting(n)] = `https://svc-${n}.${nameOf(i)}.example.com/v1`;
+function ownValues(i: number, keys: number): Record<string, string> {
+  const env: Record<string, string> = {};
+  const settings = keys - Object.keys(DEFAULT_ENV).length - 3;
+  for (let n = 1; n <= settings; n++) env[setting(n)] = `https://svc-${n}.${nameOf(i)}.example.com/v1`;
   return env;
 }
 
-function projectYaml(i: number): string {
-  const lines = [`  ${nameOf(i)}:`];
-  if (prunes(i)) lines.push('    prune: true', '    ignore: ["PG_*"]');
-  if (removes(i)) lines.push('    remove: [OLD_FEATURE]');
-  lines.push('    env:', `      HASURA_GRAPHQL_ADMIN_SECRET: { fromEnv: ${secretVariable(i)} }`);
-  for (const [key, value] of Object.entries(ownValues(i))) {
-    lines.push(key === 'FEATURE_FLAGS' ? `      ${key}: { value: ${JSON.stringify(value)}, sensitive: false }` : `      ${key}: ${JSON.stringify(value)}`);
-  }
-  return lines.join('\n');
+function projectYaml(i: number, keys: number): string[] {
+  const lines = [`  ${nameOf(i)}:`, '    env:', `      HASURA_GRAPHQL_ADMIN_SECRET: { fromEnv: ${secretVariable(i)} }`];
+  lines.push(`      FEATURE_FLAGS: { value: "checkout,search", sensitive: false }`);
+  for (const [key, value] of Object.entries(ownValues(i, keys))) lines.push(`      ${key}: ${value}`);
+  return lines;
 }
 
-/**
- * What the service holds: 1 in 5 projects already right; the others with one key changed, one
- * missing, a rotated admin secret in 1 of 10 (a sensitive change), a stray key that `prune`
- * deletes, a key that `remove` deletes; every project with a PG_ key hcr leaves alone.
- */
-function liveEnv(i: number, secret: string): Record<string, string> {
+function liveEnv(i: number, keys: number, secret: string): Record<string, string> {
   const env: Record<string, string> = {
     ...DEFAULT_ENV,
     WEBHOOK_SECRET,
     HASURA_GRAPHQL_ADMIN_SECRET: secret,
-    ...ownValues(i),
-    PG_DATABASE_URL: `postgres://db.internal/${nameOf(i)}`,
+    FEATURE_FLAGS: 'checkout,search',
+    ...ownValues(i, keys),
   };
-  if (i % 5 === 0) return env;
-  env[setting(1)] = 'https://old.example.com';
-  delete env[setting(2)];
-  if (i % 10 === 1) env.HASURA_GRAPHQL_ADMIN_SECRET = `${secret}-rotated`;
-  if (prunes(i)) env.STALE_FLAG = 'yes';
-  if (removes(i)) env.OLD_FEATURE = 'on';
+  if (i % CHANGED_EVERY === 0) {
+    env[setting(1)] = 'https://old.example.com';
+    delete env[setting(2)];
+  }
   return env;
 }
 
-/** Writes `projects` projects over `files` files (plus one of defaults) into `dir`. */
-export async function writeFixture(dir: string, projects: number, files: number): Promise<Fixture> {
+/** Writes `dir/hasura-cloud.yaml` for `projects` projects × `keys` keys. */
+export async function writeFixture(dir: string, projects: number, keys: number): Promise<Fixture> {
+  if (keys < MIN_KEYS) throw new Error(`--keys must be ${MIN_KEYS} or more`);
   await mkdir(dir, { recursive: true });
-  const defaults = Object.entries(DEFAULT_ENV).map(([key, value]) => `    ${key}: ${JSON.stringify(value)}`);
-  await writeFile(
-    join(dir, 'defaults.yaml'),
-    ['version: 1', 'defaults:', '  env:', ...defaults, '    WEBHOOK_SECRET: { fromEnv: WEBHOOK_SECRET }', ''].join('\n'),
-  );
+  const lines = ['version: 1', 'defaults:', '  env:'];
+  for (const [key, value] of Object.entries(DEFAULT_ENV)) lines.push(`    ${key}: ${JSON.stringify(value)}`);
+  lines.push('    WEBHOOK_SECRET: { fromEnv: WEBHOOK_SECRET }', 'projects:');
 
   const names: string[] = [];
   const env: Record<string, string> = { WEBHOOK_SECRET };
   const live = new Map<string, Record<string, string>>();
-  const perFile = Math.ceil(projects / files);
-  for (let f = 0; f < files; f++) {
-    const blocks: string[] = [];
-    for (let i = f * perFile; i < Math.min(projects, (f + 1) * perFile); i++) {
-      const secret = `admin-secret-${i}-c0ffee`;
-      names.push(nameOf(i));
-      env[secretVariable(i)] = secret;
-      live.set(nameOf(i), liveEnv(i, secret));
-      blocks.push(projectYaml(i));
-    }
-    await writeFile(join(dir, `projects-${String(f).padStart(2, '0')}.yaml`), ['version: 1', 'projects:', ...blocks, ''].join('\n'));
+  for (let i = 0; i < projects; i++) {
+    const secret = `admin-secret-${i}-c0ffee`;
+    names.push(nameOf(i));
+    env[secretVariable(i)] = secret;
+    live.set(nameOf(i), liveEnv(i, keys, secret));
+    lines.push(...projectYaml(i, keys));
   }
-  return { dir, names, env, live };
+  const file = join(dir, 'hasura-cloud.yaml');
+  await writeFile(file, `${lines.join('\n')}\n`);
+  return { file, names, env, live, changed: Math.ceil(projects / CHANGED_EVERY) };
 }

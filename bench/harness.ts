@@ -1,104 +1,119 @@
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { spawn } from 'node:child_process';
+import type { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 
-// A collection before each run gives every run the same clean heap to measure from. `npm run bench`
-// starts node without --expose-gc, so the flag is set here and `gc` taken from a fresh context.
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const USAGE_PRELOAD = fileURLToPath(new URL('usage.mjs', import.meta.url));
 
-/** How often memory is sampled while a run awaits; synchronous work is sampled only when it ends. */
-const SAMPLE_EVERY_MS = 5;
-const MB = 1024 * 1024;
-
-export interface Sample {
-  ms: number;
-  /** CPU time of the process (every thread), which other load on the machine disturbs less than `ms`. */
+/** One whole process, from spawn to exit. */
+export interface ProcessSample {
+  wallMs: number;
+  /** The process's own CPU time (user + system). */
   cpuMs: number;
-  /** Peak heap used above the heap left after the pre-run collection. */
-  heapMB: number;
-  /** Peak resident set size of the whole process (emulator included, where there is one). */
+  /** Its peak resident set size. */
   rssMB: number;
+  /** CPU the bench process spent meanwhile: the in-process emulator, almost all of it. */
+  emulatorCpuMs: number;
 }
 
-/** Times one run of `fn` and samples memory meanwhile. */
-export async function measure<T>(fn: () => Promise<T> | T): Promise<{ sample: Sample; result: T }> {
-  gc();
-  const baseHeap = process.memoryUsage().heapUsed;
-  let heap = baseHeap;
-  let rss = 0;
-  const sampleMemory = (): void => {
-    const m = process.memoryUsage();
-    heap = Math.max(heap, m.heapUsed);
-    rss = Math.max(rss, m.rss);
-  };
-  const timer = setInterval(sampleMemory, SAMPLE_EVERY_MS);
-  try {
-    const cpu = process.cpuUsage();
-    const started = performance.now();
-    const result = await fn();
-    const ms = performance.now() - started;
-    const { user, system } = process.cpuUsage(cpu);
-    sampleMemory(); // while `result` is still alive: what a run produces counts towards its peak
-    return { sample: { ms, cpuMs: (user + system) / 1000, heapMB: (heap - baseHeap) / MB, rssMB: rss / MB }, result };
-  } finally {
-    clearInterval(timer);
-  }
+export interface RunOptions {
+  env: Record<string, string>;
+  cwd?: string;
+  /** Exit codes that count as success (plan and apply exit 0; a failure must stop the bench). */
+  expectExit?: number[];
+  /** Extra node flags, e.g. --cpu-prof. */
+  nodeFlags?: string[];
 }
 
-/** Each case runs up to RUNS times, starting no run once BUDGET_MS has gone (but always once), so `npm run bench` stays near 2 minutes. */
-const RUNS = 5;
-const BUDGET_MS = 6_000;
+const drain = (stream: Readable): Promise<string> =>
+  new Promise((resolve) => {
+    let text = '';
+    stream.setEncoding('utf8').on('data', (s: string) => (text += s));
+    stream.on('end', () => resolve(text));
+  });
 
-/** Repeats `run` (which calls `measure` around the part worth timing) within the run count and the budget. */
-export async function repeat(run: () => Promise<Sample>): Promise<Sample[]> {
+/**
+ * Runs `node [flags] --import usage.mjs ARGS...` and measures it. The environment is exactly
+ * `env` (plus PATH), so the caller's NODE_OPTIONS or colour settings cannot change the figures.
+ */
+export async function runNode(args: string[], options: RunOptions): Promise<ProcessSample & { stdout: string }> {
+  const cpuBefore = process.cpuUsage();
   const started = performance.now();
-  const samples: Sample[] = [];
-  do samples.push(await run());
-  while (samples.length < RUNS && performance.now() - started < BUDGET_MS);
-  return samples;
+  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), '--import', USAGE_PRELOAD, ...args], {
+    cwd: options.cwd ?? ROOT,
+    env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+  });
+  const [stdout, stderr, usage] = [drain(child.stdout!), drain(child.stderr!), drain(child.stdio[3] as Readable)];
+  const exit = await new Promise<{ code: number | null; wallMs: number }>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => resolve({ code, wallMs: performance.now() - started }));
+  });
+  const { user, system } = process.cpuUsage(cpuBefore);
+  const expected = options.expectExit ?? [0];
+  if (exit.code === null || !expected.includes(exit.code)) {
+    throw new Error(`node ${args.join(' ')} exited ${exit.code}:\n${(await stderr).slice(0, 4000)}`);
+  }
+  const used = JSON.parse(await usage) as { maxRssKB: number; cpuUs: number };
+  return {
+    wallMs: exit.wallMs,
+    cpuMs: used.cpuUs / 1000,
+    rssMB: used.maxRssKB / 1024,
+    emulatorCpuMs: (user + system) / 1000,
+    stdout: await stdout,
+  };
 }
 
-const COLUMNS = [
-  ['case', 40],
-  ['runs', 4],
-  ['median', 9],
-  ['min', 9],
-  ['cpu', 9],
-  ['heap↑ MB', 9],
-  ['rss MB', 7],
-] as const;
-
-const cell = (text: string, width: number, i: number): string => (i === 0 ? text.padEnd(width) : text.padStart(width));
-
-/** Prints a section's title and the table header; rows follow as their cases finish. */
-export function header(title: string): void {
-  console.log(`\n${title}`);
-  console.log(`${COLUMNS.map(([name, width], i) => cell(name, width, i)).join('  ')}  notes`);
-}
-
-export function formatMs(ms: number): string {
-  if (ms >= 10_000) return `${(ms / 1000).toFixed(1)} s`;
-  if (ms >= 1_000) return `${(ms / 1000).toFixed(2)} s`;
-  return ms >= 10 ? `${ms.toFixed(0)} ms` : `${ms.toFixed(2)} ms`;
-}
-
-function median(values: number[]): number {
+export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length / 2;
   return sorted.length % 2 ? sorted[Math.floor(mid)]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-/** One row: median and min of the wall times, median CPU time; the largest memory peaks of all runs. */
-export function row(name: string, samples: Sample[], notes = ''): void {
-  const times = samples.map((s) => s.ms);
-  const values = [
-    name,
-    String(samples.length),
-    formatMs(median(times)),
-    formatMs(Math.min(...times)),
-    formatMs(median(samples.map((s) => s.cpuMs))),
-    Math.max(...samples.map((s) => s.heapMB)).toFixed(1),
-    Math.max(...samples.map((s) => s.rssMB)).toFixed(0),
-  ];
-  console.log(`${values.map((v, i) => cell(v, COLUMNS[i]![1], i)).join('  ')}  ${notes}`);
+/** The medians of a case's runs, and every run's wall time for results.json. */
+export interface Summary {
+  runs: number;
+  wallMs: number;
+  minWallMs: number;
+  maxWallMs: number;
+  cpuMs: number;
+  rssMB: number;
+  emulatorCpuMs: number;
+  wallMsEach: number[];
+}
+
+export function summarize(samples: ProcessSample[]): Summary {
+  const wall = samples.map((s) => s.wallMs);
+  const round = (n: number): number => Math.round(n * 10) / 10;
+  return {
+    runs: samples.length,
+    wallMs: round(median(wall)),
+    minWallMs: round(Math.min(...wall)),
+    maxWallMs: round(Math.max(...wall)),
+    cpuMs: round(median(samples.map((s) => s.cpuMs))),
+    rssMB: round(median(samples.map((s) => s.rssMB))),
+    emulatorCpuMs: round(median(samples.map((s) => s.emulatorCpuMs))),
+    wallMsEach: wall.map(round),
+  };
+}
+
+/** Runs `once` a first time unmeasured (cold caches, JIT) unless told not to, then `runs` times. */
+export async function repeat(runs: number, once: () => Promise<ProcessSample>, options: { warmUp?: boolean } = {}): Promise<Summary> {
+  if (options.warmUp ?? true) await once();
+  const samples: ProcessSample[] = [];
+  for (let i = 0; i < runs; i++) samples.push(await once());
+  return summarize(samples);
+}
+
+export function formatMs(ms: number): string {
+  if (ms >= 10_000) return `${(ms / 1000).toFixed(1)} s`;
+  if (ms >= 1_000) return `${(ms / 1000).toFixed(2)} s`;
+  return `${ms.toFixed(0)} ms`;
+}
+
+/** A plain-text table; `align` has one letter per column, `l` or `r`, and every column is as wide as its widest cell. */
+export function table(rows: string[][], align: string): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  const cell = (text: string, i: number): string => (align[i] === 'r' ? text.padStart(widths[i]!) : text.padEnd(widths[i]!));
+  return rows.map((r) => r.map(cell).join('  ').trimEnd()).join('\n');
 }

@@ -1,167 +1,387 @@
 /**
- * `npm run bench`: how long hcr takes and how much memory it needs at the sizes users run it at in
- * CI. Prints figures only; nothing here asserts on time. Every case goes through harness.ts.
+ * `npm run bench`: hcr as whole processes (`node dist/cli/bin.js ...`) against an emulator with
+ * network-like latency, beside a naive sequential script and the latency floor. Prints a table
+ * and writes bench/results.json. Nothing here asserts: the targets are shown as met or missed.
  */
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
-import { Readable } from 'node:stream';
-import { main } from '../src/cli/main.js';
-import { loadDesired } from '../src/config/load.js';
-import { startEmulator, type Emulator, type RequestRecord } from '../src/emulator/index.js';
-import { plan, type LiveState } from '../src/plan/plan.js';
-import type { Plan } from '../src/plan/types.js';
-import { renderPlanJson, renderPlanMarkdown, renderPlanText, style } from '../src/render/index.js';
+import { join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { pathToFileURL } from 'node:url';
+import type { Emulator, RequestRecord } from '../src/emulator/index.js';
 import { writeFixture, type Fixture } from './fixtures.js';
-import { formatMs, header, measure, repeat, row } from './harness.js';
+import { ROOT, formatMs, repeat, runNode, summarize, table, type ProcessSample, type Summary } from './harness.js';
 
-const LATENCY_MS = 20;
-const CONCURRENCIES = [1, 10, 32];
+const USAGE = `npm run bench -- [--projects 1000] [--keys 50] [--latency 20] [--runs 5] [--baseline-runs 3]
+                     [--memory-projects 5000] [--concurrency N] [--batch-size N] [--profile DIR] [--out FILE]`;
 
-/** Runs hcr in-process against `emulator`, its output swallowed, and fails the benchmark unless it exits 0. */
-async function hcr(args: string[], fixture: Fixture, emulator: Emulator): Promise<void> {
-  let stderr = '';
-  const io = {
-    stdout: { write: () => true, isTTY: false },
-    // Kept only to explain an unexpected exit code.
-    stderr: { write: (s: string) => (stderr += s), isTTY: false },
-    stdin: Object.assign(Readable.from([]), { isTTY: false }),
-  };
-  const env = { ...fixture.env, HASURA_CLOUD_ENDPOINT: emulator.url, HASURA_CLOUD_ACCESS_TOKEN: emulator.tokens[0] };
-  const code = await main(args, { io, env, cwd: fixture.dir });
-  if (code !== 0) throw new Error(`hcr ${args.join(' ')} exited ${code}:\n${stderr}`);
+const { values: flags } = parseArgs({
+  options: {
+    projects: { type: 'string', default: '1000' },
+    keys: { type: 'string', default: '50' },
+    latency: { type: 'string', default: '20' },
+    runs: { type: 'string', default: '5' },
+    'baseline-runs': { type: 'string', default: '3' },
+    'memory-projects': { type: 'string', default: '5000' },
+    concurrency: { type: 'string' },
+    'batch-size': { type: 'string' },
+    profile: { type: 'string' },
+    out: { type: 'string', default: 'bench/results.json' },
+    help: { type: 'boolean', default: false },
+  },
+});
+if (flags.help) {
+  console.log(USAGE);
+  process.exit(0);
 }
 
-async function seededEmulator(fixture: Fixture): Promise<Emulator> {
-  const emulator = await startEmulator({ latencyMs: LATENCY_MS });
+function whole(name: keyof typeof flags, min: number): number {
+  const n = Number(flags[name]);
+  if (!Number.isInteger(n) || n < min) {
+    console.error(`--${name} must be a whole number of ${min} or more, got ${flags[name]}\n${USAGE}`);
+    process.exit(1);
+  }
+  return n;
+}
+
+const P = whole('projects', 1);
+const K = whole('keys', 9);
+const L = whole('latency', 0);
+const RUNS = whole('runs', 1);
+const BASELINE_RUNS = whole('baseline-runs', 1);
+const MEMORY_P = whole('memory-projects', 0);
+const BIN = join(ROOT, 'dist/cli/bin.js');
+
+if (!existsSync(BIN)) {
+  console.error('dist/cli/bin.js is missing: run `npm ci` (or `npm run build`) first.');
+  process.exit(1);
+}
+// The emulator is the built one, as `hcr emulator` runs it, so that its figures and profiles are of that code.
+const { startEmulator } = (await import(pathToFileURL(join(ROOT, 'dist/emulator/index.js')).href)) as typeof import('../src/emulator/index.js');
+const HCR_VERSION = (await runNode([BIN, '--version'], { env: {} })).stdout.trim();
+
+/** The default yargs prints for `flag` in `hcr plan --help`; undefined when hcr has no such flag. */
+function helpDefault(help: string, flag: string): number | undefined {
+  const lines = help.split('\n');
+  const start = lines.findIndex((l) => new RegExp(`^\\s*(-\\w, )?--${flag}\\b`).test(l));
+  if (start < 0) return undefined;
+  const end = lines.findIndex((l, i) => i > start && /^\s*(-\w, )?--/.test(l));
+  const block = lines.slice(start, end < 0 ? undefined : end).join(' ');
+  const found = /\[default: (\d+)\]/.exec(block);
+  if (!found) throw new Error(`hcr plan --help lists --${flag} without a numeric default`);
+  return Number(found[1]);
+}
+
+const planHelp = (await runNode([BIN, 'plan', '--help'], { env: {} })).stdout;
+const hcrConcurrency = helpDefault(planHelp, 'concurrency');
+const hcrBatchSize = helpDefault(planHelp, 'batch-size');
+if (hcrConcurrency === undefined) throw new Error('hcr plan --help lists no --concurrency');
+if (flags['batch-size'] !== undefined && hcrBatchSize === undefined) {
+  console.error('this hcr has no --batch-size: it reads one project per request');
+  process.exit(1);
+}
+const C = flags.concurrency === undefined ? hcrConcurrency : whole('concurrency', 1);
+/** Before hcr had --batch-size it read one project per request. */
+const B = flags['batch-size'] === undefined ? (hcrBatchSize ?? 1) : whole('batch-size', 1);
+/** Only flags the user chose are passed, so that hcr's own defaults are what is measured. */
+const readFlags = [
+  ...(flags.concurrency === undefined ? [] : ['--concurrency', String(C)]),
+  ...(flags['batch-size'] === undefined ? [] : ['--batch-size', String(B)]),
+];
+
+const profileDir = flags.profile === undefined ? undefined : resolve(flags.profile);
+const hcrNodeFlags = profileDir ? ['--cpu-prof', '--cpu-prof-dir', join(profileDir, 'hcr')] : [];
+const inspector = profileDir ? new Session() : undefined;
+if (inspector) {
+  inspector.connect();
+  await inspector.post('Profiler.enable');
+}
+
+/** CPU-profiles the bench process (the emulator) while `fn` runs, under --profile. */
+async function profiled<T>(name: string, fn: () => Promise<T>): Promise<T> {
+  if (!inspector || !profileDir) return fn();
+  await inspector.post('Profiler.start');
+  try {
+    return await fn();
+  } finally {
+    const { profile } = await inspector.post('Profiler.stop');
+    await mkdir(profileDir, { recursive: true });
+    await writeFile(join(profileDir, `emulator-${name}.cpuprofile`), JSON.stringify(profile));
+  }
+}
+
+async function seeded(fixture: Fixture): Promise<Emulator> {
+  const emulator = await startEmulator({ latencyMs: L });
   for (const [name, env] of fixture.live) emulator.store.createProject({ name, env });
   return emulator;
 }
 
-/**
- * `1 findProjectsByName + 500 getTenantEnv; latency floor 1.02 s`. The floor is the least time the
- * emulator's latency alone allows: the lookup, then the reads and then the writes in waves of
- * `concurrency` (hcr's own work and the emulator's come on top).
- */
-function requestNotes(requests: RequestRecord[], concurrency: number): string {
-  const counts = new Map<string, number>();
-  for (const r of requests) counts.set(r.operationName ?? '(none)', (counts.get(r.operationName ?? '(none)') ?? 0) + 1);
-  const writes = requests.filter((r) => r.operationType === 'mutation').length;
-  const reads = requests.length - writes - 1;
-  const floor = (1 + Math.ceil(reads / concurrency) + Math.ceil(writes / concurrency)) * LATENCY_MS;
-  const failed = requests.filter((r) => r.errorCode).length;
-  const list = [...counts].map(([operation, n]) => `${n} ${operation}`).join(' + ');
-  return `${list}${failed ? ` (${failed} answered with errors)` : ''}; latency floor ${formatMs(floor)}`;
+const cloudEnv = (emulator: Emulator, fixture: Fixture): Record<string, string> => ({
+  ...fixture.env,
+  HASURA_CLOUD_ENDPOINT: emulator.url,
+  HASURA_CLOUD_ACCESS_TOKEN: emulator.tokens[0]!,
+});
+
+interface Requests {
+  total: number;
+  lookups: number;
+  /** Requests that read envs, and the getTenantEnv fields they carried. */
+  reads: number;
+  readFields: number;
+  largestBatch: number;
+  writes: number;
+  errors: number;
 }
 
-const summaryOf = (p: Plan): string =>
-  `${p.projects.filter((x) => x.action !== 'no-op').length} projects change: +${p.summary.add} ~${p.summary.change} -${p.summary.remove}`;
-
-async function yamlSize(dir: string): Promise<string> {
-  const files = await readdir(dir);
-  const sizes = await Promise.all(files.map(async (f) => (await stat(join(dir, f))).size));
-  return `${files.length} files, ${(sizes.reduce((a, b) => a + b, 0) / 1024).toFixed(0)} kB of YAML`;
+function countRequests(records: RequestRecord[]): Requests {
+  const reads = records.filter((r) => r.fields.length > 0 && r.fields.every((f) => f === 'getTenantEnv'));
+  return {
+    total: records.length,
+    lookups: records.filter((r) => r.fields.includes('projects')).length,
+    reads: reads.length,
+    readFields: reads.reduce((n, r) => n + r.fields.length, 0),
+    largestBatch: Math.max(0, ...reads.map((r) => r.fields.length)),
+    writes: records.filter((r) => r.operationType === 'mutation').length,
+    errors: records.filter((r) => r.errorCode !== undefined || r.fault !== undefined).length,
+  };
 }
 
-async function benchLoad(fixture: Fixture): Promise<void> {
-  header(`Load + validate: ${fixture.names.length} projects × 30 keys (defaults, fromEnv)`);
-  const load = () => loadDesired([fixture.dir], { cwd: fixture.dir, env: fixture.env });
-  row('loadDesired', await repeat(async () => (await measure(load)).sample), await yamlSize(fixture.dir));
+/** Runs hcr against `emulator`; the requests of the last run are kept in `seen`. */
+async function hcr(args: string[], env: Record<string, string>, emulator?: Emulator, seen?: { requests?: Requests }): Promise<ProcessSample> {
+  const first = emulator?.requests.length ?? 0;
+  const sample = await runNode([BIN, ...args], { env, nodeFlags: hcrNodeFlags });
+  if (emulator && seen) seen.requests = countRequests(emulator.requests.slice(first));
+  return sample;
 }
 
-async function benchPurePlan(fixture: Fixture): Promise<void> {
-  const desired = await loadDesired([fixture.dir], { cwd: fixture.dir, env: fixture.env });
-  const live: LiveState = new Map(
-    [...fixture.live].map(([name, env], i) => [name, { tenantId: `tenant-${i}`, hash: `hash-${i}`, env }]),
-  );
-  header(`plan() and rendering: ${fixture.names.length} projects × 30 keys`);
-  let result: Plan | undefined;
-  const samples = await repeat(async () => {
-    const measured = await measure(() => plan(desired, live));
-    result = measured.result;
-    return measured.sample;
-  });
-  row('plan (pure)', samples, summaryOf(result!));
+/** The least time latency allows: the lookups one after another, then ⌈P/B⌉ reads in waves of C. */
+const floorMs = (projects: number, lookups: number): number => L * (lookups + Math.ceil(Math.ceil(projects / B) / C));
 
-  const planned = result!;
-  const views: [string, () => string][] = [
-    ['render text', () => renderPlanText(planned, { style: style(false), mode: 'plan' })],
-    ['render json', () => renderPlanJson(planned)],
-    ['render markdown (PR comment, 64 KiB cap)', () => renderPlanMarkdown(planned, { mode: 'plan' })],
-  ];
-  for (const [name, render] of views) {
-    let chars = 0;
-    const rendered = await repeat(async () => {
-      const measured = await measure(render);
-      chars = measured.result.length;
-      return measured.sample;
-    });
-    row(name, rendered, `${(chars / 1024).toFixed(0)} kB of output`);
-  }
+interface PlanCase extends Summary {
+  projects: number;
+  requests: Requests;
 }
 
-async function benchEndToEnd(fixture: Fixture): Promise<void> {
-  const n = fixture.names.length;
-  header(`End to end: ${n} projects, in-process emulator with ${LATENCY_MS} ms latency per request`);
-
-  // Plan writes nothing, so every plan run shares one emulator.
-  const emulator = await seededEmulator(fixture);
+async function planCase(fixture: Fixture, runs: number, name: string): Promise<PlanCase> {
+  const emulator = await seeded(fixture);
   try {
-    for (const c of CONCURRENCIES) {
-      let sent: RequestRecord[] = [];
-      const samples = await repeat(async () => {
-        const first = emulator.requests.length;
-        const { sample } = await measure(() => hcr(['plan', '-f', '.', '--concurrency', String(c)], fixture, emulator));
-        sent = emulator.requests.slice(first);
-        return sample;
-      });
-      row(`hcr plan --concurrency ${c}`, samples, requestNotes(sent, c));
-    }
+    const seen: { requests?: Requests } = {};
+    const summary = await profiled(name, () =>
+      repeat(runs, () => hcr(['plan', '-f', fixture.file, ...readFlags], cloudEnv(emulator, fixture), emulator, seen)),
+    );
+    return { ...summary, projects: fixture.names.length, requests: seen.requests! };
   } finally {
     await emulator.close();
   }
+}
 
-  // Apply changes the projects: each run gets a fresh emulator, seeded outside the timing.
-  for (const c of CONCURRENCIES) {
-    let sent: RequestRecord[] = [];
-    const samples = await repeat(async () => {
-      const fresh = await seededEmulator(fixture);
-      try {
-        const { sample } = await measure(() => hcr(['apply', '-f', '.', '--auto-approve', '--concurrency', String(c)], fixture, fresh));
-        sent = fresh.requests;
-        return sample;
-      } finally {
-        await fresh.close();
-      }
-    });
-    row(`hcr apply --auto-approve --concurrency ${c}`, samples, requestNotes(sent, c));
+type Results = {
+  floorMs: number;
+  targets: Target[];
+  plan: PlanCase;
+  sequential: Summary & { requests: Requests };
+  apply: Summary & { changedProjects: number; requests: Requests };
+  validate: Summary;
+  version: Summary;
+  nodeBare: Summary;
+  memory: PlanCase[];
+};
+
+interface Target {
+  target: string;
+  goal: string;
+  measured: string;
+  met: boolean;
+  /** How far off a missed target is, in the target's own terms. */
+  missedBy?: string;
+}
+
+const ratio = (n: number): string => `${n.toFixed(n >= 10 ? 0 : 1)}×`;
+const mb = (n: number): string => `${n.toFixed(0)} MB`;
+
+function targets(r: Omit<Results, 'targets'>): Target[] {
+  const list: Target[] = [];
+  const add = (target: string, goal: string, measured: string, met: boolean, missedBy: string): void => {
+    list.push({ target, goal, measured, met, ...(met ? {} : { missedBy }) });
+  };
+  const speedup = r.sequential.wallMs / r.plan.wallMs;
+  add('plan vs the sequential loop', '≥ 20× faster', `${ratio(speedup)} faster`, speedup >= 20, `${ratio(20 / speedup)} (plan would need ≤ ${formatMs(r.sequential.wallMs / 20)})`);
+  const overFloor = r.plan.wallMs / r.floorMs;
+  add('plan vs the floor', '≤ 2× the floor', `${ratio(overFloor)} (${formatMs(r.floorMs)})`, overFloor <= 2, `${formatMs(r.plan.wallMs - 2 * r.floorMs)}`);
+  const allowed = 1 + Math.ceil(P / B) + Math.max(0, r.plan.requests.lookups - 1);
+  add('plan requests', `≤ 1 + ⌈P/B⌉ + extra lookup pages = ${allowed}`, String(r.plan.requests.total), r.plan.requests.total <= allowed, `${r.plan.requests.total - allowed} requests`);
+  add(`peak RSS of plan, ${P} × ${K}`, '< 200 MB', mb(r.plan.rssMB), r.plan.rssMB < 200, mb(r.plan.rssMB - 200));
+  const [one, big] = r.memory;
+  if (one && big) {
+    const perKey = (a: PlanCase, b: PlanCase): number => ((b.rssMB - a.rssMB) * 1024) / ((b.projects - a.projects) * K);
+    const first = perKey(one, r.plan);
+    const second = perKey(r.plan, big);
+    // Linear: a project·key costs no more between P and 5000 than up to P (25% for GC timing).
+    add(
+      `RSS growth with P × K (${big.projects} projects: ${mb(big.rssMB)})`,
+      'linear',
+      `${first.toFixed(2)} KB per project·key up to ${P}, ${second.toFixed(2)} beyond`,
+      second <= first * 1.25,
+      `${ratio(second / first)} per project·key beyond ${P}`,
+    );
   }
+  const startup = r.version.wallMs / r.nodeBare.wallMs;
+  add('hcr --version vs node -e 0', '≤ 2.5×', `${ratio(startup)} (${formatMs(r.version.wallMs)} vs ${formatMs(r.nodeBare.wallMs)})`, startup <= 2.5, formatMs(r.version.wallMs - 2.5 * r.nodeBare.wallMs));
+  add(`hcr validate, ${P} projects`, '< 1 s', formatMs(r.validate.wallMs), r.validate.wallMs < 1000, formatMs(r.validate.wallMs - 1000));
+  return list;
+}
+
+function requestsText(q: Requests): string {
+  const reads = q.reads === q.readFields ? `${q.reads} reads` : `${q.reads} reads of ≤ ${q.largestBatch} projects`;
+  const writes = q.writes ? ` + ${q.writes} writes` : '';
+  return `${q.total}: ${q.lookups} lookup${q.lookups === 1 ? '' : 's'} + ${reads}${writes}${q.errors ? ` (${q.errors} failed)` : ''}`;
+}
+
+function report(r: Results): string {
+  const row = (name: string, s: Summary, requests = ''): string[] => [
+    name,
+    formatMs(s.wallMs),
+    `${formatMs(s.minWallMs)}–${formatMs(s.maxWallMs)}`,
+    formatMs(s.cpuMs),
+    s.emulatorCpuMs >= 1 ? formatMs(s.emulatorCpuMs) : '',
+    mb(s.rssMB),
+    requests,
+  ];
+  const rows = [
+    ['case', 'wall', 'range', 'cpu', 'emulator', 'peak RSS', 'requests'],
+    row(`hcr plan (${P} projects)`, r.plan, requestsText(r.plan.requests)),
+    row('sequential getTenantEnv loop', r.sequential, requestsText(r.sequential.requests)),
+    [`floor: ${L} ms × (lookups + ⌈⌈P/B⌉/C⌉)`, formatMs(r.floorMs), '', '', '', '', ''],
+    row(`hcr apply, ${r.apply.changedProjects} projects changed`, r.apply, requestsText(r.apply.requests)),
+    ...r.memory.map((m) => row(`hcr plan (${m.projects} project${m.projects === 1 ? '' : 's'})`, m, requestsText(m.requests))),
+    row(`hcr validate (${P} projects)`, r.validate),
+    row('hcr --version', r.version),
+    row('node -e 0', r.nodeBare),
+  ];
+  const goals = [
+    ['target', 'goal', 'measured', ''],
+    ...r.targets.map((t) => [t.target, t.goal, t.measured, t.met ? 'met' : `missed by ${t.missedBy}`]),
+  ];
+  return `${table(rows, 'lrrrrrl')}\n\n${table(goals, 'llll')}`;
+}
+
+/** `hcr --version` and `node -e 0`, interleaved so that a change in the machine's load shifts both alike. */
+async function startup(runs: number): Promise<{ version: Summary; bare: Summary }> {
+  const version: ProcessSample[] = [];
+  const bare: ProcessSample[] = [];
+  for (let i = 0; i <= runs; i++) {
+    const v = await hcr(['--version'], {});
+    const b = await runNode(['-e', '0'], { env: {} });
+    // The first pair warms the file cache.
+    if (i > 0) {
+      version.push(v);
+      bare.push(b);
+    }
+  }
+  return { version: summarize(version), bare: summarize(bare) };
 }
 
 const started = performance.now();
+const load = loadavg();
 const cpu = cpus();
+const machine = {
+  cpu: cpu[0]?.model.trim() ?? 'unknown',
+  cores: cpu.length,
+  memoryGB: Math.round((totalmem() / 1024 ** 3) * 10) / 10,
+  node: process.version,
+  platform: `${process.platform}/${process.arch}`,
+  loadAverageAtStart: load.map((n) => Math.round(n * 100) / 100),
+};
+const parameters = { projects: P, keys: K, latencyMs: L, concurrency: C, batchSize: B, runs: RUNS, baselineRuns: BASELINE_RUNS, memoryProjects: MEMORY_P };
 console.log(
-  `hcr bench — node ${process.version}, ${process.platform}/${process.arch}, ${cpu.length} CPUs (${cpu[0]?.model.trim() ?? 'unknown'}), ` +
-    `${(totalmem() / 1024 ** 3).toFixed(1)} GB RAM`,
+  `hcr ${HCR_VERSION} bench: ${P} projects × ${K} keys, ${L} ms latency, concurrency ${C}, batch size ${B}` +
+    `${flags['batch-size'] === undefined ? (hcrBatchSize === undefined ? ' (hcr has no --batch-size)' : ' (hcr default)') : ''}, ` +
+    `median of ${RUNS} runs\n${machine.cpu}, ${machine.cores} cores, ${machine.memoryGB} GB, node ${machine.node}, load average ${machine.loadAverageAtStart.join(' ')}`,
 );
-// Wall times move with whatever else the machine runs; the load average says how much that was.
-console.log(
-  `Load average at start: ${loadavg()[0]!.toFixed(2)}. RSS with hcr and the emulator loaded: ${(process.memoryUsage.rss() / 1024 ** 2).toFixed(0)} MB.`,
-);
-console.log(
-  'Wall time: median and min of the runs; cpu: median CPU time of the process. Memory: the largest peak of the runs\n' +
-    '(heap above a collected baseline; RSS of the whole process, emulator included).',
-);
+if (profileDir) console.log(`Profiling into ${relative(process.cwd(), profileDir)}: the figures are slowed by it, results.json is not written.`);
 
 const root = await mkdtemp(join(tmpdir(), 'hcr-bench-'));
+const progress = (what: string): void => void process.stderr.write(`  … ${what}\n`);
 try {
-  const small = await writeFixture(join(root, 'p500'), 500, 10);
-  await benchLoad(small);
-  await benchPurePlan(await writeFixture(join(root, 'p2000'), 2000, 20));
-  await benchEndToEnd(small);
+  const fixture = await writeFixture(join(root, `p${P}`), P, K);
+
+  progress(`hcr plan, ${P} projects`);
+  const plan = await planCase(fixture, RUNS, 'plan');
+
+  progress(`sequential getTenantEnv loop, ${P} projects (${formatMs(P * L)} of latency alone)`);
+  const namesFile = join(root, 'names.json');
+  await writeFile(namesFile, JSON.stringify(fixture.names));
+  const baselineEmulator = await seeded(fixture);
+  const seenBaseline: { requests?: Requests } = {};
+  const sequential = await repeat(
+    BASELINE_RUNS,
+    async () => {
+      const first = baselineEmulator.requests.length;
+      const sample = await runNode([join(ROOT, 'bench/sequential.mjs'), namesFile], { env: cloudEnv(baselineEmulator, fixture) });
+      seenBaseline.requests = countRequests(baselineEmulator.requests.slice(first));
+      return sample;
+    },
+    { warmUp: false },
+  ).finally(() => baselineEmulator.close());
+
+  progress(`hcr apply --auto-approve, ${fixture.changed} of ${P} projects changed`);
+  const seenApply: { requests?: Requests } = {};
+  const apply = await profiled('apply', () =>
+    repeat(RUNS, async () => {
+      // Apply changes the projects, so every run gets a freshly seeded emulator (outside the timing).
+      const emulator = await seeded(fixture);
+      try {
+        return await hcr(['apply', '-f', fixture.file, '--auto-approve', ...readFlags], cloudEnv(emulator, fixture), emulator, seenApply);
+      } finally {
+        await emulator.close();
+      }
+    }),
+  );
+  if (seenApply.requests?.writes !== fixture.changed) {
+    throw new Error(`apply sent ${seenApply.requests?.writes} writes for ${fixture.changed} changed projects`);
+  }
+
+  progress(`hcr validate, ${P} projects`);
+  const validate = await repeat(RUNS, () => hcr(['validate', '-f', fixture.file], fixture.env));
+
+  progress('hcr --version and node -e 0');
+  const { version, bare } = await startup(RUNS * 3);
+
+  const memory: PlanCase[] = [];
+  if (MEMORY_P > 0) {
+    // A one-project plan gives the fixed cost, so that growth per project·key can be read off.
+    for (const projects of [1, MEMORY_P]) {
+      progress(`hcr plan, ${projects} projects (memory)`);
+      const runs = projects === 1 ? RUNS : Math.min(RUNS, 3);
+      memory.push(await planCase(await writeFixture(join(root, `p${projects}`), projects, K), runs, `plan-${projects}`));
+    }
+  }
+
+  const results = {
+    date: new Date().toISOString(),
+    hcrVersion: HCR_VERSION,
+    machine: { ...machine, loadAverageAtEnd: loadavg().map((n) => Math.round(n * 100) / 100) },
+    parameters,
+    floorMs: floorMs(P, plan.requests.lookups),
+    plan,
+    sequential: { ...sequential, requests: seenBaseline.requests! },
+    apply: { ...apply, changedProjects: fixture.changed, requests: seenApply.requests! },
+    validate,
+    version,
+    nodeBare: bare,
+    memory,
+  };
+
+  const final: Results = { ...results, targets: targets(results) };
+  console.log(`\n${report(final)}`);
+  if (!profileDir) {
+    await writeFile(resolve(flags.out), `${JSON.stringify(final, null, 2)}\n`);
+    console.log(`\nWrote ${flags.out} in ${formatMs(performance.now() - started)}.`);
+  }
 } finally {
   await rm(root, { recursive: true, force: true });
+  inspector?.disconnect();
 }
-console.log(
-  `\nTotal ${formatMs(performance.now() - started)}; peak RSS of the whole process ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB.`,
-);
+
