@@ -93,7 +93,7 @@ export class DataFileWriter {
 
   private async writeOnce(): Promise<void> {
     const version = this.store.version;
-    const text = `${JSON.stringify(this.store.snapshot(), null, 2)}\n`;
+    const text = this.store.snapshotText();
     const handle = await open(this.temp, 'w', 0o600);
     try {
       await handle.writeFile(text, 'utf8');

@@ -145,19 +145,19 @@ interface CreateTenantArgs {
 
 // Argument types are what the schema's argument definitions coerce to.
 const queries: Record<string, Resolver<any>> = {
-  projects: (_, args: ListArgs, { store }, info) => list(projectsTable, store.listProjects(), args, argsPath(info)).map(projectView),
+  projects: (_, args: ListArgs, { store }, info) => list(projectsTable, store.projectRecords(), args, argsPath(info)).map(projectView),
   projects_by_pk: (_, { id }: ById, { store }, info) => {
-    const found = store.getProject(uuidArg(id, info, 'id'));
+    const found = store.projectRecord(uuidArg(id, info, 'id'));
     return found ? projectView(found) : null;
   },
-  tenant: (_, args: ListArgs, { store }, info) => list(tenantTable, store.listProjects(), args, argsPath(info)).map(tenantView),
+  tenant: (_, args: ListArgs, { store }, info) => list(tenantTable, store.projectRecords(), args, argsPath(info)).map(tenantView),
   tenant_by_pk: (_, { id }: ById, { store }, info) => {
-    const found = store.getTenant(uuidArg(id, info, 'id'));
+    const found = store.tenantRecord(uuidArg(id, info, 'id'));
     return found ? tenantView(found) : null;
   },
   getTenantEnv: (_, { tenantId }: ByTenant, { store }, info) => envView(store.getEnv(uuidArg(tenantId, info, 'tenantId'))),
   jobs_by_pk: (_, { id }: ById, { store }, info) => {
-    const found = store.getJob(uuidArg(id, info, 'id'));
+    const found = store.jobRecord(uuidArg(id, info, 'id'));
     return found ? jobView(found) : null;
   },
 };
@@ -171,7 +171,7 @@ const mutations: Record<string, Resolver<any>> = {
       plan: a.plan ?? undefined,
       env: a.envs ?? undefined,
     });
-    const record = store.getTenant(created.tenantId);
+    const record = store.tenantRecord(created.tenantId);
     return { id: created.tenantId, name: created.name, tenant: record ? tenantView(record) : null };
   },
   deleteTenant: (_, { tenantId }: ByTenant, { store }, info) => {

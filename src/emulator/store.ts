@@ -143,12 +143,12 @@ const now = (): string => new Date().toISOString().replace('Z', '+00:00');
 const sortedEnv = (env: Record<string, string>): Record<string, string> =>
   Object.fromEntries(Object.entries(env).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 
-function hashOf(record: ProjectRecord): string {
-  const canonical = JSON.stringify([record.tenantId, record.writes, Object.entries(sortedEnv(record.env))]);
-  return createHash('sha1').update(canonical).digest('hex');
+/** The hash and the sorted env of a record as it is now; frozen, because the store hands out the same object until the next write. */
+function envStateOf(record: ProjectRecord): EnvState {
+  const env = Object.freeze(sortedEnv(record.env));
+  const canonical = JSON.stringify([record.tenantId, record.writes, Object.entries(env)]);
+  return Object.freeze({ hash: createHash('sha1').update(canonical).digest('hex'), env });
 }
-
-const envState = (record: ProjectRecord): EnvState => ({ hash: hashOf(record), env: sortedEnv(record.env) });
 
 function entriesOf(input: EnvInput | null | undefined): [string, string][] {
   if (!input) return [];
@@ -184,14 +184,19 @@ const clone = <T>(value: T): T => structuredClone(value);
  * - a new preview job skips one still running for the same name.
  */
 export class Store {
+  /** By tenant id, in creation order (the order listings answer in). */
   private readonly projects = new Map<string, ProjectRecord>();
+  private readonly byProjectId = new Map<string, ProjectRecord>();
+  private readonly byName = new Map<string, ProjectRecord>();
+  /** Every read of a project until its next write answers the same hash and env: computed once. */
+  private readonly envStates = new WeakMap<ProjectRecord, EnvState>();
   private readonly jobs = new Map<string, JobRecord>();
   private readonly listeners = new Set<() => void>();
   /** Increases on every change; the data file uses it to know what it has written. */
   private revision = 0;
 
   constructor(snapshot?: StoreSnapshot) {
-    for (const p of snapshot?.projects ?? []) this.projects.set(p.tenantId, clone(p));
+    for (const p of snapshot?.projects ?? []) this.add(clone(p));
     for (const j of snapshot?.jobs ?? []) this.jobs.set(j.id, clone(j));
   }
 
@@ -206,7 +211,12 @@ export class Store {
   }
 
   snapshot(): StoreSnapshot {
-    return { format: SNAPSHOT_FORMAT, projects: clone([...this.projects.values()]), jobs: clone([...this.jobs.values()]) };
+    return clone(this.state());
+  }
+
+  /** The data file's text: serialized straight from the state, which a copy first would double. */
+  snapshotText(): string {
+    return `${JSON.stringify(this.state(), null, 2)}\n`;
   }
 
   listProjects(): ProjectRecord[] {
@@ -214,7 +224,7 @@ export class Store {
   }
 
   findProjectByName(name: string): ProjectRecord | undefined {
-    const found = this.byName(name);
+    const found = this.byName.get(name);
     return found && clone(found);
   }
 
@@ -224,8 +234,29 @@ export class Store {
   }
 
   getProject(projectId: string): ProjectRecord | undefined {
-    const found = [...this.projects.values()].find((p) => p.projectId === projectId);
+    const found = this.byProjectId.get(projectId);
     return found && clone(found);
+  }
+
+  /**
+   * The records themselves, not copies, for readers that only look and finish before the store
+   * changes again (the GraphQL resolvers, which run synchronously): copying every project per
+   * request would make the emulator the bottleneck of a benchmark.
+   */
+  projectRecords(): readonly Readonly<ProjectRecord>[] {
+    return [...this.projects.values()];
+  }
+
+  tenantRecord(tenantId: string): Readonly<ProjectRecord> | undefined {
+    return this.projects.get(tenantId);
+  }
+
+  projectRecord(projectId: string): Readonly<ProjectRecord> | undefined {
+    return this.byProjectId.get(projectId);
+  }
+
+  jobRecord(jobId: string): Readonly<JobRecord> | undefined {
+    return this.jobs.get(jobId);
   }
 
   /** Like createTenant: Cloud sets a random admin secret, then the given env is applied over it. */
@@ -233,7 +264,7 @@ export class Store {
     const options = { cloud: input.cloud ?? 'aws', region: input.region ?? 'us-east-2', plan: input.plan ?? 'cloud_free' };
     const problem = projectOptionsProblem({ ...options, name: input.name });
     if (problem) throw new StoreError('invalid', problem);
-    if (input.name !== undefined && this.byName(input.name)) throw new StoreError('duplicate-name');
+    if (input.name !== undefined && this.byName.has(input.name)) throw new StoreError('duplicate-name');
     if (input.tenantId !== undefined && this.projects.has(input.tenantId)) throw new StoreError('invalid', `tenant ${input.tenantId} exists`);
     const name = input.name ?? this.randomName();
     const at = now();
@@ -249,29 +280,35 @@ export class Store {
       createdAt: at,
       updatedAt: at,
     };
-    this.projects.set(record.tenantId, record);
+    this.add(record);
     this.changed();
     return { projectId: record.projectId, tenantId: record.tenantId, name };
   }
 
   deleteTenant(tenantId: string): void {
-    if (!this.projects.delete(tenantId)) throw new StoreError('not-found');
+    const record = this.record(tenantId);
+    this.projects.delete(tenantId);
+    this.byProjectId.delete(record.projectId);
+    this.byName.delete(record.name);
     this.changed();
   }
 
   renameTenant(tenantId: string, name: string): ProjectRecord {
     const record = this.record(tenantId);
     if (!isValidName(name)) throw new StoreError('invalid', invalidInput.name(name));
-    const holder = this.byName(name);
+    const holder = this.byName.get(name);
     if (holder && holder !== record) throw new StoreError('duplicate-name');
+    this.byName.delete(record.name);
+    this.byName.set(name, record);
     record.name = name;
     record.updatedAt = now();
     this.changed();
     return clone(record);
   }
 
+  /** The project's hash and env, sorted by key; the same frozen object until the next write. */
   getEnv(tenantId: string): EnvState {
-    return envState(this.record(tenantId));
+    return this.envState(this.record(tenantId));
   }
 
   /** updateTenantEnv: sets the keys given, keeps every other key. */
@@ -368,12 +405,16 @@ export class Store {
 
   private runPreview(outcome: PreviewOutcome): { error: string } | { projectId: string } {
     if ('error' in outcome) return outcome;
-    const existing = this.byName(outcome.project.name);
+    const existing = this.byName.get(outcome.project.name);
     if (!existing) return { projectId: this.createProject({ ...outcome.project, previewApp: true }).projectId };
     if (!existing.previewApp) return { error: previewFailure.nameTaken(existing.name) };
     existing.env = envFrom([...Object.entries(existing.env), ...Object.entries(outcome.project.env)]);
     this.committed(existing);
     return { projectId: existing.projectId };
+  }
+
+  private state(): StoreSnapshot {
+    return { format: SNAPSHOT_FORMAT, projects: [...this.projects.values()], jobs: [...this.jobs.values()] };
   }
 
   private record(tenantId: string): ProjectRecord {
@@ -385,25 +426,37 @@ export class Store {
   private writable(tenantId: string, currentHash: string): ProjectRecord {
     const record = this.record(tenantId);
     if (record.maintenance) throw new StoreError('maintenance');
-    if (hashOf(record) !== currentHash) throw new StoreError('conflict');
+    if (this.envState(record).hash !== currentHash) throw new StoreError('conflict');
     return record;
   }
 
   private committed(record: ProjectRecord): EnvState {
     record.writes += 1;
     record.updatedAt = now();
+    this.envStates.delete(record);
     this.changed();
-    return envState(record);
+    return this.envState(record);
   }
 
-  private byName(name: string): ProjectRecord | undefined {
-    return [...this.projects.values()].find((p) => p.name === name);
+  private envState(record: ProjectRecord): EnvState {
+    let state = this.envStates.get(record);
+    if (!state) {
+      state = envStateOf(record);
+      this.envStates.set(record, state);
+    }
+    return state;
+  }
+
+  private add(record: ProjectRecord): void {
+    this.projects.set(record.tenantId, record);
+    this.byProjectId.set(record.projectId, record);
+    this.byName.set(record.name, record);
   }
 
   private randomName(): string {
     for (;;) {
       const name = `project-${randomBytes(5).toString('hex')}`;
-      if (!this.byName(name)) return name;
+      if (!this.byName.has(name)) return name;
     }
   }
 

@@ -74,8 +74,28 @@ describe('Store: projects', () => {
     const record = store.getTenant(tenantId);
     if (record) record.env.A = 'changed';
     store.listProjects()[0]!.name = 'changed';
+    expect(() => {
+      (store.getEnv(tenantId).env as Record<string, string>).A = 'changed';
+    }).toThrow(TypeError);
     expect(store.getEnv(tenantId).env.A).toBe('1');
     expect(store.findProjectByName('shop')).toBeDefined();
+  });
+
+  it('finds a project by name, tenant id and project id through renames, deletes and a restart', () => {
+    const { store, tenantId, projectId } = withProject();
+    store.renameTenant(tenantId, 'shop-2');
+    const reused = store.createProject({ name: 'shop' });
+    expect(store.findProjectByName('shop')?.tenantId).toBe(reused.tenantId);
+    expect(store.findProjectByName('shop-2')?.tenantId).toBe(tenantId);
+    expect(store.getProject(projectId)?.name).toBe('shop-2');
+
+    const restarted = new Store(parseSnapshot(JSON.parse(store.snapshotText())));
+    expect(restarted.findProjectByName('shop-2')?.projectId).toBe(projectId);
+    expect(restarted.getProject(reused.projectId)?.name).toBe('shop');
+    restarted.deleteTenant(tenantId);
+    expect(restarted.findProjectByName('shop-2')).toBeUndefined();
+    expect(restarted.getProject(projectId)).toBeUndefined();
+    expect(restarted.createProject({ name: 'shop-2' }).name).toBe('shop-2');
   });
 });
 
