@@ -29,16 +29,20 @@ export interface ListArgs {
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Postgres accepts any letter case in a uuid and stores it lowercase. */
-export function normalizeUuid(value: string, path: string): string {
-  if (!UUID_PATTERN.test(value)) throw hasuraError(invalidUuid(value), path);
+/** Postgres accepts any letter case in a uuid and stores it lowercase. `path` is built only for an error. */
+export function normalizeUuid(value: string, path: () => string): string {
+  if (!UUID_PATTERN.test(value)) throw hasuraError(invalidUuid(value), path());
   return value.toLowerCase();
 }
 
-/** `argsPath` is where the field's arguments are in the document, e.g. `$.selectionSet.projects.args`. */
+/**
+ * `argsPath` is where the field's arguments are in the document, e.g. `$.selectionSet.projects.args`.
+ * The `where` is compiled once per query, so each row costs a few comparisons and a set lookup,
+ * and a bad argument fails the query whether or not any row reaches it, as in Postgres.
+ */
 export function list<R>(table: Table<R>, rows: readonly R[], args: ListArgs, argsPath: string): R[] {
   const where = args.where;
-  const selected = where ? rows.filter((row) => matches(table, row, where, `${argsPath}.where`)) : [...rows];
+  const selected = where ? rows.filter(predicate(table, where, `${argsPath}.where`)) : [...rows];
   if (args.order_by) selected.sort(comparator(table, args.order_by));
   const offset = nonNegative(args.offset, `${argsPath}.offset`) ?? 0;
   const limit = nonNegative(args.limit, `${argsPath}.limit`);
@@ -51,56 +55,90 @@ function nonNegative(value: number | null | undefined, path: string): number | u
   return value;
 }
 
-function matches<R>(table: Table<R>, row: R, exp: Record<string, unknown>, path: string): boolean {
-  return Object.entries(exp).every(([key, arg]) => {
-    const at = `${path}.${key}`;
-    if (arg === null) throw hasuraError(unexpectedNull(key), at);
-    const sub = arg as Record<string, unknown>;
-    const subs = arg as Record<string, unknown>[];
-    switch (key) {
-      case '_and':
-        return subs.every((e, i) => matches(table, row, e, `${at}[${i}]`));
-      case '_or':
-        return subs.some((e, i) => matches(table, row, e, `${at}[${i}]`));
-      case '_not':
-        return !matches(table, row, sub, at);
-    }
-    const relation = table.relations?.[key];
-    if (relation) {
-      const related = relation.get(row);
-      return related !== undefined && matches(relation.table, related, sub, at);
-    }
-    const column = table.columns[key];
-    if (!column) throw new Error(`bool_exp field ${key} has no column`);
-    return compare(column, column.get(row), sub, at);
-  });
+type Test<R> = (row: R) => boolean;
+
+const all =
+  <R>(tests: Test<R>[]): Test<R> =>
+  (row) =>
+    tests.every((test) => test(row));
+
+function predicate<R>(table: Table<R>, exp: Record<string, unknown>, path: string): Test<R> {
+  return all(
+    Object.entries(exp).map(([key, arg]): Test<R> => {
+      const at = `${path}.${key}`;
+      if (arg === null) throw hasuraError(unexpectedNull(key), at);
+      const sub = arg as Record<string, unknown>;
+      const subs = arg as Record<string, unknown>[];
+      switch (key) {
+        case '_and':
+          return all(subs.map((e, i) => predicate(table, e, `${at}[${i}]`)));
+        case '_or': {
+          const tests = subs.map((e, i) => predicate(table, e, `${at}[${i}]`));
+          return (row) => tests.some((test) => test(row));
+        }
+        case '_not': {
+          const test = predicate(table, sub, at);
+          return (row) => !test(row);
+        }
+      }
+      const relation = table.relations?.[key];
+      if (relation) {
+        const test = predicate(relation.table, sub, at);
+        return (row) => {
+          const related = relation.get(row);
+          return related !== undefined && test(related);
+        };
+      }
+      const column = table.columns[key];
+      if (!column) throw new Error(`bool_exp field ${key} has no column`);
+      const test = comparison(column, sub, at);
+      return (row) => test(column.get(row));
+    }),
+  );
 }
 
-function compare<R>(column: Column<R>, value: Value, exp: Record<string, unknown>, path: string): boolean {
-  return Object.entries(exp).every(([op, arg]) => {
-    const at = `${path}.${op}`;
-    if (arg === null) throw hasuraError(unexpectedNull(op === '_is_null' ? 'Boolean' : column.type), at);
-    if (op === '_is_null') return (value === null) === arg;
-    // SQL: every comparison with NULL is unknown, which filters the row out.
-    if (value === null) return false;
-    const operand = (v: unknown) => (column.type === 'uuid' ? normalizeUuid(String(v), at) : v);
-    switch (op) {
-      case '_eq':
-        return value === operand(arg);
-      case '_neq':
-        return value !== operand(arg);
-      case '_in':
-        return (arg as unknown[]).map(operand).includes(value);
-      case '_nin':
-        return !(arg as unknown[]).map(operand).includes(value);
-      case '_like':
-        return likePattern(String(arg), '').test(String(value));
-      case '_ilike':
-        return likePattern(String(arg), 'i').test(String(value));
-      default:
-        throw new Error(`comparison operator ${op} is not implemented`);
-    }
-  });
+function comparison<R>(column: Column<R>, exp: Record<string, unknown>, path: string): Test<Value> {
+  return all(
+    Object.entries(exp).map(([op, arg]): Test<Value> => {
+      const at = `${path}.${op}`;
+      if (arg === null) throw hasuraError(unexpectedNull(op === '_is_null' ? 'Boolean' : column.type), at);
+      if (op === '_is_null') return (value) => (value === null) === arg;
+      const operand = (v: unknown) => (column.type === 'uuid' ? normalizeUuid(String(v), () => at) : v);
+      // SQL: every comparison with NULL is unknown, which filters the row out.
+      const notNull =
+        (test: Test<Value>): Test<Value> =>
+        (value) =>
+          value !== null && test(value);
+      switch (op) {
+        case '_eq': {
+          const x = operand(arg);
+          return notNull((value) => value === x);
+        }
+        case '_neq': {
+          const x = operand(arg);
+          return notNull((value) => value !== x);
+        }
+        case '_in': {
+          const set = new Set((arg as unknown[]).map(operand));
+          return notNull((value) => set.has(value));
+        }
+        case '_nin': {
+          const set = new Set((arg as unknown[]).map(operand));
+          return notNull((value) => !set.has(value));
+        }
+        case '_like': {
+          const pattern = likePattern(String(arg), '');
+          return notNull((value) => pattern.test(String(value)));
+        }
+        case '_ilike': {
+          const pattern = likePattern(String(arg), 'i');
+          return notNull((value) => pattern.test(String(value)));
+        }
+        default:
+          throw new Error(`comparison operator ${op} is not implemented`);
+      }
+    }),
+  );
 }
 
 /** SQL LIKE: `%` is any run, `_` any one character, `\` escapes the next character. */

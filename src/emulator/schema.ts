@@ -130,7 +130,7 @@ const jobView = (j: JobRecord) => ({
   tasks: (args: ListArgs, _ctx: unknown, info: GraphQLResolveInfo) => list(tasksTable, j.tasks, args, argsPath(info)).map(taskView),
 });
 
-const uuidArg = (value: string, info: GraphQLResolveInfo, name: string) => normalizeUuid(value, `${argsPath(info)}.${name}`);
+const uuidArg = (value: string, info: GraphQLResolveInfo, name: string) => normalizeUuid(value, () => `${argsPath(info)}.${name}`);
 
 type ById = { id: string };
 type ByTenant = { tenantId: string };

@@ -165,6 +165,13 @@ describe('tables', () => {
     expect(await client.request(query, { name: 'blog' })).toEqual({ projects: [{ id: blog.projectId, tenant: { id: blog.tenantId } }] });
   });
 
+  it('refuses a malformed uuid in a filter even where no row is compared with it, as Postgres would', async () => {
+    expect(await failure(client.request('{ projects(where: {_and: [{name: {_eq: "nope"}}, {id: {_eq: "not-a-uuid"}}]}) { id } }'))).toEqual({
+      message: 'invalid input syntax for type uuid: "not-a-uuid"',
+      extensions: { path: '$.selectionSet.projects.args.where._and[1].id._eq', code: 'data-exception' },
+    });
+  });
+
   it('refuses a null comparison and a negative limit like Hasura', async () => {
     expect(await failure(client.request('{ projects(where: {name: {_eq: null}}) { id } }'))).toMatchObject({
       extensions: { code: 'validation-failed', path: '$.selectionSet.projects.args.where.name._eq' },
