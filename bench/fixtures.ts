@@ -67,7 +67,8 @@ function liveEnv(i: number, keys: number, secret: string): Record<string, string
 export async function writeFixture(dir: string, projects: number, keys: number): Promise<Fixture> {
   if (keys < MIN_KEYS) throw new Error(`--keys must be ${MIN_KEYS} or more`);
   await mkdir(dir, { recursive: true });
-  const lines = ['version: 1', 'defaults:', '  env:'];
+  // An ignore glob every project shares, as real fleets keep hcr away from their database URLs.
+  const lines = ['version: 1', 'defaults:', '  ignore: ["PG_*"]', '  env:'];
   for (const [key, value] of Object.entries(DEFAULT_ENV)) lines.push(`    ${key}: ${JSON.stringify(value)}`);
   lines.push('    WEBHOOK_SECRET: { fromEnv: WEBHOOK_SECRET }', 'projects:');
 
