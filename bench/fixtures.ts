@@ -2,13 +2,13 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /**
- * A generated fleet: one desired-state file of `projects` projects with `keys` keys each, and the
- * live env the emulator is seeded with. Every project's keys: 5 from defaults (one of them fromEnv),
+ * A generated fleet: desired-state files of `projects` projects with `keys` keys each (1000
+ * projects a file, as hcr refuses files over 5 MiB), and the live env the emulator is seeded with. Every project's keys: 5 from defaults (one of them fromEnv),
  * its own admin secret (fromEnv), one `{ value, sensitive: false }`, and plain settings for the rest.
  */
 export interface Fixture {
-  /** The one YAML file. */
-  file: string;
+  /** The directory of the YAML files. */
+  dir: string;
   names: string[];
   /** The fromEnv variables the desired state reads (hcr's environment). */
   env: Record<string, string>;
@@ -21,6 +21,7 @@ export interface Fixture {
 /** Defaults, the admin secret and FEATURE_FLAGS, and at least SETTING_01 and SETTING_02 (which the changed projects need). */
 export const MIN_KEYS = 9;
 const CHANGED_EVERY = 10;
+const PROJECTS_PER_FILE = 1000;
 
 const DEFAULT_ENV = {
   HASURA_GRAPHQL_ENABLE_CONSOLE: 'false',
@@ -63,26 +64,28 @@ function liveEnv(i: number, keys: number, secret: string): Record<string, string
   return env;
 }
 
-/** Writes `dir/hasura-cloud.yaml` for `projects` projects × `keys` keys. */
+/** Writes the files into `dir`, the first with the defaults. */
 export async function writeFixture(dir: string, projects: number, keys: number): Promise<Fixture> {
   if (keys < MIN_KEYS) throw new Error(`--keys must be ${MIN_KEYS} or more`);
   await mkdir(dir, { recursive: true });
   // An ignore glob every project shares, as real fleets keep hcr away from their database URLs.
-  const lines = ['version: 1', 'defaults:', '  ignore: ["PG_*"]', '  env:'];
-  for (const [key, value] of Object.entries(DEFAULT_ENV)) lines.push(`    ${key}: ${JSON.stringify(value)}`);
-  lines.push('    WEBHOOK_SECRET: { fromEnv: WEBHOOK_SECRET }', 'projects:');
+  const defaults = ['defaults:', '  ignore: ["PG_*"]', '  env:'];
+  for (const [key, value] of Object.entries(DEFAULT_ENV)) defaults.push(`    ${key}: ${JSON.stringify(value)}`);
+  defaults.push('    WEBHOOK_SECRET: { fromEnv: WEBHOOK_SECRET }');
 
   const names: string[] = [];
   const env: Record<string, string> = { WEBHOOK_SECRET };
   const live = new Map<string, Record<string, string>>();
-  for (let i = 0; i < projects; i++) {
-    const secret = `admin-secret-${i}-c0ffee`;
-    names.push(nameOf(i));
-    env[secretVariable(i)] = secret;
-    live.set(nameOf(i), liveEnv(i, keys, secret));
-    lines.push(...projectYaml(i, keys));
+  for (let first = 0; first < projects; first += PROJECTS_PER_FILE) {
+    const lines = ['version: 1', ...(first === 0 ? defaults : []), 'projects:'];
+    for (let i = first; i < Math.min(projects, first + PROJECTS_PER_FILE); i++) {
+      const secret = `admin-secret-${i}-c0ffee`;
+      names.push(nameOf(i));
+      env[secretVariable(i)] = secret;
+      live.set(nameOf(i), liveEnv(i, keys, secret));
+      lines.push(...projectYaml(i, keys));
+    }
+    await writeFile(join(dir, `projects-${String(first / PROJECTS_PER_FILE).padStart(2, '0')}.yaml`), `${lines.join('\n')}\n`);
   }
-  const file = join(dir, 'hasura-cloud.yaml');
-  await writeFile(file, `${lines.join('\n')}\n`);
-  return { file, names, env, live, changed: Math.ceil(projects / CHANGED_EVERY) };
+  return { dir, names, env, live, changed: Math.ceil(projects / CHANGED_EVERY) };
 }

@@ -169,7 +169,7 @@ async function planCase(fixture: Fixture, runs: number, name: string): Promise<P
   try {
     const seen: { requests?: Requests } = {};
     const summary = await profiled(name, () =>
-      repeat(runs, () => hcr(['plan', '-f', fixture.file, ...readFlags], cloudEnv(emulator, fixture), emulator, seen)),
+      repeat(runs, () => hcr(['plan', '-f', fixture.dir, ...readFlags], cloudEnv(emulator, fixture), emulator, seen)),
     );
     return { ...summary, projects: fixture.names.length, requests: seen.requests! };
   } finally {
@@ -333,7 +333,7 @@ try {
       // Apply changes the projects, so every run gets a freshly seeded emulator (outside the timing).
       const emulator = await seeded(fixture);
       try {
-        return await hcr(['apply', '-f', fixture.file, '--auto-approve', ...readFlags], cloudEnv(emulator, fixture), emulator, seenApply);
+        return await hcr(['apply', '-f', fixture.dir, '--auto-approve', ...readFlags], cloudEnv(emulator, fixture), emulator, seenApply);
       } finally {
         await emulator.close();
       }
@@ -344,7 +344,7 @@ try {
   }
 
   progress(`hcr validate, ${P} projects`);
-  const validate = await repeat(RUNS, () => hcr(['validate', '-f', fixture.file], fixture.env));
+  const validate = await repeat(RUNS, () => hcr(['validate', '-f', fixture.dir], fixture.env));
 
   progress('hcr --version and node -e 0');
   const { version, bare } = await startup(RUNS * 3);
