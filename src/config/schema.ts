@@ -1,12 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { ParsedDocument } from './document.js';
-import { displayPath, parsePointer, valueAt, type Path } from './path.js';
+import { displayPath, parsePointer, pointer, valueAt, type Path } from './path.js';
 import type { Diagnostic } from './types.js';
 import { didYouMean, lowerFirst, quoteList } from './words.js';
 
 /** The parts of a JSON Schema that messages are made from. */
-interface SchemaNode {
+export interface SchemaNode {
   $id?: string;
   $ref?: string;
   $defs?: Record<string, SchemaNode>;
@@ -23,36 +25,61 @@ interface SchemaNode {
   oneOf?: SchemaNode[];
 }
 
+export const SCHEMA_FILE = new URL('../../schema/hcr.schema.json', import.meta.url);
+
+/**
+ * The validators compiled from the schema by `npm run build` (and before tests): ajv standalone
+ * code, so that no run compiles the schema or loads ajv's compiler. See scripts/compile-schema.ts.
+ */
+export const VALIDATORS_FILE = new URL('../../generated/hcr.schema.validate.cjs', import.meta.url);
+
+/** The key of the whole schema's validator in VALIDATORS_FILE; each oneOf branch's is its JSON Pointer. */
+export const ROOT = '#';
+
 interface Loaded {
   text: string;
   root: SchemaNode;
-  ajv: Ajv2020;
-  validate: ValidateFunction;
-  /** Each subschema's JSON Pointer, to validate against one branch of a oneOf. */
-  pointers: Map<SchemaNode, string>;
 }
 
 let loaded: Loaded | undefined;
+let validators: Record<string, ValidateFunction> | undefined;
+/** Each oneOf branch's JSON Pointer, by the branch's JSON text (see branchValidator). */
+let branchPointers: Map<string, string> | undefined;
 
 function load(): Loaded {
   if (!loaded) {
-    const text = readFileSync(new URL('../../schema/hcr.schema.json', import.meta.url), 'utf8');
-    const root = JSON.parse(text) as SchemaNode;
-    const ajv = new Ajv2020({ allErrors: true, verbose: true });
-    loaded = { text, root, ajv, validate: ajv.compile(root), pointers: subschemaPointers(root) };
+    const text = readFileSync(SCHEMA_FILE, 'utf8');
+    loaded = { text, root: JSON.parse(text) as SchemaNode };
   }
   return loaded;
 }
 
-function subschemaPointers(root: SchemaNode): Map<SchemaNode, string> {
-  const pointers = new Map<SchemaNode, string>();
-  const visit = (node: unknown, at: string): void => {
+function validator(pointer: string): ValidateFunction {
+  validators ??= createRequire(import.meta.url)(fileURLToPath(VALIDATORS_FILE)) as Record<string, ValidateFunction>;
+  return validators[pointer]!;
+}
+
+/**
+ * The validator of one alternative of a oneOf. ajv's errors carry copies of the schema compiled
+ * into the validators, not the nodes of the schema file, so the branch is found by its content.
+ */
+function branchValidator(branch: SchemaNode): ValidateFunction {
+  branchPointers ??= new Map(oneOfBranches(load().root).map(([pointer, node]) => [JSON.stringify(node), pointer]));
+  return validator(branchPointers.get(JSON.stringify(branch))!);
+}
+
+/** Every alternative of every oneOf in `root`, with its JSON Pointer (`#/$defs/envValue/oneOf/1`). */
+export function oneOfBranches(root: SchemaNode): [string, SchemaNode][] {
+  const branches: [string, SchemaNode][] = [];
+  const visit = (node: unknown, at: Path): void => {
     if (node === null || typeof node !== 'object') return;
-    if (!Array.isArray(node)) pointers.set(node as SchemaNode, at);
-    for (const [k, child] of Object.entries(node)) visit(child, `${at}/${k}`);
+    if (!Array.isArray(node) && Array.isArray((node as SchemaNode).oneOf)) {
+      (node as SchemaNode).oneOf!.forEach((branch, i) => branches.push([ROOT + pointer([...at, 'oneOf', i]), branch]));
+    }
+    for (const [k, child] of Object.entries(node)) visit(child, [...at, k]);
   };
-  visit(root, '');
-  return pointers;
+  visit(root, []);
+  return branches;
 }
 
 /** The JSON Schema of the desired-state file, as shipped in schema/hcr.schema.json. */
@@ -62,7 +89,7 @@ export function schemaText(): string {
 
 /** Every way `document` breaks the schema, each at its place with what was expected. */
 export function schemaDiagnostics(document: ParsedDocument): Diagnostic[] {
-  const { validate } = load();
+  const validate = validator(ROOT);
   return validate(document.data) ? [] : new Explainer(document).explain(validate.errors ?? [], []);
 }
 
@@ -180,8 +207,7 @@ class Explainer {
   }
 
   private explainAgainst(branch: SchemaNode, path: Path, value: unknown): Diagnostic[] {
-    const { ajv, root, pointers } = load();
-    const validate = ajv.getSchema(`${root.$id}#${pointers.get(branch)}`)!;
+    const validate = branchValidator(branch);
     return validate(value) ? [] : this.explain(validate.errors ?? [], path);
   }
 
