@@ -1,5 +1,5 @@
 import { resolveEndpoint, resolveToken } from '../cloud/auth.js';
-import { CloudClient, type RequestEvent } from '../cloud/client.js';
+import type { CloudClient, RequestEvent } from '../cloud/client.js';
 import { UserError } from '../errors.js';
 import type { Context, GlobalArgs } from './context.js';
 
@@ -13,9 +13,10 @@ export interface CloudArgs extends GlobalArgs {
 /**
  * The only way commands get a CloudClient: endpoint and token resolved from the flags and ctx.env
  * (failing with a UserError before any request), the token registered with the redactor, and
- * every attempt logged to ctx.debug under --verbose.
+ * every attempt logged to ctx.debug under --verbose. The client (and with it graphql and
+ * graphql-request) is imported here, so that commands which never call this do not load it.
  */
-export function cloudClient(ctx: Context, args: CloudArgs, options: { readOnly?: boolean } = {}): CloudClient {
+export async function cloudClient(ctx: Context, args: CloudArgs, options: { readOnly?: boolean } = {}): Promise<CloudClient> {
   if (args.retries !== undefined && !(Number.isInteger(args.retries) && args.retries >= 0)) {
     throw new UserError(`--retries must be a whole number of 0 or more, not ${args.retries}`);
   }
@@ -25,6 +26,7 @@ export function cloudClient(ctx: Context, args: CloudArgs, options: { readOnly?:
   const endpoint = resolveEndpoint(args.endpoint, ctx.env);
   const token = resolveToken({ tokenFile: args.tokenFile, env: ctx.env, cwd: ctx.cwd });
   ctx.redactor.add(token);
+  const { CloudClient } = await import('../cloud/client.js');
   return new CloudClient({
     endpoint,
     token,

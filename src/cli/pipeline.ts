@@ -57,7 +57,7 @@ export async function readAndPlan(ctx: Context, args: ReadArgs, options: ReadAnd
   for (const project of desired.projects) {
     for (const value of Object.values(project.env)) if (value.sensitive) ctx.redactor.add(value.value);
   }
-  const client = cloudClient(ctx, args, { readOnly: options.readOnly });
+  const client = await cloudClient(ctx, args, { readOnly: options.readOnly });
   const progress = ctx.progress('Reading live state');
   const live = await readLive(client, desired.projects, { concurrency: args.concurrency, onProgress: progress.update });
   progress.done();

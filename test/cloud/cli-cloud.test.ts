@@ -25,14 +25,14 @@ describe('cloudClient', () => {
   it('builds a client on the --endpoint with the token from the environment', async () => {
     post().reply(200, envData);
     const args = { endpoint: ENDPOINT };
-    await cloudClient(context(args).ctx, args).getTenantEnv(TENANT);
+    await (await cloudClient(context(args).ctx, args)).getTenantEnv(TENANT);
     expect(sent).toHaveLength(1);
   });
 
-  it('registers the token with the redactor, so no output can show it', () => {
+  it('registers the token with the redactor, so no output can show it', async () => {
     const args = { endpoint: ENDPOINT };
     const { ctx, stderr } = context(args);
-    cloudClient(ctx, args);
+    await cloudClient(ctx, args);
     ctx.log(`the service said: bad token ${TOKEN}`);
     expect(stderr()).toBe('the service said: bad token (sensitive)\n');
   });
@@ -42,13 +42,13 @@ describe('cloudClient', () => {
     post().reply(200, envData);
     const args = { endpoint: ENDPOINT, verbose: true, retries: 1 };
     const verbose = context(args);
-    await cloudClient(verbose.ctx, args).getTenantEnv(TENANT);
+    await (await cloudClient(verbose.ctx, args)).getTenantEnv(TENANT);
     expect(verbose.stderr()).toMatch(/^\[hcr\] getTenantEnv failed \(server, attempt 1\/2\), retrying in \d+ms\n\[hcr\] POST getTenantEnv \d+ms\n$/);
     expect(verbose.stderr()).not.toContain(TENANT);
 
     post().reply(200, envData);
     const quiet = context({ endpoint: ENDPOINT });
-    await cloudClient(quiet.ctx, { endpoint: ENDPOINT }).getTenantEnv(TENANT);
+    await (await cloudClient(quiet.ctx, { endpoint: ENDPOINT })).getTenantEnv(TENANT);
     expect(quiet.stderr()).toBe('');
   });
 
@@ -56,7 +56,7 @@ describe('cloudClient', () => {
     const timeouts = vi.spyOn(AbortSignal, 'timeout');
     post().times(2).reply(503, 'unavailable');
     const args = { endpoint: ENDPOINT, retries: 0, timeout: 2.5 };
-    await expect(cloudClient(context(args).ctx, args).getTenantEnv(TENANT)).rejects.toMatchObject({ kind: 'server' });
+    await expect((await cloudClient(context(args).ctx, args)).getTenantEnv(TENANT)).rejects.toMatchObject({ kind: 'server' });
     expect(sent).toHaveLength(1);
     expect(timeouts.mock.calls).toEqual([[2_500]]);
   });
@@ -66,16 +66,16 @@ describe('cloudClient', () => {
     [{ retries: 1.5 }, '--retries must be a whole number of 0 or more, not 1.5'],
     [{ timeout: 0 }, '--timeout must be a number of seconds above 0, not 0'],
     [{ timeout: Number.NaN }, '--timeout must be a number of seconds above 0, not NaN'],
-  ])('refuses %j', (flags, message) => {
+  ])('refuses %j', async (flags, message) => {
     const args = { endpoint: ENDPOINT, ...flags };
-    expect(() => cloudClient(context(args).ctx, args)).toThrow(new UserError(message));
+    await expect(cloudClient(context(args).ctx, args)).rejects.toThrow(new UserError(message));
   });
 
-  it('fails before any request without a token or with an unsafe endpoint', () => {
+  it('fails before any request without a token or with an unsafe endpoint', async () => {
     const args = { endpoint: ENDPOINT };
-    expect(() => cloudClient(context(args, {}).ctx, args)).toThrow(UserError);
+    await expect(cloudClient(context(args, {}).ctx, args)).rejects.toThrow(UserError);
     const unsafe = { endpoint: 'http://example.com/v1/graphql' };
-    expect(() => cloudClient(context(unsafe).ctx, unsafe)).toThrow(/clear text/);
+    await expect(cloudClient(context(unsafe).ctx, unsafe)).rejects.toThrow(/clear text/);
     expect(sent).toHaveLength(0);
   });
 });

@@ -154,7 +154,7 @@ async function savedPlan(ctx: Context, args: ApplyArgs, file: string): Promise<A
   }
   ctx.log(describeSavedPlan(saved, file));
   const values = await verifiedValues(saved, file, { cwd: ctx.cwd, env: ctx.env, register: (value) => ctx.redactor.add(value) });
-  return { plan: saved.plan, values, client: cloudClient(ctx, args) };
+  return { plan: saved.plan, values, client: await cloudClient(ctx, args) };
 }
 
 /**

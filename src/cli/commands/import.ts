@@ -56,7 +56,7 @@ export const importCommand = defineCommand<ImportArgs>({
     // Checked again, atomically, when writing; this saves reading every project only to refuse.
     if (out && !args.force && existsSync(out)) throw exists(args.out!);
 
-    const client = cloudClient(ctx, args, { readOnly: true });
+    const client = await cloudClient(ctx, args, { readOnly: true });
     const projects = await readProjects(client, args.project);
 
     const declaredSensitive = globMatcher(args.sensitiveKeys);

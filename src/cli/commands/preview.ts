@@ -83,7 +83,7 @@ const createCommand = defineCommand<CreateArgs>({
     }
     ctx.redactor.add(githubToken);
     // Not `args` itself: --timeout here is the wait for the job, not the per-request limit cloudClient reads from it.
-    const client = cloudClient(ctx, { endpoint: args.endpoint, tokenFile: args.tokenFile });
+    const client = await cloudClient(ctx, { endpoint: args.endpoint, tokenFile: args.tokenFile });
 
     const { jobId } = await client.createGitHubPreviewApp({
       githubPersonalAccessToken: githubToken,
@@ -127,7 +127,7 @@ const deleteCommand = defineCommand<DeleteArgs>({
       .option('if-exists', { type: 'boolean', default: false, describe: 'Succeed when no project has this name' }) as never,
   run: async (ctx, args) => {
     const name = checkedName(args.name);
-    const client = cloudClient(ctx, args);
+    const client = await cloudClient(ctx, args);
     const [project] = await client.findProjectsByName([name]);
     if (!project) {
       if (!args.ifExists) {
