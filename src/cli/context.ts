@@ -76,19 +76,35 @@ export function createContext(io: Io, env: Record<string, string | undefined>, c
 }
 
 /**
- * A command as data: yargs metadata plus a handler that returns an exit code. Handlers never call
+ * What a command does: its options and a handler that returns an exit code. Handlers never call
  * process.exit and may throw UserError / CloudError, which main turns into messages and exit 1.
  * A command group (`hcr preview create|delete`) has subcommands instead of a handler.
  */
-export type CommandModule<A = object> = {
-  command: string | string[];
-  describe: string;
+export type CommandDefinition<A = object> = {
   builder(y: Argv<GlobalArgs>): Argv<A>;
 } & (
   | { run(ctx: Context, args: A & GlobalArgs): Promise<number>; subcommands?: never }
   | { subcommands: CommandModule<any>[]; run?: never }
 );
 
-export function defineCommand<A>(module: CommandModule<A>): CommandModule<A> {
-  return module;
+/** A command as data: yargs metadata with its definition. */
+export type CommandModule<A = object> = {
+  command: string | string[];
+  describe: string;
+} & CommandDefinition<A>;
+
+/**
+ * A command whose definition is loaded only when it runs (or shows its --help), so that no
+ * command loads what only others need: the list of commands is `hcr --help`, not their imports.
+ */
+export interface LazyCommand {
+  command: string | string[];
+  describe: string;
+  load(): Promise<CommandDefinition<any>>;
+}
+
+export function defineCommand<A>(module: CommandModule<A>): CommandModule<A>;
+export function defineCommand<A>(definition: CommandDefinition<A>): CommandDefinition<A>;
+export function defineCommand<A>(definition: CommandDefinition<A>): CommandDefinition<A> {
+  return definition;
 }

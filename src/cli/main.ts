@@ -3,7 +3,7 @@ import { CloudError } from '../cloud/errors.js';
 import { ValidationError, formatDiagnostics } from '../config/diagnostics.js';
 import { UserError } from '../errors.js';
 import { HCR_VERSION } from '../version.js';
-import { createContext, type CommandModule, type Context, type GlobalArgs } from './context.js';
+import { createContext, type CommandModule, type Context, type GlobalArgs, type LazyCommand } from './context.js';
 import type { Io } from './output.js';
 import { commands } from './commands/index.js';
 
@@ -22,23 +22,26 @@ export async function main(argv: string[], options: RunOptions = {}): Promise<nu
   const cwd = options.cwd ?? process.cwd();
   let exitCode = 0;
 
-  const register = (y: Argv<GlobalArgs>, module: CommandModule<any>): Argv<GlobalArgs> =>
+  const register = (y: Argv<GlobalArgs>, command: LazyCommand): Argv<GlobalArgs> =>
     y.command(
-      module.command,
-      module.describe,
-      (b: Argv<GlobalArgs>) => {
-        const built = module.builder(b);
-        return module.subcommands ? module.subcommands.reduce(register, built as Argv<GlobalArgs>).demandCommand(1, `choose a subcommand of ${String(module.command)}`) : built;
+      command.command,
+      command.describe,
+      // yargs awaits an async builder, and runs only the builder of the command given.
+      async (b: Argv<GlobalArgs>) => {
+        const definition = await command.load();
+        const built = definition.builder(b) as Argv<GlobalArgs>;
+        if (!definition.subcommands) return built;
+        return definition.subcommands.map(loaded).reduce(register, built).demandCommand(1, `choose a subcommand of ${String(command.command)}`);
       },
-      module.run
-        ? async (args: any) => {
-            const ctx = createContext(io, env, cwd, args);
-            exitCode = await runHandler(ctx, async () => {
-              refuseRepeatedFlags(args, listOptions(parser));
-              return module.run(ctx, args);
-            });
-          }
-        : undefined,
+      async (args: any) => {
+        // A group's own handler never runs: yargs runs its subcommand's.
+        const { run } = await command.load();
+        const ctx = createContext(io, env, cwd, args);
+        exitCode = await runHandler(ctx, async () => {
+          refuseRepeatedFlags(args, listOptions(parser));
+          return run!(ctx, args);
+        });
+      },
     );
 
   const parser = commands.reduce(
@@ -86,6 +89,11 @@ export async function main(argv: string[], options: RunOptions = {}): Promise<nu
   }
   if (output) io.stdout.write(`${output}\n`);
   return exitCode;
+}
+
+/** A subcommand, defined with its group, as a command that is already loaded. */
+function loaded(module: CommandModule<any>): LazyCommand {
+  return { command: module.command, describe: module.describe, load: async () => module };
 }
 
 /**

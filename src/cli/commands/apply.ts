@@ -48,8 +48,6 @@ interface Approved {
 }
 
 export const applyCommand = defineCommand<ApplyArgs>({
-  command: 'apply [planfile]',
-  describe: 'Plan, then write the changes to Hasura Cloud after approval; or apply a plan saved by `hcr plan --out`',
   builder: (y) =>
     allowDestroyOption(
       formatOption(readOptions(y)),

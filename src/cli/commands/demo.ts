@@ -23,8 +23,6 @@ const LIVE: Record<string, Record<string, string>> = {
 };
 
 export const demoCommand = defineCommand({
-  command: 'demo',
-  describe: 'Run the whole loop (validate, plan, apply, drift) against an embedded local Hasura Cloud; no account needed',
   builder: (y) => y,
   run: async (ctx) => {
     const token = `demo-${randomBytes(12).toString('hex')}`;

@@ -6,8 +6,6 @@ interface DriftArgs extends ReadArgs {
 }
 
 export const driftCommand = defineCommand<DriftArgs>({
-  command: 'drift',
-  describe: 'Check, read-only, whether live projects still match the desired state (exit 2 when not)',
   builder: (y) => formatOption(readOptions(y)) as never,
   run: async (ctx, args) => {
     // A project marked destroy that exists is drift whether or not a plan would be allowed to delete it.

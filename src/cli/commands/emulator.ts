@@ -26,8 +26,6 @@ redeploys the preview app of its name, and fails, touching nothing, when the nam
 not a preview app.`;
 
 export const emulatorCommand = defineCommand<EmulatorArgs>({
-  command: 'emulator',
-  describe: 'Run a local Hasura Cloud (GraphQL API) for tests, demos and CI',
   builder: (y) =>
     y
       .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to listen on' })

@@ -25,8 +25,6 @@ const READ_CONCURRENCY = 10;
 const SHOWN_NAMES = 10;
 
 export const importCommand = defineCommand<ImportArgs>({
-  command: 'import',
-  describe: 'Write desired state (YAML) equal to live projects; values that look secret become fromEnv variables',
   builder: (y) =>
     y
       .option('project', {

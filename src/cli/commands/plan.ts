@@ -14,8 +14,6 @@ interface PlanArgs extends ReadArgs {
 }
 
 export const planCommand = defineCommand<PlanArgs>({
-  command: 'plan',
-  describe: 'Show what apply would change, without changing anything',
   builder: (y) =>
     allowDestroyOption(
       formatOption(readOptions(y)),

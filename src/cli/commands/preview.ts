@@ -144,8 +144,6 @@ const deleteCommand = defineCommand<DeleteArgs>({
 });
 
 export const previewCommand = defineCommand({
-  command: 'preview',
-  describe: 'Create and delete preview apps: Hasura Cloud projects built from a GitHub branch',
   builder: (y) => y,
   subcommands: [createCommand, deleteCommand],
 });

@@ -9,8 +9,6 @@ interface ShowArgs {
 }
 
 export const showCommand = defineCommand<ShowArgs>({
-  command: 'show <planfile>',
-  describe: 'Show a plan saved by `hcr plan --out FILE`, in any view; reads nothing from Hasura Cloud and needs no token',
   builder: (y) =>
     formatOption(y).positional('planfile', { type: 'string', demandOption: true, describe: 'The saved plan' }) as never,
   run: async (ctx, args) => {

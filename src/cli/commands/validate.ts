@@ -4,8 +4,6 @@ import { plural } from '../../util/words.js';
 import { defineCommand } from '../context.js';
 
 export const validateCommand = defineCommand<DesiredArgs>({
-  command: 'validate',
-  describe: 'Check the desired state without contacting Hasura Cloud; every problem at file:line:col',
   builder: (y) => desiredOptions(y),
   run: async (ctx, args) => {
     const desired = await loadDesired(args.file, { cwd: ctx.cwd, env: ctx.env, projects: args.project, shard: args.shard });
