@@ -66,6 +66,13 @@ const GRAPHQL = ['node_modules/graphql/', 'node_modules/graphql-request/', 'node
 const EMULATOR = ['src/emulator/'];
 
 describe('start-up: what each command loads', () => {
+  it('--version loads neither yargs nor any command, and answers as yargs does', async () => {
+    const { stdout, modules } = await hcr(['--version']);
+    expect(stdout).toBe((await runCli(['--version'])).stdout);
+    expect(under(modules, 'src/')).toEqual(['src/cli/bin.ts', 'src/version.ts']);
+    expect(under(modules, 'node_modules/yargs/')).toEqual([]);
+  });
+
   it('--help loads no command: no GraphQL, emulator, YAML or ajv code', async () => {
     const { modules } = await hcr(['--help']);
     expect(under(modules, 'src/cli/commands/')).toEqual(['src/cli/commands/index.ts']);
