@@ -268,7 +268,9 @@ export function parseTextReport(stdout: string): { outcomes: Map<string, string>
   for (const [, name, outcome] of stdout.matchAll(/^[✓✗?] (\S+): (applied|created|conflict|failed|unknown)\b/gm)) outcomes.set(name!, outcome!);
   const closing = /^Apply (?:complete|incomplete): (.*)\.$/m.exec(stdout)?.[1];
   if (closing === undefined) throw new Error(`no closing line in the report:\n${stdout}`);
-  const counts = Object.fromEntries(closing.split(', ').map((part) => part.split(' ').reverse()).map(([k, n]) => [k!, Number(n)]));
+  // The closing line names only the outcomes that happened (`2 applied, 1 deletion refused`); every other one counts 0.
+  const counts: Record<string, number> = { applied: 0, created: 0, deleted: 0, unchanged: 0, refused: 0, conflict: 0, failed: 0, unknown: 0 };
+  for (const [, n, outcome] of closing.matchAll(/(\d+) (?:deletions? )?(\w+)/g)) counts[outcome!] = Number(n);
   return { outcomes, counts };
 }
 
