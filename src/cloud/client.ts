@@ -97,7 +97,7 @@ export class CloudClient {
     this.#now = options.now ?? (() => performance.now());
   }
 
-  /** Every project with one of these names, in one request (chunked only beyond 500 names). */
+  /** Every project with one of these names, in one request when all exist (see #lookup). */
   findProjectsByName(names: string[]): Promise<ProjectRef[]> {
     return this.#lookup(FIND_PROJECTS_BY_NAME, { names });
   }
@@ -171,16 +171,31 @@ export class CloudClient {
     });
   }
 
-  async #lookup(operation: Operation, lists: Record<string, string[]>): Promise<ProjectRef[]> {
-    const unique = Object.entries(lists).map(([name, values]) => [name, [...new Set(values)]] as const);
-    const rounds = Math.ceil(Math.max(0, ...unique.map(([, values]) => values.length)) / LOOKUP_CHUNK);
+  /**
+   * Asks for every name (and tenant id) in requests of at most LOOKUP_CHUNK of each, then asks
+   * again for those not found, until a pass finds none of them: a service that caps how many rows
+   * one answer holds is then paged through, instead of taken to say that projects do not exist.
+   * When every project exists that is one pass; otherwise one more request, answered empty.
+   */
+  async #lookup(operation: Operation, query: { names: string[]; tenantIds?: string[] }): Promise<ProjectRef[]> {
     const found = new Map<string, ProjectRef>();
-    for (let round = 0; round < rounds; round++) {
-      const variables = Object.fromEntries(
-        unique.map(([name, values]) => [name, values.slice(round * LOOKUP_CHUNK, (round + 1) * LOOKUP_CHUNK)]),
-      );
-      const projects = await this.#call(operation, variables, (data) => data.list('projects').map(readProject));
-      for (const project of projects) found.set(project.id, project);
+    let names = [...new Set(query.names)];
+    let tenantIds = query.tenantIds && [...new Set(query.tenantIds)];
+    while (names.length + (tenantIds?.length ?? 0) > 0) {
+      const asked = names.length + (tenantIds?.length ?? 0);
+      for (let start = 0; start < Math.max(names.length, tenantIds?.length ?? 0); start += LOOKUP_CHUNK) {
+        const variables = {
+          names: names.slice(start, start + LOOKUP_CHUNK),
+          ...(tenantIds ? { tenantIds: tenantIds.slice(start, start + LOOKUP_CHUNK) } : {}),
+        };
+        const projects = await this.#call(operation, variables, (data) => data.list('projects').map(readProject));
+        for (const project of projects) found.set(project.id, project);
+      }
+      const foundNames = new Set([...found.values()].map((p) => p.name));
+      const foundTenants = new Set([...found.values()].map((p) => p.tenant?.id));
+      names = names.filter((name) => !foundNames.has(name));
+      tenantIds = tenantIds?.filter((id) => !foundTenants.has(id));
+      if (names.length + (tenantIds?.length ?? 0) === asked) break;
     }
     return [...found.values()];
   }

@@ -3,7 +3,7 @@ import type { CloudClient } from '../../src/cloud/client.js';
 import { CloudError } from '../../src/cloud/errors.js';
 import * as operations from '../../src/cloud/operations.js';
 import type { PreviewAppInput } from '../../src/cloud/types.js';
-import { documentErrors, post, schemaErrors, sent, testClient, TOKEN, useMockService } from './helpers.js';
+import { documentErrors, post, schemaErrors, sent, testClient, TOKEN, useMockService, type SentRequest } from './helpers.js';
 
 useMockService();
 
@@ -49,8 +49,8 @@ const cases: Case[] = [
     name: 'findProjectsByName',
     call: (c) => c.findProjectsByName(['shop-prod', 'shop-dev', 'shop-prod']),
     variables: { names: ['shop-prod', 'shop-dev'] },
-    data: { projects: [projectAnswer('shop-prod')] },
-    result: [projectAnswer('shop-prod')],
+    data: { projects: [projectAnswer('shop-prod'), projectAnswer('shop-dev', 'p2')] },
+    result: [projectAnswer('shop-prod'), projectAnswer('shop-dev', 'p2')],
   },
   {
     name: 'findProjects',
@@ -198,21 +198,47 @@ describe('every operation', () => {
 
 describe('project lookup', () => {
   const names = (n: number) => Array.from({ length: n }, (_, i) => `project-${i}`);
+  const tenantOf = (name: string) => `tenant-of-${name}`;
+  const lookupVariables = (r: SentRequest) => r.variables as { names: string[]; tenantIds?: string[] };
+
+  /** A service that has these projects and answers a lookup with at most `cap` of the matching ones. */
+  function lookupService(existing: string[], cap = Infinity): void {
+    post()
+      .times(100)
+      .reply(200, (_uri, body) => {
+        const { names: asked, tenantIds = [] } = lookupVariables(body as SentRequest);
+        const matching = existing.filter((name) => asked.includes(name) || tenantIds.includes(tenantOf(name)));
+        const projects = matching.slice(0, cap).map((name) => ({ ...projectAnswer(name, `id-${name}`), tenant: { id: tenantOf(name), maintenance_mode: false } }));
+        return { data: { projects } };
+      });
+  }
 
   it('resolves hundreds of names with one request', async () => {
-    post().reply(200, { data: { projects: [] } });
-    await testClient().client.findProjectsByName(names(500));
+    lookupService(names(500));
+    expect(await testClient().client.findProjectsByName(names(500))).toHaveLength(500);
     expect(sent).toHaveLength(1);
-    expect(sent[0]?.variables.names).toHaveLength(500);
+    expect(lookupVariables(sent[0]!).names).toHaveLength(500);
   });
 
   it('chunks beyond 500 names and merges the answers', async () => {
-    post()
-      .times(3)
-      .reply(200, (_uri, body) => ({ data: { projects: [projectAnswer((body as { variables: { names: string[] } }).variables.names[0]!, `id-${sent.length}`)] } }));
+    lookupService(names(1200));
     const found = await testClient().client.findProjectsByName(names(1200));
-    expect(sent.map((r) => (r.variables.names as string[]).length)).toEqual([500, 500, 200]);
-    expect(found.map((p) => p.name)).toEqual(['project-0', 'project-500', 'project-1000']);
+    expect(sent.map((r) => lookupVariables(r).names.length)).toEqual([500, 500, 200]);
+    expect(found.map((p) => p.name)).toEqual(names(1200));
+  });
+
+  it('asks once more for the names not found, and stops when that finds none', async () => {
+    lookupService(['a', 'b']);
+    const found = await testClient().client.findProjectsByName(['a', 'missing', 'b', 'gone']);
+    expect(found.map((p) => p.name)).toEqual(['a', 'b']);
+    expect(sent.map((r) => lookupVariables(r).names)).toEqual([['a', 'missing', 'b', 'gone'], ['missing', 'gone']]);
+  });
+
+  it('pages through a service that caps the rows of one answer, rather than taking projects to be missing', async () => {
+    lookupService(names(10), 4);
+    const found = await testClient().client.findProjects({ names: names(9), tenantIds: [tenantOf('project-9')] });
+    expect(found.map((p) => p.name).sort()).toEqual(names(10).sort());
+    expect(sent.map((r) => lookupVariables(r).names.length + lookupVariables(r).tenantIds!.length)).toEqual([10, 6, 2]);
   });
 
   it('makes no request for no names', async () => {
@@ -227,13 +253,14 @@ describe('project lookup', () => {
   });
 
   it('reports a project found by both name and tenant id once', async () => {
-    post()
-      .times(2)
-      .reply(200, { data: { projects: [projectAnswer('shop-prod')] } });
-    const found = await testClient().client.findProjects({ names: names(501), tenantIds: [TENANT] });
-    expect(sent).toHaveLength(2);
-    expect(sent[1]?.variables).toEqual({ names: ['project-500'], tenantIds: [] });
-    expect(found).toEqual([projectAnswer('shop-prod')]);
+    lookupService(['shop-prod']);
+    const found = await testClient().client.findProjects({ names: ['shop-prod', ...names(500)], tenantIds: [tenantOf('shop-prod')] });
+    expect(sent.map(lookupVariables).map((v) => [v.names.length, v.tenantIds])).toEqual([
+      [500, [tenantOf('shop-prod')]],
+      [1, []],
+      [500, []],
+    ]);
+    expect(found.map((p) => p.name)).toEqual(['shop-prod']);
   });
 });
 
