@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { GraphQLClient } from 'graphql-request';
+import { ClientError, GraphQLClient } from 'graphql-request';
 import { Fields, readJob, readProject, readTenant, readTenantEnv } from './answers.js';
 import { classify } from './classify.js';
 import { CloudError, type CloudErrorKind } from './errors.js';
@@ -15,6 +15,7 @@ import {
   GET_TENANT,
   GET_TENANT_ENV,
   LIST_PROJECTS,
+  getTenantEnvs,
   UPDATE_TENANT_ENV,
   UPDATE_TENANT_NAME,
   type Operation,
@@ -29,7 +30,10 @@ export interface RequestEvent {
   /** The most attempts this call may make (1 for a mutation). */
   maxAttempts: number;
   ms: number;
-  outcome: 'ok' | CloudErrorKind;
+  /** `partial`: a batched read answered, but some of its reads failed (they are sent again alone). */
+  outcome: 'ok' | 'partial' | CloudErrorKind;
+  /** For a batched read: how many tenants it carried. */
+  batch?: number;
   /** Set when the call tries again after waiting this long. */
   retryInMs?: number;
 }
@@ -129,6 +133,42 @@ export class CloudClient {
     return this.#call(GET_TENANT_ENV, { tenantId }, (data) => readTenantEnv(data.object('getTenantEnv')));
   }
 
+  /**
+   * Several tenants' envs in one request, one settled result per id, in order. A read that failed
+   * inside the answer, or that the answer lacks or gives malformed, is sent again alone through
+   * getTenantEnv (with its retries); so is every read of a request that failed as a whole (after
+   * its own retries), as a service may refuse the whole request for one bad read. A refused token
+   * fails the call at once.
+   */
+  async getTenantEnvs(tenantIds: readonly string[]): Promise<PromiseSettledResult<TenantEnv>[]> {
+    let answers: (TenantEnv | undefined)[] = [];
+    if (tenantIds.length > 1) {
+      const operation = getTenantEnvs(tenantIds.length);
+      const variables = Object.fromEntries(operation.aliases.map((alias, i) => [alias, tenantIds[i]]));
+      try {
+        answers = await this.#call(operation, variables, (data) => operation.aliases.map((alias) => aliasAnswer(data, alias)));
+      } catch (err) {
+        if (!(err instanceof CloudError) || err.kind === 'not-authorized') throw err;
+      }
+    }
+    const results: PromiseSettledResult<TenantEnv>[] = [];
+    // One at a time, so that a batch never has more requests in flight than the one it replaces.
+    for (const [i, tenantId] of tenantIds.entries()) {
+      const answer = answers[i];
+      if (answer) {
+        results.push({ status: 'fulfilled', value: answer });
+        continue;
+      }
+      try {
+        results.push({ status: 'fulfilled', value: await this.getTenantEnv(tenantId) });
+      } catch (err) {
+        if (err instanceof CloudError && err.kind === 'not-authorized') throw err;
+        results.push({ status: 'rejected', reason: err });
+      }
+    }
+    return results;
+  }
+
   /** Adds or changes only the keys given; `currentHash` must be the hash last read. */
   updateTenantEnv(tenantId: string, currentHash: string, env: Record<string, string>): Promise<TenantEnv> {
     return this.#call(UPDATE_TENANT_ENV, { tenantId, currentHash, envs: keyValues(env) }, (data) =>
@@ -217,6 +257,7 @@ export class CloudClient {
           maxAttempts,
           ms: Math.round(this.#now() - started),
           outcome,
+          ...(operation.batch === undefined ? {} : { batch: operation.batch }),
           ...(retryInMs === undefined ? {} : { retryInMs }),
         });
       let data: unknown;
@@ -224,6 +265,11 @@ export class CloudClient {
         data = await this.#graphql.request({ document: operation.document, variables, signal: AbortSignal.timeout(timeoutMs) });
       } catch (err) {
         const error = classify(err, { operation: operation.name, mutation: operation.mutation, variables, host: this.#host, timeoutMs });
+        const partial = operation.batch !== undefined && error.kind !== 'not-authorized' ? partialData(err) : undefined;
+        if (partial !== undefined) {
+          report('partial');
+          return read(Fields.root(operation.name, partial));
+        }
         const retryInMs = attempt < maxAttempts ? this.#retryDelay(error, attempt, deadline) : undefined;
         report(error.kind, retryInMs);
         if (retryInMs === undefined) throw attempt > 1 ? gaveUp(error, attempt) : error;
@@ -240,6 +286,27 @@ export class CloudClient {
     const backoff = Math.min(this.#backoffCapMs, this.#backoffBaseMs * 2 ** (attempt - 1));
     const delay = error.details.retryAfterMs ?? Math.round(this.#random() * backoff);
     return this.#now() + delay < deadline ? delay : undefined;
+  }
+}
+
+/**
+ * The `data` of an answer that also has `errors` (graphql-js answers so when some root fields
+ * fail): the fields that did not fail are good answers. Hasura answers such a request with
+ * `errors` alone, which leaves nothing to keep.
+ */
+function partialData(err: unknown): object | undefined {
+  if (!(err instanceof ClientError)) return undefined;
+  const { status, data } = err.response;
+  return status >= 200 && status < 300 && typeof data === 'object' && data !== null && !Array.isArray(data) ? data : undefined;
+}
+
+/** One alias's env, or undefined when it is missing, null or malformed (the read is then sent alone). */
+function aliasAnswer(data: Fields, alias: string): TenantEnv | undefined {
+  try {
+    return readTenantEnv(data.object(alias));
+  } catch (err) {
+    if (err instanceof CloudError) return undefined;
+    throw err;
   }
 }
 

@@ -5,6 +5,8 @@ export interface Operation {
   readonly name: string;
   readonly mutation: boolean;
   readonly document: string;
+  /** For a batched read: how many reads the document carries. */
+  readonly batch?: number;
 }
 
 function define(document: string): Operation {
@@ -56,6 +58,30 @@ export const GET_TENANT_ENV = define(`
     getTenantEnv(tenantId: $tenantId) { ${TENANT_ENV_FIELDS} }
   }
 `);
+
+/** A batched read: its aliases, which are also the names of its variables, in order. */
+export interface BatchedRead extends Operation {
+  readonly aliases: readonly string[];
+}
+
+const batchedReads = new Map<number, BatchedRead>();
+
+/**
+ * `size` getTenantEnv fields in one document, aliased `t0`, `t1`, ... each with its own variable
+ * of the same name: the answer to each read is found by its alias, as the answer itself does not
+ * name the tenant.
+ */
+export function getTenantEnvs(size: number): BatchedRead {
+  let operation = batchedReads.get(size);
+  if (!operation) {
+    const aliases = Array.from({ length: size }, (_, i) => `t${i}`);
+    const variables = aliases.map((alias) => `$${alias}: uuid!`).join(', ');
+    const fields = aliases.map((alias) => `${alias}: getTenantEnv(tenantId: $${alias}) { ${TENANT_ENV_FIELDS} }`).join('\n    ');
+    operation = { ...define(`\n  query getTenantEnvs(${variables}) {\n    ${fields}\n  }\n`), batch: size, aliases };
+    batchedReads.set(size, operation);
+  }
+  return operation;
+}
 
 export const UPDATE_TENANT_ENV = define(`
   mutation updateTenantEnv($tenantId: uuid!, $currentHash: String!, $envs: [UpdateEnvObject!]!) {

@@ -8,6 +8,7 @@ import { documentErrors, post, schemaErrors, sent, testClient, TOKEN, useMockSer
 useMockService();
 
 const TENANT = '7a79cf94-0e53-4520-a560-1b02bf522f08';
+const OTHER_TENANT = '0b6c3d2e-9f8a-4b7c-8d6e-5f4a3b2c1d0e';
 const PROJECT = '3f1c2a9e-5b7d-4e8f-9a0b-1c2d3e4f5a6b';
 const HASH = 'a'.repeat(40);
 const NEW_HASH = 'b'.repeat(40);
@@ -86,6 +87,16 @@ const cases: Case[] = [
     variables: { tenantId: TENANT },
     data: { getTenantEnv: envAnswer(HASH, { A: '1', EMPTY: '' }) },
     result: { hash: HASH, env: { A: '1', EMPTY: '' } },
+  },
+  {
+    name: 'getTenantEnvs',
+    call: (c) => c.getTenantEnvs([TENANT, OTHER_TENANT]),
+    variables: { t0: TENANT, t1: OTHER_TENANT },
+    data: { t1: envAnswer(NEW_HASH, { B: '2' }), t0: envAnswer(HASH, { A: '1' }) },
+    result: [
+      { status: 'fulfilled', value: { hash: HASH, env: { A: '1' } } },
+      { status: 'fulfilled', value: { hash: NEW_HASH, env: { B: '2' } } },
+    ],
   },
   {
     name: 'updateTenantEnv',
@@ -168,7 +179,7 @@ describe('every operation', () => {
   });
 
   it('has one named document per operation, each valid against the schema, names unique', () => {
-    const all = Object.values(operations);
+    const all = [...Object.values(operations).filter((op) => typeof op === 'object'), operations.getTenantEnvs(2)];
     expect(new Set(all.map((op) => op.name)).size).toBe(all.length);
     for (const op of all) expect(documentErrors(op.document)).toEqual([]);
     expect(all.filter((op) => op.mutation).map((op) => op.name).sort()).toEqual(
