@@ -1,6 +1,8 @@
+import type { Argv } from 'yargs';
 import { resolveEndpoint, resolveToken } from '../cloud/auth.js';
 import type { CloudClient, RequestEvent } from '../cloud/client.js';
 import { UserError } from '../errors.js';
+import { plural } from '../util/words.js';
 import type { Context, GlobalArgs } from './context.js';
 
 export interface CloudArgs extends GlobalArgs {
@@ -8,6 +10,34 @@ export interface CloudArgs extends GlobalArgs {
   retries?: number;
   /** Seconds one HTTP attempt may take (default 30). */
   timeout?: number;
+}
+
+export interface BatchArgs {
+  batchSize: number;
+}
+
+/**
+ * Measured on 1000 projects × 50 keys at 20 ms latency: as fast as 50 or 100 (once round trips
+ * are few, the time goes to work per env, not per request), with answers half or a quarter the
+ * size, and fewer reads sent alone when a service refuses a whole batch.
+ */
+const DEFAULT_BATCH_SIZE = 25;
+/** Past this one answer (100 envs of dozens of keys) only grows, for no time gained. */
+const MAX_BATCH_SIZE = 100;
+
+/** `--batch-size`, for every command that reads envs. */
+export function batchOption<T extends GlobalArgs>(y: Argv<T>) {
+  return y.option('batch-size', {
+    type: 'number',
+    default: DEFAULT_BATCH_SIZE,
+    describe: `Projects whose env one request reads (1 to ${MAX_BATCH_SIZE}; 1 reads each alone)`,
+  });
+}
+
+export function checkBatchSize(batchSize: number): void {
+  if (!(Number.isInteger(batchSize) && batchSize >= 1 && batchSize <= MAX_BATCH_SIZE)) {
+    throw new UserError(`--batch-size must be a whole number from 1 to ${MAX_BATCH_SIZE}, not ${batchSize}`);
+  }
 }
 
 /**
@@ -37,9 +67,14 @@ export async function cloudClient(ctx: Context, args: CloudArgs, options: { read
   });
 }
 
-/** `POST getTenantEnv 12ms`, or `getTenantEnv failed (server, attempt 1/5), retrying in 180ms`. */
+/**
+ * `POST getTenantEnv 12ms`, `POST getTenantEnvs (25 tenants) 40ms`, or
+ * `getTenantEnv failed (server, attempt 1/5), retrying in 180ms`.
+ */
 export function describeRequest(event: RequestEvent): string {
-  if (event.outcome === 'ok') return `POST ${event.operation} ${event.ms}ms`;
-  const failed = `${event.operation} failed (${event.outcome}, attempt ${event.attempt}/${event.maxAttempts})`;
+  const name = event.batch === undefined ? event.operation : `${event.operation} (${plural(event.batch, 'tenant')})`;
+  if (event.outcome === 'ok') return `POST ${name} ${event.ms}ms`;
+  if (event.outcome === 'partial') return `POST ${name} ${event.ms}ms, some of its reads failed: sending those alone`;
+  const failed = `${name} failed (${event.outcome}, attempt ${event.attempt}/${event.maxAttempts})`;
   return event.retryInMs === undefined ? `${failed} after ${event.ms}ms` : `${failed}, retrying in ${event.retryInMs}ms`;
 }

@@ -8,7 +8,7 @@ import { plan as makePlan, type LiveState } from '../plan/plan.js';
 import type { Plan } from '../plan/types.js';
 import { renderPlanJson, renderPlanMarkdown, renderPlanText, type ViewMode } from '../render/index.js';
 import { readLive } from '../state/read.js';
-import { cloudClient, type CloudArgs } from './cloud.js';
+import { batchOption, checkBatchSize, cloudClient, type BatchArgs, type CloudArgs } from './cloud.js';
 import type { Context, GlobalArgs } from './context.js';
 import { desiredOptions, type DesiredArgs } from '../config/options.js';
 
@@ -17,14 +17,14 @@ export type Format = 'text' | 'json' | 'markdown';
 /** GitHub refuses a job summary over 1 MiB; leave room for other steps' summaries. */
 const STEP_SUMMARY_LIMIT = 900_000;
 
-export interface ReadArgs extends CloudArgs, DesiredArgs {
+export interface ReadArgs extends CloudArgs, DesiredArgs, BatchArgs {
   concurrency: number;
 }
 
 /** The options every command that reads live state shares: input, selection, concurrency, retries. */
 export function readOptions<T extends GlobalArgs>(y: Argv<T>) {
-  return desiredOptions(y)
-    .option('concurrency', { type: 'number', default: 10, describe: 'Projects read or written at once' })
+  return batchOption(desiredOptions(y))
+    .option('concurrency', { type: 'number', default: 10, describe: 'Requests in flight at once (a batch of reads, or one project\'s writes)' })
     .option('retries', { type: 'number', describe: 'Further attempts of a read after a transient failure (default 4)' })
     .option('timeout', { type: 'number', describe: 'Seconds one request may take (default 30)' });
 }
@@ -53,13 +53,14 @@ export interface ReadAndPlanOptions {
  */
 export async function readAndPlan(ctx: Context, args: ReadArgs, options: ReadAndPlanOptions = {}): Promise<Planned> {
   checkConcurrency(args.concurrency);
+  checkBatchSize(args.batchSize);
   const desired = await loadDesired(args.file, { cwd: ctx.cwd, env: ctx.env, projects: args.project, shard: args.shard });
   for (const project of desired.projects) {
     for (const value of Object.values(project.env)) if (value.sensitive) ctx.redactor.add(value.value);
   }
   const client = await cloudClient(ctx, args, { readOnly: options.readOnly });
   const progress = ctx.progress('Reading live state');
-  const live = await readLive(client, desired.projects, { concurrency: args.concurrency, onProgress: progress.update });
+  const live = await readLive(client, desired.projects, { concurrency: args.concurrency, batchSize: args.batchSize, onProgress: progress.update });
   progress.done();
   const plan = makePlan(desired, live, { allowDestroy: options.allowDestroy });
   for (const project of plan.projects) {

@@ -6,34 +6,55 @@ import type { LiveProject, LiveState } from '../plan/plan.js';
 import { mapSettled } from '../util/concurrency.js';
 import { plural } from '../util/words.js';
 
-/** The reads live state needs: one lookup for all projects, then one env read per project. */
-export interface StateReader {
+/** Env reads in batches: one settled result per tenant id, in order (CloudClient.getTenantEnvs). */
+export interface EnvReader {
+  getTenantEnvs(tenantIds: readonly string[]): Promise<PromiseSettledResult<TenantEnv>[]>;
+}
+
+/** The reads live state needs: one lookup for all projects, then their envs in batches. */
+export interface StateReader extends EnvReader {
   findProjects(query: { names: string[]; tenantIds: string[] }): Promise<ProjectRef[]>;
-  getTenantEnv(tenantId: string): Promise<TenantEnv>;
 }
 
 export interface ReadOptions {
+  /** Requests in flight at once. */
   concurrency: number;
+  /** Env reads sent in one request (1: each alone). */
+  batchSize: number;
   onProgress?: (done: number, total: number) => void;
 }
 
 const where = (at: SourceLocation) => `${at.file}:${at.line}:${at.col}`;
 
 /**
+ * The envs of these tenants, one settled result per id in order: `batchSize` reads to a request,
+ * at most `concurrency` requests in flight. A refused token rejects the whole read.
+ */
+export async function readEnvs(client: EnvReader, tenantIds: readonly string[], options: ReadOptions): Promise<PromiseSettledResult<TenantEnv>[]> {
+  const batches: string[][] = [];
+  for (let start = 0; start < tenantIds.length; start += options.batchSize) batches.push(tenantIds.slice(start, start + options.batchSize));
+  let done = 0;
+  const settled = await mapSettled(batches, options.concurrency, async (batch) => {
+    const results = await client.getTenantEnvs(batch);
+    options.onProgress?.((done += batch.length), tenantIds.length);
+    return results;
+  });
+  return settled.flatMap((batch) => {
+    if (batch.status === 'rejected') throw batch.reason;
+    return batch.value;
+  });
+}
+
+/**
  * Reads the live state of the desired projects: every project resolved to its tenant in ONE lookup
- * (by name, or by the declared tenantId, checked against the name), then exactly one getTenantEnv
- * per existing project with bounded concurrency. A project that does not exist is left out of the
- * result when it has a `create` block or is marked `destroy`, and is an error otherwise.
+ * (by name, or by the declared tenantId, checked against the name), then every existing project's
+ * env read once, in batches (readEnvs). A project that does not exist is left out of the result
+ * when it has a `create` block or is marked `destroy`, and is an error otherwise.
  */
 export async function readLive(client: StateReader, projects: DesiredProject[], options: ReadOptions): Promise<LiveState> {
   const tenants = await resolveTenants(client, projects);
   const existing = projects.filter((p) => tenants.has(p.name));
-  let done = 0;
-  const results = await mapSettled(existing, options.concurrency, async (project) => {
-    const env = await client.getTenantEnv(tenants.get(project.name)!.id);
-    options.onProgress?.(++done, existing.length);
-    return env;
-  });
+  const results = await readEnvs(client, existing.map((project) => tenants.get(project.name)!.id), options);
 
   const failures: string[] = [];
   const live = new Map<string, LiveProject>();

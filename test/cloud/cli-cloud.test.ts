@@ -88,4 +88,11 @@ describe('describeRequest', () => {
     expect(describeRequest({ ...event, outcome: 'server', retryInMs: 180 })).toBe('getTenantEnv failed (server, attempt 1/5), retrying in 180ms');
     expect(describeRequest({ ...event, attempt: 5, outcome: 'timeout' })).toBe('getTenantEnv failed (timeout, attempt 5/5) after 12ms');
   });
+
+  it('says how many tenants a batched read carried', () => {
+    const batch = { ...event, operation: 'getTenantEnvs', batch: 25 };
+    expect(describeRequest({ ...batch, outcome: 'ok' })).toBe('POST getTenantEnvs (25 tenants) 12ms');
+    expect(describeRequest({ ...batch, outcome: 'partial' })).toBe('POST getTenantEnvs (25 tenants) 12ms, some of its reads failed: sending those alone');
+    expect(describeRequest({ ...batch, outcome: 'network', retryInMs: 90 })).toBe('getTenantEnvs (25 tenants) failed (network, attempt 1/5), retrying in 90ms');
+  });
 });

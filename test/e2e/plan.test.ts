@@ -67,14 +67,15 @@ describe('hcr plan', () => {
     expect(after.stdout).toContain('No changes. Live state matches the desired state.');
   });
 
-  it('resolves every project in one lookup and reads each env exactly once', async () => {
+  it('resolves every project in one lookup and reads both envs in one request', async () => {
     const { t, hcr } = await world();
     seedShop(t);
     t.emulator.requests.length = 0;
     expect((await hcr(['plan', '-f', 'shop.yaml'])).code).toBe(0);
-    const ops = t.emulator.requests.map((r) => r.operationName);
-    expect(ops.filter((o) => o === 'getTenantEnv')).toHaveLength(2);
-    expect(ops.filter((o) => o !== 'getTenantEnv')).toEqual(['findProjectsByName']);
+    expect(t.emulator.requests.map((r) => [r.operationName, r.fields])).toEqual([
+      ['findProjectsByName', ['projects']],
+      ['getTenantEnvs', ['getTenantEnv', 'getTenantEnv']],
+    ]);
   });
 
   it('--project limits the run to the matching projects', async () => {

@@ -105,7 +105,7 @@ function expectReportMatchesLive(
 
 describe('apply under faults (20% errors, lost answers, latency; seeded)', () => {
   it('reports every project truthfully, never touches an unmanaged key, and converges in a few runs', async () => {
-    const w = await reliabilityWorld({ errorRate: 0.2, lostAnswerRate: 0.15, latencyMs: 2, random: seededRandom(4) });
+    const w = await reliabilityWorld({ errorRate: 0.2, lostAnswerRate: 0.15, latencyMs: 2, random: seededRandom(1) });
     const canaries = new Canaries();
     const { models, env } = fleet(w, canaries);
     const names = models.map((m) => m.name);
@@ -163,7 +163,7 @@ describe('apply under faults (20% errors, lost answers, latency; seeded)', () =>
     const faults = new Map<Fault, number>();
     for (const r of w.emulator.requests) if (r.fault) faults.set(r.fault, (faults.get(r.fault) ?? 0) + 1);
     for (const kind of ['server-error', 'http-502', 'http-503', 'dropped', 'lost-answer'] as const) expect(faults.get(kind), kind).toBeGreaterThan(0);
-    for (const op of ['getTenantEnv', 'updateTenantEnv', 'deleteTenantEnv']) {
+    for (const op of ['getTenantEnvs', 'updateTenantEnv', 'deleteTenantEnv']) {
       expect(w.emulator.requests.some((r) => r.fault && r.operationName === op), op).toBe(true);
     }
   });

@@ -128,7 +128,8 @@ describe('no secret in any error', () => {
   });
 
   it('server errors from the emulator, on a read and on both tries of a write', async () => {
-    const v = await vault({ getTenantEnv: ['server-error'], updateTenantEnv: ['http-503', 'server-error'] });
+    // The batched read fails, and then one of the reads sent alone.
+    const v = await vault({ getTenantEnvs: ['server-error'], getTenantEnv: ['server-error'], updateTenantEnv: ['http-503', 'server-error'] });
     const plan = await v.hcr(['plan', ...FILE, '--retries', '0', '--verbose']);
     expect(plan.code).toBe(1);
     expect(plan.stderr).toMatch(/getTenantEnv failed: there was an internal error/);
@@ -144,7 +145,7 @@ describe('no secret in any error', () => {
     expect(apply.code).toBe(1);
     expect(apply.stdout).toMatch(/✗ vault-prod: failed .*cannot process .*\(sensitive\)/);
 
-    const reads = await echoingService(v.w.emulator.url, ['getTenantEnv']);
+    const reads = await echoingService(v.w.emulator.url, ['getTenantEnvs', 'getTenantEnv']);
     const plan = await v.hcr(['plan', ...FILE], { env: { HASURA_CLOUD_ENDPOINT: reads } });
     expect(plan.code).toBe(1);
     expect(plan.stderr).toMatch(/cannot process .* sent with pat \(sensitive\)/);
@@ -153,13 +154,14 @@ describe('no secret in any error', () => {
 
 describe('--verbose', () => {
   it('logs every request by operation name and timing, never a variable or a header', async () => {
-    const v = await vault({ getTenantEnv: ['ok', 'http-503'], updateTenantEnv: ['lost-answer'] });
+    const v = await vault({ getTenantEnvs: ['http-503'], updateTenantEnv: ['lost-answer'] });
     const r = await v.hcr(['apply', ...FILE, '--auto-approve', '--concurrency', '1', '--verbose']);
     const lines = r.stderr.trimEnd().split('\n');
-    for (const line of lines) expect(line).toMatch(/^\[hcr\] (POST [A-Za-z]+ \d+ms|[A-Za-z]+ failed \([a-z-]+, attempt \d+\/\d+\)(, retrying in \d+ms| after \d+ms))$/);
+    const operation = /[A-Za-z]+(?: \(\d+ tenants\))?/.source;
+    for (const line of lines) expect(line).toMatch(new RegExp(`^\\[hcr\\] (POST ${operation} \\d+ms|${operation} failed \\([a-z-]+, attempt \\d+/\\d+\\)(, retrying in \\d+ms| after \\d+ms))$`));
     // One line per HTTP request the service received, in order.
     expect(lines.map((line) => /^\[hcr\] (?:POST )?([A-Za-z]+)/.exec(line)![1])).toEqual(v.w.emulator.requests.map((q) => q.operationName));
-    expect(r.stderr).toMatch(/getTenantEnv failed \(server, attempt 1\/5\), retrying in \d+ms/);
+    expect(r.stderr).toMatch(/getTenantEnvs \(2 tenants\) failed \(server, attempt 1\/5\), retrying in \d+ms/);
     expect(r.stderr).toMatch(/updateTenantEnv failed \(network, attempt 1\/1\) after \d+ms/);
 
     const quiet = await v.hcr(['plan', ...FILE]);

@@ -13,7 +13,7 @@ import { readLive } from '../../state/read.js';
 import { plural } from '../../util/words.js';
 import { desiredValues, type ValueResolver } from '../../plan/values.js';
 import { renderReportJson, renderReportText } from '../../render/index.js';
-import { cloudClient } from '../cloud.js';
+import { checkBatchSize, cloudClient } from '../cloud.js';
 import { defineCommand, type Context } from '../context.js';
 import {
   allowDestroyOption,
@@ -140,6 +140,7 @@ async function savedPlan(ctx: Context, args: ApplyArgs, file: string): Promise<A
     );
   }
   checkConcurrency(args.concurrency);
+  checkBatchSize(args.batchSize);
   const saved = await readSavedPlan(resolve(ctx.cwd, file), file);
   checkEndpoint(saved, file, resolveEndpoint(args.endpoint, ctx.env));
   // The plan's --allow-destroy was the review; deleting a project also takes an explicit act at apply time.
@@ -167,7 +168,7 @@ async function refreshConflicts(ctx: Context, args: ApplyArgs, planned: Planned,
   }
   const projects = planned.desired.projects.filter((p) => conflicted.has(p.name) && planned.live.has(p.name) && !p.destroy);
   if (projects.length === 0) return report;
-  const live = await readLive(planned.client, projects, { concurrency: args.concurrency });
+  const live = await readLive(planned.client, projects, { concurrency: args.concurrency, batchSize: args.batchSize });
   const fresh = makePlan({ ...planned.desired, projects }, live, { allowDestroy: args.allowDestroy });
   const retry = fresh.projects.filter((p) => {
     const approved = planned.plan.projects.find((a) => a.name === p.name)!;

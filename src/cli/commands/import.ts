@@ -7,26 +7,26 @@ import { didYouMean } from '../../config/words.js';
 import { desiredYaml, schemaReference, writeFileAtomically, type ImportedFile, type ImportedProject } from '../../config/write.js';
 import { UserError } from '../../errors.js';
 import { looksSecret } from '../../plan/secrets.js';
-import { mapSettled } from '../../util/concurrency.js';
+import { readEnvs } from '../../state/read.js';
 import { plural } from '../../util/words.js';
-import { cloudClient, type CloudArgs } from '../cloud.js';
+import { batchOption, checkBatchSize, cloudClient, type BatchArgs, type CloudArgs } from '../cloud.js';
 import { defineCommand, type Context } from '../context.js';
 
-interface ImportArgs extends CloudArgs {
+interface ImportArgs extends CloudArgs, BatchArgs {
   project: string[];
   out?: string;
   force: boolean;
   sensitiveKeys: string[];
 }
 
-/** Env reads in flight at once: plan's default --concurrency. */
+/** Requests in flight at once: plan's default --concurrency. */
 const READ_CONCURRENCY = 10;
 /** Project names the summary lists before it says `…`; the file has them all. */
 const SHOWN_NAMES = 10;
 
 export const importCommand = defineCommand<ImportArgs>({
   builder: (y) =>
-    y
+    batchOption(y)
       .option('project', {
         type: 'string',
         array: true,
@@ -46,6 +46,7 @@ export const importCommand = defineCommand<ImportArgs>({
       .option('retries', { type: 'number', describe: 'Further attempts of a read after a transient failure (default 4)' })
       .option('timeout', { type: 'number', describe: 'Seconds one request may take (default 30)' }) as never,
   run: async (ctx, args) => {
+    checkBatchSize(args.batchSize);
     for (const glob of args.sensitiveKeys) {
       const problem = globProblem(glob);
       if (problem) throw new UserError(`--sensitive-keys ${JSON.stringify(glob)} is not a valid glob: ${problem}`);
@@ -55,7 +56,7 @@ export const importCommand = defineCommand<ImportArgs>({
     if (out && !args.force && existsSync(out)) throw exists(args.out!);
 
     const client = await cloudClient(ctx, args, { readOnly: true });
-    const projects = await readProjects(client, args.project);
+    const projects = await readProjects(client, args.project, args.batchSize);
 
     const declaredSensitive = globMatcher(args.sensitiveKeys);
     const secret = (key: string, value: string) => declaredSensitive(key) || looksSecret(key, value);
@@ -87,8 +88,8 @@ function exists(display: string): UserError {
   return new UserError(`${display} already exists; nothing was written (pass --force to replace it)`);
 }
 
-/** The live projects the patterns name, each with its env: one listing, then one read per project. */
-async function readProjects(client: CloudClient, patterns: string[]): Promise<ImportedProject[]> {
+/** The live projects the patterns name, each with its env: one listing, then their envs in batches. */
+async function readProjects(client: CloudClient, patterns: string[], batchSize: number): Promise<ImportedProject[]> {
   const listed = await client.listProjects();
   const names = listed.map((p) => p.name);
   const { selected, unmatched } = selectProjects(names, patterns);
@@ -98,7 +99,7 @@ async function readProjects(client: CloudClient, patterns: string[]): Promise<Im
   const refs = selected.map((name) => listed.find((p) => p.name === name)!);
   const orphan = refs.find((ref) => !ref.tenant);
   if (orphan) throw new UserError(`project ${orphan.name} has no tenant, so it has no env to import`);
-  const results = await mapSettled(refs, READ_CONCURRENCY, (ref) => client.getTenantEnv(ref.tenant!.id));
+  const results = await readEnvs(client, refs.map((ref) => ref.tenant!.id), { concurrency: READ_CONCURRENCY, batchSize });
   return results.map((result, i) => {
     // Import is all or nothing: the first failure (already retried by the client) is the answer.
     if (result.status === 'rejected') throw result.reason;
