@@ -45,6 +45,25 @@ describe('loadDesired', () => {
     expect(desired.projects.map((p) => p.name)).toEqual(['blog-prod', 'shop-dev', 'shop-prod']);
   });
 
+  it('parses without reading process.env per YAML token, and leaves process.env as it was', async () => {
+    const real = process.env;
+    let reads = 0;
+    const counting = new Proxy(real, {
+      get: (target, key) => {
+        if (key === 'LOG_TOKENS') reads += 1;
+        return Reflect.get(target, key);
+      },
+    });
+    process.env = counting;
+    try {
+      await load(['split']);
+      expect(process.env).toBe(counting);
+    } finally {
+      process.env = real;
+    }
+    expect(reads).toBe(0);
+  });
+
   it('reads the same file once when it is named twice', async () => {
     const desired = await load(['split/shop.yaml', 'split', 'split/shop.yaml']);
     expect(desired.files).toEqual(['split/00-defaults.yml', 'split/blog/blog.yaml', 'split/shop.yaml']);
