@@ -3,6 +3,7 @@
  * network-like latency, beside a naive sequential script and the latency floor. Prints a table
  * and writes bench/results.json. Nothing here asserts: the targets are shown as met or missed.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
@@ -61,6 +62,15 @@ if (!existsSync(BIN)) {
 // The emulator is the built one, as `hcr emulator` runs it, so that its figures and profiles are of that code.
 const { startEmulator } = (await import(pathToFileURL(join(ROOT, 'dist/emulator/index.js')).href)) as typeof import('../src/emulator/index.js');
 const HCR_VERSION = (await runNode([BIN, '--version'], { env: {} })).stdout.trim();
+/** The commit measured, when the bench runs in a git checkout (with ` +changes` when it has any). */
+function commit(): string | undefined {
+  try {
+    const git = (...args: string[]): string => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return `${git('rev-parse', '--short', 'HEAD')}${git('status', '--porcelain', '--untracked-files=no') ? ' +changes' : ''}`;
+  } catch {
+    return undefined;
+  }
+}
 
 /** The default yargs prints for `flag` in `hcr plan --help`; undefined when hcr has no such flag. */
 function helpDefault(help: string, flag: string): number | undefined {
@@ -362,6 +372,7 @@ try {
   const results = {
     date: new Date().toISOString(),
     hcrVersion: HCR_VERSION,
+    commit: commit(),
     machine: { ...machine, loadAverageAtEnd: loadavg().map((n) => Math.round(n * 100) / 100) },
     parameters,
     floorMs: floorMs(P, plan.requests.lookups),
