@@ -243,10 +243,12 @@ function targets(r: Omit<Results, 'targets'>): Target[] {
   return list;
 }
 
+const count = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`;
+
 function requestsText(q: Requests): string {
-  const reads = q.reads === q.readFields ? `${q.reads} reads` : `${q.reads} reads of ≤ ${q.largestBatch} projects`;
-  const writes = q.writes ? ` + ${q.writes} writes` : '';
-  return `${q.total}: ${q.lookups} lookup${q.lookups === 1 ? '' : 's'} + ${reads}${writes}${q.errors ? ` (${q.errors} failed)` : ''}`;
+  const reads = q.reads === q.readFields ? count(q.reads, 'read') : `${count(q.reads, 'read')} of ≤ ${q.largestBatch} projects`;
+  const writes = q.writes ? ` + ${count(q.writes, 'write')}` : '';
+  return `${q.total}: ${count(q.lookups, 'lookup')} + ${reads}${writes}${q.errors ? ` (${q.errors} failed)` : ''}`;
 }
 
 function report(r: Results): string {
