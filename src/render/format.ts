@@ -64,7 +64,7 @@ export const projectsToChange = (t: PlanTally): number => t.changed.length - t.r
 /** What a plan's header says it will do, e.g. `hcr will change 2 projects; 1 deletion is refused:`. */
 export function planHeader(t: PlanTally): string {
   const acting = projectsToChange(t);
-  const change = `hcr will change ${acting === 0 ? 'no project' : plural(acting, 'project')}`;
+  const change = `hcr will change ${acting === 0 ? 'nothing' : plural(acting, 'project')}`;
   return t.refusedDeletions === 0 ? `${change}:` : `${change}; ${plural(t.refusedDeletions, 'deletion')} ${t.refusedDeletions === 1 ? 'is' : 'are'} refused:`;
 }
 

@@ -44,7 +44,7 @@ describe('text view', () => {
     const plan = { ...mixed, projects: mixed.projects.filter((p) => p.name === 'shop-legacy' || p.action === 'no-op') };
     expect(renderPlanText(plan, { style: plain, mode: 'plan' })).toBe(
       [
-        'hcr will change no project; 1 deletion is refused:',
+        'hcr will change nothing; 1 deletion is refused:',
         '',
         '  ! shop-legacy (5678abcd) deletion refused: protect: true — set protect: false on it to allow it',
         '',
