@@ -3,21 +3,37 @@ import { appendFileSync } from 'node:fs';
 import { UserError } from '../errors.js';
 import type { Context } from './context.js';
 
+export const underGitHubActions = (ctx: Context): boolean => ctx.env.GITHUB_ACTIONS === 'true';
+
 /**
- * Sets the step's outputs when hcr runs under GitHub Actions, and does nothing elsewhere. Each is
- * appended to $GITHUB_OUTPUT as `name<<DELIMITER`, value, `DELIMITER`, with a delimiter no value
- * can contain (a new random one per call, as GitHub's own toolkit does), so any value is safe.
+ * Appends `text()`, redacted, to the file a GitHub Actions variable names ($GITHUB_OUTPUT,
+ * $GITHUB_STEP_SUMMARY); outside GitHub Actions, or with the variable unset, the text is not even made.
+ */
+function appendToGitHubFile(ctx: Context, variable: 'GITHUB_OUTPUT' | 'GITHUB_STEP_SUMMARY', text: () => string): void {
+  const file = ctx.env[variable];
+  if (!underGitHubActions(ctx) || !file) return;
+  try {
+    appendFileSync(file, ctx.redactor.apply(text()));
+  } catch (err) {
+    throw new UserError(`cannot write to ${variable} (${file}): ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+}
+
+/**
+ * Sets the step's outputs. Each is appended to $GITHUB_OUTPUT as `name<<DELIMITER`, value,
+ * `DELIMITER`, with a delimiter no value can contain (a new random one per call, as GitHub's own
+ * toolkit does), so any value is safe.
  */
 export function setGitHubOutputs(ctx: Context, outputs: Record<string, string>): void {
-  const file = ctx.env.GITHUB_OUTPUT;
-  if (ctx.env.GITHUB_ACTIONS !== 'true' || !file) return;
-  const delimiter = `ghadelimiter_${randomUUID()}`;
-  const text = Object.entries(outputs)
-    .map(([name, value]) => `${name}<<${delimiter}\n${value}\n${delimiter}\n`)
-    .join('');
-  try {
-    appendFileSync(file, ctx.redactor.apply(text));
-  } catch (err) {
-    throw new UserError(`cannot write the step outputs to GITHUB_OUTPUT (${file}): ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-  }
+  appendToGitHubFile(ctx, 'GITHUB_OUTPUT', () => {
+    const delimiter = `ghadelimiter_${randomUUID()}`;
+    return Object.entries(outputs)
+      .map(([name, value]) => `${name}<<${delimiter}\n${value}\n${delimiter}\n`)
+      .join('');
+  });
+}
+
+/** Adds Markdown to the job's summary page. */
+export function appendJobSummary(ctx: Context, markdown: () => string): void {
+  appendToGitHubFile(ctx, 'GITHUB_STEP_SUMMARY', markdown);
 }

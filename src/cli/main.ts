@@ -4,6 +4,7 @@ import { ValidationError, formatDiagnostics } from '../config/diagnostics.js';
 import { UserError } from '../errors.js';
 import { HCR_VERSION } from '../version.js';
 import { createContext, type CommandModule, type Context, type GlobalArgs, type LazyCommand } from './context.js';
+import { underGitHubActions } from './github.js';
 import type { Io } from './output.js';
 import { commands } from './commands/index.js';
 
@@ -125,7 +126,7 @@ async function runHandler(ctx: Context, handler: () => Promise<number>): Promise
 /** The one place where errors become messages and exit codes. */
 export function reportError(ctx: Context, err: unknown): number {
   if (err instanceof ValidationError) {
-    ctx.stderr.write(formatDiagnostics(err.diagnostics, { githubActions: ctx.env.GITHUB_ACTIONS === 'true' }));
+    ctx.stderr.write(formatDiagnostics(err.diagnostics, { githubActions: underGitHubActions(ctx) }));
     return 1;
   }
   if (err instanceof UserError) {

@@ -1,4 +1,3 @@
-import { appendFileSync } from 'node:fs';
 import type { Argv } from 'yargs';
 import type { CloudClient } from '../cloud/client.js';
 import { loadDesired } from '../config/load.js';
@@ -10,6 +9,7 @@ import { renderPlanJson, renderPlanMarkdown, renderPlanText, type ViewMode } fro
 import { readLive } from '../state/read.js';
 import { batchOption, checkBatchSize, cloudClient, type BatchArgs, type CloudArgs } from './cloud.js';
 import type { Context, GlobalArgs } from './context.js';
+import { appendJobSummary } from './github.js';
 import { desiredOptions, type DesiredArgs } from '../config/options.js';
 
 export type Format = 'text' | 'json' | 'markdown';
@@ -108,8 +108,5 @@ export function printPlan(ctx: Context, plan: Plan, format: Format, mode: ViewMo
         ? renderPlanMarkdown(plan, { mode })
         : renderPlanText(plan, { style: ctx.style, mode });
   ctx.stdout.write(out.endsWith('\n') ? out : `${out}\n`);
-  const summaryFile = ctx.env.GITHUB_STEP_SUMMARY;
-  if (ctx.env.GITHUB_ACTIONS === 'true' && summaryFile) {
-    appendFileSync(summaryFile, ctx.redactor.apply(`${renderPlanMarkdown(plan, { mode, maxLength: STEP_SUMMARY_LIMIT })}\n`));
-  }
+  appendJobSummary(ctx, () => `${renderPlanMarkdown(plan, { mode, maxLength: STEP_SUMMARY_LIMIT })}\n`);
 }

@@ -63,4 +63,13 @@ describe('running hcr in CI', () => {
     expect(written.startsWith('# earlier step\n## hcr plan')).toBe(true);
     expect(written).toContain('| `shop-prod` | update |');
   });
+
+  it('says which job summary file it cannot write, and exits 1', async () => {
+    const { t, hcr } = await world();
+    seedShop(t);
+    const summary = join(mkdtempSync(join(tmpdir(), 'hcr-summary-')), 'missing', 'summary.md');
+    const r = await hcr(['plan', '-f', 'shop.yaml'], { env: { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`Error: cannot write to GITHUB_STEP_SUMMARY (${summary}): ENOENT`);
+  });
 });
