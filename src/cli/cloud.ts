@@ -1,7 +1,7 @@
 import type { Argv } from 'yargs';
 import { resolveEndpoint, resolveToken } from '../cloud/auth.js';
 import type { CloudClient, RequestEvent } from '../cloud/client.js';
-import { UserError } from '../errors.js';
+import { seconds, wholeNumber } from './flags.js';
 import { plural } from '../util/words.js';
 import type { Context, GlobalArgs } from './context.js';
 
@@ -35,9 +35,7 @@ export function batchOption<T extends GlobalArgs>(y: Argv<T>) {
 }
 
 export function checkBatchSize(batchSize: number): void {
-  if (!(Number.isInteger(batchSize) && batchSize >= 1 && batchSize <= MAX_BATCH_SIZE)) {
-    throw new UserError(`--batch-size must be a whole number from 1 to ${MAX_BATCH_SIZE}, not ${batchSize}`);
-  }
+  wholeNumber('--batch-size', batchSize, 1, MAX_BATCH_SIZE);
 }
 
 /**
@@ -47,12 +45,8 @@ export function checkBatchSize(batchSize: number): void {
  * graphql-request) is imported here, so that commands which never call this do not load it.
  */
 export async function cloudClient(ctx: Context, args: CloudArgs, options: { readOnly?: boolean } = {}): Promise<CloudClient> {
-  if (args.retries !== undefined && !(Number.isInteger(args.retries) && args.retries >= 0)) {
-    throw new UserError(`--retries must be a whole number of 0 or more, not ${args.retries}`);
-  }
-  if (args.timeout !== undefined && !(Number.isFinite(args.timeout) && args.timeout > 0)) {
-    throw new UserError(`--timeout must be a number of seconds above 0, not ${args.timeout}`);
-  }
+  if (args.retries !== undefined) wholeNumber('--retries', args.retries, 0);
+  if (args.timeout !== undefined) seconds('--timeout', args.timeout);
   const endpoint = resolveEndpoint(args.endpoint, ctx.env);
   const token = resolveToken({ tokenFile: args.tokenFile, env: ctx.env, cwd: ctx.cwd });
   ctx.redactor.add(token);

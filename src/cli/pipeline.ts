@@ -2,13 +2,13 @@ import type { Argv } from 'yargs';
 import type { CloudClient } from '../cloud/client.js';
 import { loadDesired } from '../config/load.js';
 import type { Desired } from '../config/types.js';
-import { UserError } from '../errors.js';
 import { plan as makePlan, type LiveState } from '../plan/plan.js';
 import type { Plan } from '../plan/types.js';
 import { renderPlanJson, renderPlanMarkdown, renderPlanText, type ViewMode } from '../render/index.js';
 import { readLive } from '../state/read.js';
 import { batchOption, checkBatchSize, cloudClient, type BatchArgs, type CloudArgs } from './cloud.js';
 import type { Context, GlobalArgs } from './context.js';
+import { wholeNumber } from './flags.js';
 import { appendJobSummary } from './github.js';
 import { desiredOptions, type DesiredArgs } from '../config/options.js';
 
@@ -77,9 +77,7 @@ export async function readAndPlan(ctx: Context, args: ReadArgs, options: ReadAnd
 }
 
 export function checkConcurrency(concurrency: number): void {
-  if (!(Number.isInteger(concurrency) && concurrency >= 1)) {
-    throw new UserError(`--concurrency must be a whole number of 1 or more, not ${concurrency}`);
-  }
+  wholeNumber('--concurrency', concurrency, 1);
 }
 
 /** Whether live state differs from the desired state: refused deletions count (exit 2), as the difference stays. */

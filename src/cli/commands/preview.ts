@@ -9,6 +9,7 @@ import { parseEnvFile } from '../../config/envfile.js';
 import { nameProblem, unnamedProblem } from '../../config/names.js';
 import { UserError } from '../../errors.js';
 import { cloudClient } from '../cloud.js';
+import { seconds } from '../flags.js';
 import { defineCommand, type Context, type GlobalArgs } from '../context.js';
 import { setGitHubOutputs } from '../github.js';
 
@@ -152,11 +153,6 @@ function checkedName(name: string): string {
   const problem = nameProblem('projectName', name);
   if (problem) throw new UserError(`--name ${problem}`);
   return name;
-}
-
-function seconds(flag: string, value: number): number {
-  if (!(Number.isFinite(value) && value > 0)) throw new UserError(`${flag} must be a number of seconds above 0, not ${value}`);
-  return value;
 }
 
 /**
