@@ -60,12 +60,15 @@ if (!existsSync(BIN)) {
   process.exit(1);
 }
 // The emulator is the built one, as `hcr emulator` runs it, so that its figures and profiles are of that code.
-const { startEmulator } = (await import(pathToFileURL(join(ROOT, 'dist/emulator/index.js')).href)) as typeof import('../src/emulator/index.js');
+const { startEmulator } = (await import(
+  pathToFileURL(join(ROOT, 'dist/emulator/index.js')).href
+)) as typeof import('../src/emulator/index.js');
 const HCR_VERSION = (await runNode([BIN, '--version'], { env: {} })).stdout.trim();
 /** The commit measured, when the bench runs in a git checkout (with ` +changes` when it has any). */
 function commit(): string | undefined {
   try {
-    const git = (...args: string[]): string => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const git = (...args: string[]): string =>
+      execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
     return `${git('rev-parse', '--short', 'HEAD')}${git('status', '--porcelain', '--untracked-files=no') ? ' +changes' : ''}`;
   } catch {
     return undefined;
@@ -159,7 +162,12 @@ function countRequests(records: RequestRecord[]): Requests {
 }
 
 /** Runs hcr against `emulator`; the requests of the last run are kept in `seen`. */
-async function hcr(args: string[], env: Record<string, string>, emulator?: Emulator, seen?: { requests?: Requests }): Promise<ProcessSample> {
+async function hcr(
+  args: string[],
+  env: Record<string, string>,
+  emulator?: Emulator,
+  seen?: { requests?: Requests },
+): Promise<ProcessSample> {
   const first = emulator?.requests.length ?? 0;
   const sample = await runNode([BIN, ...args], { env, nodeFlags: hcrNodeFlags });
   if (emulator && seen) seen.requests = countRequests(emulator.requests.slice(first));
@@ -217,11 +225,29 @@ function targets(r: Omit<Results, 'targets'>): Target[] {
     list.push({ target, goal, measured, met, ...(met ? {} : { missedBy }) });
   };
   const speedup = r.sequential.wallMs / r.plan.wallMs;
-  add('plan vs the sequential loop', '≥ 20× faster', `${ratio(speedup)} faster`, speedup >= 20, `${ratio(20 / speedup)} (plan would need ≤ ${formatMs(r.sequential.wallMs / 20)})`);
+  add(
+    'plan vs the sequential loop',
+    '≥ 20× faster',
+    `${ratio(speedup)} faster`,
+    speedup >= 20,
+    `${ratio(20 / speedup)} (plan would need ≤ ${formatMs(r.sequential.wallMs / 20)})`,
+  );
   const overFloor = r.plan.wallMs / r.floorMs;
-  add('plan vs the floor', '≤ 2× the floor', `${ratio(overFloor)} (${formatMs(r.floorMs)})`, overFloor <= 2, `${formatMs(r.plan.wallMs - 2 * r.floorMs)}`);
+  add(
+    'plan vs the floor',
+    '≤ 2× the floor',
+    `${ratio(overFloor)} (${formatMs(r.floorMs)})`,
+    overFloor <= 2,
+    `${formatMs(r.plan.wallMs - 2 * r.floorMs)}`,
+  );
   const allowed = 1 + Math.ceil(P / B) + Math.max(0, r.plan.requests.lookups - 1);
-  add('plan requests', `≤ 1 + ⌈P/B⌉ + extra lookup pages = ${allowed}`, String(r.plan.requests.total), r.plan.requests.total <= allowed, `${r.plan.requests.total - allowed} requests`);
+  add(
+    'plan requests',
+    `≤ 1 + ⌈P/B⌉ + extra lookup pages = ${allowed}`,
+    String(r.plan.requests.total),
+    r.plan.requests.total <= allowed,
+    `${r.plan.requests.total - allowed} requests`,
+  );
   add(`peak RSS of plan, ${P} × ${K}`, '< 200 MB', mb(r.plan.rssMB), r.plan.rssMB < 200, mb(r.plan.rssMB - 200));
   const [one, big] = r.memory;
   if (one && big) {
@@ -238,7 +264,13 @@ function targets(r: Omit<Results, 'targets'>): Target[] {
     );
   }
   const startup = r.version.wallMs / r.nodeBare.wallMs;
-  add('hcr --version vs node -e 0', '≤ 2.5×', `${ratio(startup)} (${formatMs(r.version.wallMs)} vs ${formatMs(r.nodeBare.wallMs)})`, startup <= 2.5, formatMs(r.version.wallMs - 2.5 * r.nodeBare.wallMs));
+  add(
+    'hcr --version vs node -e 0',
+    '≤ 2.5×',
+    `${ratio(startup)} (${formatMs(r.version.wallMs)} vs ${formatMs(r.nodeBare.wallMs)})`,
+    startup <= 2.5,
+    formatMs(r.version.wallMs - 2.5 * r.nodeBare.wallMs),
+  );
   add(`hcr validate, ${P} projects`, '< 1 s', formatMs(r.validate.wallMs), r.validate.wallMs < 1000, formatMs(r.validate.wallMs - 1000));
   return list;
 }
@@ -306,13 +338,23 @@ const machine = {
   platform: `${process.platform}/${process.arch}`,
   loadAverageAtStart: load.map((n) => Math.round(n * 100) / 100),
 };
-const parameters = { projects: P, keys: K, latencyMs: L, concurrency: C, batchSize: B, runs: RUNS, baselineRuns: BASELINE_RUNS, memoryProjects: MEMORY_P };
+const parameters = {
+  projects: P,
+  keys: K,
+  latencyMs: L,
+  concurrency: C,
+  batchSize: B,
+  runs: RUNS,
+  baselineRuns: BASELINE_RUNS,
+  memoryProjects: MEMORY_P,
+};
 console.log(
   `hcr ${HCR_VERSION} bench: ${P} projects × ${K} keys, ${L} ms latency, concurrency ${C}, batch size ${B}` +
     `${flags['batch-size'] === undefined ? (hcrBatchSize === undefined ? ' (hcr has no --batch-size)' : ' (hcr default)') : ''}, ` +
     `median of ${RUNS} runs\n${machine.cpu}, ${machine.cores} cores, ${machine.memoryGB} GB, node ${machine.node}, load average ${machine.loadAverageAtStart.join(' ')}`,
 );
-if (profileDir) console.log(`Profiling into ${relative(process.cwd(), profileDir)}: the figures are slowed by it, results.json is not written.`);
+if (profileDir)
+  console.log(`Profiling into ${relative(process.cwd(), profileDir)}: the figures are slowed by it, results.json is not written.`);
 
 const root = await mkdtemp(join(tmpdir(), 'hcr-bench-'));
 const progress = (what: string): void => void process.stderr.write(`  … ${what}\n`);
@@ -397,4 +439,3 @@ try {
   await rm(root, { recursive: true, force: true });
   inspector?.disconnect();
 }
-

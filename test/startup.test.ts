@@ -79,7 +79,7 @@ describe('start-up: what each command loads', () => {
     expect(under(modules, ...GRAPHQL, ...EMULATOR, 'node_modules/yaml/', 'node_modules/ajv/')).toEqual([]);
   });
 
-  it('validate loads the validators compiled at build time, not ajv\'s compiler, and no GraphQL or emulator code', async () => {
+  it("validate loads the validators compiled at build time, not ajv's compiler, and no GraphQL or emulator code", async () => {
     const { modules } = await hcr(['validate', '-f', file()]);
     expect(modules).toContain('generated/hcr.schema.validate.cjs');
     expect(under(modules, 'node_modules/ajv/').filter((m) => !m.startsWith('node_modules/ajv/dist/runtime/'))).toEqual([]);

@@ -37,7 +37,14 @@ export async function applyPlan(writer: EnvWriter, plan: Plan, values: ValueReso
   const projects = settled.map((result, i): ProjectReport => {
     if (result.status === 'fulfilled') return result.value;
     const project = plan.projects[i]!;
-    return { name: project.name, outcome: 'failed', set: [], removed: [], pending: project.env.map((c) => c.key), reason: String(result.reason) };
+    return {
+      name: project.name,
+      outcome: 'failed',
+      set: [],
+      removed: [],
+      pending: project.env.map((c) => c.key),
+      reason: String(result.reason),
+    };
   });
   return { projects };
 }
@@ -46,10 +53,17 @@ async function applyProject(writer: EnvWriter, project: ProjectPlan, values: Val
   const toSet = project.env.filter((c) => c.action !== 'remove');
   const toRemove = project.env.filter((c) => c.action === 'remove').map((c) => c.key);
   const setEnv = Object.fromEntries(toSet.map((c: KeyChange) => [c.key, values(project.name, c)]));
-  const report: ProjectReport = { name: project.name, outcome: 'unchanged', set: [], removed: [], pending: [...Object.keys(setEnv), ...toRemove] };
+  const report: ProjectReport = {
+    name: project.name,
+    outcome: 'unchanged',
+    set: [],
+    removed: [],
+    pending: [...Object.keys(setEnv), ...toRemove],
+  };
 
   if (project.action === 'create') return createProject(writer, project, setEnv, report);
-  if (project.action === 'delete') return project.refused ? { ...report, outcome: 'refused', refused: project.refused } : deleteProject(writer, project, report);
+  if (project.action === 'delete')
+    return project.refused ? { ...report, outcome: 'refused', refused: project.refused } : deleteProject(writer, project, report);
   if (project.action !== 'update' || !project.tenantId || !project.hash) return report;
   const tenantId = project.tenantId;
 
@@ -85,8 +99,7 @@ async function applyProject(writer: EnvWriter, project: ProjectPlan, values: Val
 
 type StepResult =
   /** `readBack`: the failure after which reading the project back showed the write there. */
-  | { status: 'landed'; hash: string; readBack?: string }
-  | { status: 'conflict' | 'failed' | 'unknown'; reason: string };
+  { status: 'landed'; hash: string; readBack?: string } | { status: 'conflict' | 'failed' | 'unknown'; reason: string };
 
 interface WriteStep {
   operation: string;
@@ -130,7 +143,10 @@ async function write(writer: EnvWriter, tenantId: string, hash: string, step: Wr
     }
     if (step.landed(now.env)) return { status: 'landed', hash: now.hash, readBack: err.settledMessage };
     if (now.hash !== hash) {
-      return { status: 'unknown', reason: `${err.message}; the project changed meanwhile and hcr could not confirm whether its write landed` };
+      return {
+        status: 'unknown',
+        reason: `${err.message}; the project changed meanwhile and hcr could not confirm whether its write landed`,
+      };
     }
     if (attempt === 2) return { status: 'failed', reason: `${err.settledMessage} (twice; nothing was written)` };
   }
@@ -161,7 +177,8 @@ async function createProject(
     if (!(err instanceof CloudError)) throw err;
     return finish(report, { status: 'failed', reason: err.message });
   }
-  if (existing.length > 0) return finish(report, { status: 'conflict', reason: 'the project exists now: it was created since the plan read that it did not' });
+  if (existing.length > 0)
+    return finish(report, { status: 'conflict', reason: 'the project exists now: it was created since the plan read that it did not' });
   let created: CreatedTenant;
   try {
     created = await writer.createTenant({ ...options, name: project.name, envs });

@@ -83,8 +83,7 @@ export function createContext(io: Io, env: Record<string, string | undefined>, c
 export type CommandDefinition<A = object> = {
   builder(y: Argv<GlobalArgs>): Argv<A>;
 } & (
-  | { run(ctx: Context, args: A & GlobalArgs): Promise<number>; subcommands?: never }
-  | { subcommands: CommandModule<any>[]; run?: never }
+  { run(ctx: Context, args: A & GlobalArgs): Promise<number>; subcommands?: never } | { subcommands: CommandModule<any>[]; run?: never }
 );
 
 /** A command as data: yargs metadata with its definition. */

@@ -3,7 +3,9 @@ import { UserError } from '../errors.js';
 /** A flag's value as a whole number of at least `min` (and at most `max`, when given). */
 export function wholeNumber(flag: string, value: number, min: number, max?: number): number {
   if (!(Number.isInteger(value) && value >= min && (max === undefined || value <= max))) {
-    throw new UserError(`${flag} must be a whole number ${max === undefined ? `of ${min} or more` : `from ${min} to ${max}`}, not ${value}`);
+    throw new UserError(
+      `${flag} must be a whole number ${max === undefined ? `of ${min} or more` : `from ${min} to ${max}`}, not ${value}`,
+    );
   }
   return value;
 }

@@ -32,7 +32,10 @@ export async function main(argv: string[], options: RunOptions = {}): Promise<nu
         const definition = await command.load();
         const built = definition.builder(b) as Argv<GlobalArgs>;
         if (!definition.subcommands) return built;
-        return definition.subcommands.map(loaded).reduce(register, built).demandCommand(1, `choose a subcommand of ${String(command.command)}`);
+        return definition.subcommands
+          .map(loaded)
+          .reduce(register, built)
+          .demandCommand(1, `choose a subcommand of ${String(command.command)}`);
       },
       async (args: any) => {
         // A group's own handler never runs: yargs runs its subcommand's.

@@ -24,7 +24,11 @@ export interface ReadArgs extends CloudArgs, DesiredArgs, BatchArgs {
 /** The options every command that reads live state shares: input, selection, concurrency, retries. */
 export function readOptions<T extends GlobalArgs>(y: Argv<T>) {
   return batchOption(desiredOptions(y))
-    .option('concurrency', { type: 'number', default: 10, describe: 'Requests in flight at once (a batch of reads, or one project\'s writes)' })
+    .option('concurrency', {
+      type: 'number',
+      default: 10,
+      describe: "Requests in flight at once (a batch of reads, or one project's writes)",
+    })
     .option('retries', { type: 'number', describe: 'Further attempts of a read after a transient failure (default 4)' })
     .option('timeout', { type: 'number', describe: 'Seconds one request may take (default 30)' });
 }
@@ -60,7 +64,11 @@ export async function readAndPlan(ctx: Context, args: ReadArgs, options: ReadAnd
   }
   const client = await cloudClient(ctx, args, { readOnly: options.readOnly });
   const progress = ctx.progress('Reading live state');
-  const live = await readLive(client, desired.projects, { concurrency: args.concurrency, batchSize: args.batchSize, onProgress: progress.update });
+  const live = await readLive(client, desired.projects, {
+    concurrency: args.concurrency,
+    batchSize: args.batchSize,
+    onProgress: progress.update,
+  });
   progress.done();
   const plan = makePlan(desired, live, { allowDestroy: options.allowDestroy });
   for (const project of plan.projects) {

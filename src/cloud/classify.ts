@@ -63,7 +63,11 @@ function answerError(response: ClientError['response'], attempt: FailedAttempt):
 
   if (status === 429 || status >= 500) {
     const retryAfterMs = retryAfter(response.headers);
-    return failure('server', attempt, httpText, { status, ...(retryAfterMs === undefined ? {} : { retryAfterMs }), maybeApplied: status !== 429 });
+    return failure('server', attempt, httpText, {
+      status,
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+      maybeApplied: status !== 429,
+    });
   }
   if (status >= 300 && status < 400) {
     const text = `HTTP ${status}: the endpoint redirects elsewhere, and hcr sends the token and the request only where --endpoint says; set it to the final URL`;
@@ -77,7 +81,8 @@ function answerError(response: ClientError['response'], attempt: FailedAttempt):
   if (!first || !graphqlAnswer) return failure('service', attempt, httpText, { status });
 
   const kind = kindOf(first);
-  const text = kind === 'not-authorized' ? `the access token was refused or lacks access to ${attempt.operation} (the service said: ${said})` : said;
+  const text =
+    kind === 'not-authorized' ? `the access token was refused or lacks access to ${attempt.operation} (the service said: ${said})` : said;
   return failure(kind, attempt, text, {
     ...(status === 200 ? {} : { status }),
     ...(first.code === undefined ? {} : { code: first.code }),
@@ -100,7 +105,12 @@ function transportError(err: TransportFailure, attempt: FailedAttempt): CloudErr
 function failure(kind: CloudErrorKind, attempt: FailedAttempt, text: string, details: CloudError['details'] = {}): CloudError {
   const { maybeApplied, ...rest } = details;
   const applied = attempt.mutation && maybeApplied === true;
-  return new CloudError(kind, attempt.operation, `${attempt.operation} failed: ${text}`, attempt.mutation ? { ...rest, maybeApplied: applied } : rest);
+  return new CloudError(
+    kind,
+    attempt.operation,
+    `${attempt.operation} failed: ${text}`,
+    attempt.mutation ? { ...rest, maybeApplied: applied } : rest,
+  );
 }
 
 function serviceErrors(raw: unknown): ServiceError[] {

@@ -311,7 +311,10 @@ function aliasAnswer(data: Fields, alias: string): TenantEnv | undefined {
 }
 
 function gaveUp(error: CloudError, attempts: number): CloudError {
-  return new CloudError(error.kind, error.operation, `${error.settledMessage} (gave up after ${attempts} attempts)`, { ...error.details, attempts });
+  return new CloudError(error.kind, error.operation, `${error.settledMessage} (gave up after ${attempts} attempts)`, {
+    ...error.details,
+    attempts,
+  });
 }
 
 function keyValues(env: Record<string, string>): { key: string; value: string }[] {

@@ -85,7 +85,9 @@ export async function readDocument(absolute: string, file: string): Promise<Read
   try {
     const { size } = await stat(absolute);
     if (size > MAX_FILE_BYTES) {
-      return fail(`the file is ${mebibytes(size)} MiB; hcr reads desired-state files of at most ${mebibytes(MAX_FILE_BYTES)} MiB — is this the right file?`);
+      return fail(
+        `the file is ${mebibytes(size)} MiB; hcr reads desired-state files of at most ${mebibytes(MAX_FILE_BYTES)} MiB — is this the right file?`,
+      );
     }
     bytes = await readFile(absolute);
   } catch (err) {
@@ -165,7 +167,10 @@ function decode(bytes: Buffer): Decoded {
   const control = /[^\t\n\r\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u.exec(text);
   if (control) {
     const code = control[0].codePointAt(0)!;
-    const what = code === 0 ? 'a NUL byte; is this a binary file?' : `the control character U+${code.toString(16).toUpperCase().padStart(4, '0')}, which YAML does not allow`;
+    const what =
+      code === 0
+        ? 'a NUL byte; is this a binary file?'
+        : `the control character U+${code.toString(16).toUpperCase().padStart(4, '0')}, which YAML does not allow`;
     return { problem: `the file contains ${what}`, ...position(text.slice(0, control.index)) };
   }
   return { text };
@@ -289,11 +294,17 @@ class Walker {
         const first = seen.get(name);
         if (first !== undefined) {
           const { line, col } = this.locate(first);
-          this.report(keyOffset, `${displayPath([...path, name])}: duplicate key (first at line ${line}, col ${col}); a key may appear once in a map`);
+          this.report(
+            keyOffset,
+            `${displayPath([...path, name])}: duplicate key (first at line ${line}, col ${col}); a key may appear once in a map`,
+          );
           continue;
         }
         seen.set(name, keyOffset);
-        const v = pair.value === null ? this.empty(child(tree, name), keyOffset) : this.value(pair.value, [...path, name], child(tree, name), keyOffset);
+        const v =
+          pair.value === null
+            ? this.empty(child(tree, name), keyOffset)
+            : this.value(pair.value, [...path, name], child(tree, name), keyOffset);
         if (v !== SKIP) map[name] = v;
       }
       return map;
@@ -319,7 +330,10 @@ class Walker {
       const kind = key.value === null ? 'null' : `the ${typeof key.value} ${source}`;
       this.report(offset, `${displayPath([...path, source])}: the key is ${kind}, not a string — quote it: ${JSON.stringify(source)}`);
     } else {
-      this.report(offset, `${displayPath(path)}: a ${isSeq(key) ? 'list' : isMap(key) ? 'map' : 'non-string value'} is used as a key; keys must be plain strings`);
+      this.report(
+        offset,
+        `${displayPath(path)}: a ${isSeq(key) ? 'list' : isMap(key) ? 'map' : 'non-string value'} is used as a key; keys must be plain strings`,
+      );
     }
     return undefined;
   }

@@ -78,14 +78,19 @@ function readValue(text: string, col: number): { value: string } | { problem: st
     }
     if (c === '\\' && quote === '"') {
       const escaped = ESCAPES[body[i + 1] ?? ''];
-      if (escaped === undefined) return { problem: 'unknown escape in a double-quoted value: use \\n \\r \\t \\" or \\\\ (for a backslash)', col: quoteCol + i };
+      if (escaped === undefined)
+        return { problem: 'unknown escape in a double-quoted value: use \\n \\r \\t \\" or \\\\ (for a backslash)', col: quoteCol + i };
       value += escaped;
       i++;
       continue;
     }
     value += c;
   }
-  if (end < 0) return { problem: `the ${quote === '"' ? 'double' : 'single'} quote that starts the value is never closed on this line; a value spans one line (write \\n for a newline)`, col: quoteCol };
+  if (end < 0)
+    return {
+      problem: `the ${quote === '"' ? 'double' : 'single'} quote that starts the value is never closed on this line; a value spans one line (write \\n for a newline)`,
+      col: quoteCol,
+    };
   const after = body.slice(end + 1);
   if (after.trim() !== '' && !/^\s+#/.test(after)) return { problem: 'unexpected text after the closing quote', col: quoteCol + end + 1 };
   return { value };

@@ -94,7 +94,13 @@ export async function loadDesired(paths: string[], options: LoadOptions): Promis
   const names = projects.map((p) => p.name);
   const selection = selectProjects(names, options.projects, options.shard);
   if (everyFileValid) {
-    if (names.length === 0) problems.add({ message: `no project is declared in ${quoteList(found.files.map((f) => f.display), 'and')}; declare one under projects:` });
+    if (names.length === 0)
+      problems.add({
+        message: `no project is declared in ${quoteList(
+          found.files.map((f) => f.display),
+          'and',
+        )}; declare one under projects:`,
+      });
     for (const pattern of selection.unmatched) problems.add({ message: unmatchedProject(pattern, names) });
   }
   const selected = new Set(selection.selected);
@@ -107,14 +113,19 @@ export async function loadDesired(paths: string[], options: LoadOptions): Promis
  * Reads a sensitive value again (for apply of a saved plan): from the environment, or by loading
  * its file anew. The project's own entry wins over the file's defaults, as when loading.
  */
-export async function resolveSource(source: ValueSource, options: { cwd: string; env: Record<string, string | undefined> }): Promise<string> {
+export async function resolveSource(
+  source: ValueSource,
+  options: { cwd: string; env: Record<string, string | undefined> },
+): Promise<string> {
   if ('fromEnv' in source) return variableOrThrow(source.fromEnv, options.env);
   const read = await readValidFile(resolve(options.cwd, source.file), source.file);
   if (!read.valid) throw new ValidationError(read.diagnostics);
   const { content } = read.valid;
   const entry = content.projects?.[source.project]?.env?.[source.key] ?? content.defaults?.env?.[source.key];
   if (entry === undefined) {
-    throw new UserError(`${source.file} no longer declares ${source.key} for ${source.project}; it changed since the plan was made — make a new plan`);
+    throw new UserError(
+      `${source.file} no longer declares ${source.key} for ${source.project}; it changed since the plan was made — make a new plan`,
+    );
   }
   if (typeof entry === 'string') return entry;
   return 'value' in entry ? entry.value : variableOrThrow(entry.fromEnv, options.env);
@@ -131,13 +142,18 @@ async function readValidFile(absolute: string, display: string): Promise<{ valid
 /** Globs picomatch cannot compile, wherever an ignore list holds strings, even if the file breaks the schema elsewhere. */
 function globDiagnostics(document: ParsedDocument): Diagnostic[] {
   const projects = valueAt(document.data, ['projects']);
-  const lists: Path[] = [['defaults', 'ignore'], ...Object.keys(isMap(projects) ? projects : {}).map((name) => ['projects', name, 'ignore'])];
+  const lists: Path[] = [
+    ['defaults', 'ignore'],
+    ...Object.keys(isMap(projects) ? projects : {}).map((name) => ['projects', name, 'ignore']),
+  ];
   return lists.flatMap((list) => {
     const globs = valueAt(document.data, list);
     return (Array.isArray(globs) ? globs : []).flatMap((glob: unknown, i) => {
       const problem = typeof glob === 'string' ? globProblem(glob) : undefined;
       const path = [...list, i];
-      return problem ? [{ at: document.at(path), message: `${displayPath(path)}: ${JSON.stringify(glob)} is not a valid glob: ${problem}` }] : [];
+      return problem
+        ? [{ at: document.at(path), message: `${displayPath(path)}: ${JSON.stringify(glob)} is not a valid glob: ${problem}` }]
+        : [];
     });
   });
 }
@@ -254,10 +270,17 @@ function mergeProject(project: ProjectDeclaration, defaults: Defaults, problems:
   (entry.remove ?? []).forEach((key, i) => {
     const removal = own(key, 'remove', i);
     if (Object.hasOwn(ownEnv, key)) {
-      problems.add({ at: at(removal), message: `${displayPath(removal.path)}: ${key} is both removed here and set at ${formatLocation(at(own(key, 'env', key), 'key'))} — keep one` });
+      problems.add({
+        at: at(removal),
+        message: `${displayPath(removal.path)}: ${key} is both removed here and set at ${formatLocation(at(own(key, 'env', key), 'key'))} — keep one`,
+      });
     }
     const glob = ignore.find((g) => g.matches(key));
-    if (glob) problems.add({ at: at(removal), message: `${displayPath(removal.path)}: ${key} matches the ignore glob ${JSON.stringify(glob.value)} (${formatLocation(at(glob))}), and ignored keys are never removed — drop one of them` });
+    if (glob)
+      problems.add({
+        at: at(removal),
+        message: `${displayPath(removal.path)}: ${key} matches the ignore glob ${JSON.stringify(glob.value)} (${formatLocation(at(glob))}), and ignored keys are never removed — drop one of them`,
+      });
   });
 
   const env = new Map<string, Declared<EnvEntry>>();
@@ -267,7 +290,11 @@ function mergeProject(project: ProjectDeclaration, defaults: Defaults, problems:
   for (const [key, value] of Object.entries(ownEnv)) {
     const declared = own(value, 'env', key);
     const glob = ignore.find((g) => g.matches(key));
-    if (glob) problems.add({ at: at(declared, 'key'), message: `${displayPath(declared.path)}: matches the ignore glob ${JSON.stringify(glob.value)} (${formatLocation(at(glob))}), and ignored keys are never set — drop one of them` });
+    if (glob)
+      problems.add({
+        at: at(declared, 'key'),
+        message: `${displayPath(declared.path)}: matches the ignore glob ${JSON.stringify(glob.value)} (${formatLocation(at(glob))}), and ignored keys are never set — drop one of them`,
+      });
     env.set(key, declared);
   }
   return { ...project, env, ignore: ignore.map((g) => g.value), prune: entry.prune ?? defaults.prune?.value ?? false, protect };
@@ -316,7 +343,13 @@ function resolveProject(project: MergedProject, variables: Record<string, string
   };
 }
 
-function resolveValue(key: string, declared: Declared<EnvEntry>, project: string, variables: Record<string, string | undefined>, problems: Problems): DesiredValue | undefined {
+function resolveValue(
+  key: string,
+  declared: Declared<EnvEntry>,
+  project: string,
+  variables: Record<string, string | undefined>,
+  problems: Problems,
+): DesiredValue | undefined {
   const entry = declared.value;
   const fromFile: ValueSource = { file: declared.file.document.file, project, key };
   if (typeof entry === 'string') return { value: entry, sensitive: false, source: fromFile, at: at(declared) };
@@ -339,7 +372,9 @@ function readVariable(name: string, variables: Record<string, string | undefined
   const value = variables[name];
   if (value === undefined) return { problem: `the environment variable ${name} (fromEnv) is not set` };
   if (value === '') {
-    return { problem: `the environment variable ${name} (fromEnv) is empty, which is how CI passes a secret that does not exist — set it, or write value: "" for an empty value` };
+    return {
+      problem: `the environment variable ${name} (fromEnv) is empty, which is how CI passes a secret that does not exist — set it, or write value: "" for an empty value`,
+    };
   }
   return { value };
 }
@@ -352,7 +387,11 @@ function variableOrThrow(name: string, variables: Record<string, string | undefi
 
 function unmatchedProject(pattern: string, names: string[]): string {
   const guess = didYouMean(pattern, names);
-  const hint = guess ? ` — did you mean "${guess}"?` : names.length > 0 ? ` (declared: ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', …' : ''})` : '';
+  const hint = guess
+    ? ` — did you mean "${guess}"?`
+    : names.length > 0
+      ? ` (declared: ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', …' : ''})`
+      : '';
   return `--project ${JSON.stringify(pattern)} matches no declared project${hint}`;
 }
 

@@ -8,7 +8,13 @@ export function pointer(path: Path): string {
 
 /** The path of an ajv instancePath within `data`: segments that index a list become numbers. */
 export function parsePointer(p: string, data: unknown): (string | number)[] {
-  const segments = p === '' ? [] : p.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const segments =
+    p === ''
+      ? []
+      : p
+          .slice(1)
+          .split('/')
+          .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
   const path: (string | number)[] = [];
   let node = data;
   for (const s of segments) {

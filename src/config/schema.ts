@@ -114,9 +114,7 @@ class Explainer {
     const decidedElsewhere = (e: ErrorObject) =>
       e.propertyName !== undefined ||
       (e.keyword !== 'oneOf' && failedOneOf.some((p) => e.instancePath === p || e.instancePath.startsWith(`${p}/`)));
-    return errors
-      .filter((e) => !decidedElsewhere(e))
-      .flatMap((e) => this.explainOne(e, [...base, ...parsePointer(e.instancePath, data)]));
+    return errors.filter((e) => !decidedElsewhere(e)).flatMap((e) => this.explainOne(e, [...base, ...parsePointer(e.instancePath, data)]));
   }
 
   private explainOne(e: ErrorObject, path: Path): Diagnostic[] {
@@ -137,7 +135,9 @@ class Explainer {
       case 'enum': {
         const expected = (schema.enum ?? []).map(String);
         const guess = typeof value === 'string' ? didYouMean(value, expected) : undefined;
-        return one(`${where}: expected ${quoteList(expected)}, got ${this.describe(path, value)}${guess ? ` — did you mean "${guess}"?` : ''}`);
+        return one(
+          `${where}: expected ${quoteList(expected)}, got ${this.describe(path, value)}${guess ? ` — did you mean "${guess}"?` : ''}`,
+        );
       }
       case 'required': {
         const field = String(params.missingProperty);
@@ -153,10 +153,7 @@ class Explainer {
             : guess
               ? ` — did you mean "${guess}"?`
               : '';
-        return one(
-          `${displayPath([...path, field])}: unknown field${hint} (expected ${quoteList(fields)})`,
-          at([...path, field], 'key'),
-        );
+        return one(`${displayPath([...path, field])}: unknown field${hint} (expected ${quoteList(fields)})`, at([...path, field], 'key'));
       }
       case 'propertyNames': {
         const name = String(params.propertyName);
@@ -169,7 +166,10 @@ class Explainer {
       case 'uniqueItems': {
         const later = [...path, Number(params.i)];
         const first = at([...path, Number(params.j)]);
-        return one(`${displayPath(later)}: ${JSON.stringify(valueAt(value, [Number(params.i)]))} is listed twice (first at line ${first.line}, col ${first.col})`, at(later));
+        return one(
+          `${displayPath(later)}: ${JSON.stringify(valueAt(value, [Number(params.i)]))} is listed twice (first at line ${first.line}, col ${first.col})`,
+          at(later),
+        );
       }
       case 'oneOf':
         return this.explainOneOf(schema, path, value);
@@ -203,7 +203,12 @@ class Explainer {
     const guess = Object.keys(value as object)
       .map((k) => didYouMean(k, keys))
       .find((k) => k !== undefined);
-    return [{ at: this.document.at(path), message: `${where}: expected the field ${quoteList(keys)}${guess ? ` — did you mean "${guess}"?` : ''}` }];
+    return [
+      {
+        at: this.document.at(path),
+        message: `${where}: expected the field ${quoteList(keys)}${guess ? ` — did you mean "${guess}"?` : ''}`,
+      },
+    ];
   }
 
   private explainAgainst(branch: SchemaNode, path: Path, value: unknown): Diagnostic[] {
@@ -230,7 +235,10 @@ class Explainer {
       const source = this.document.plainSource(path) ?? 'null';
       return source === '' ? 'no value' : /^null$/i.test(source) ? 'null' : `null (${source})`;
     }
-    const shown = type === 'string' ? JSON.stringify(String(value).length > 60 ? `${String(value).slice(0, 57)}...` : value) : (this.document.plainSource(path) ?? String(value));
+    const shown =
+      type === 'string'
+        ? JSON.stringify(String(value).length > 60 ? `${String(value).slice(0, 57)}...` : value)
+        : (this.document.plainSource(path) ?? String(value));
     return `the ${type} ${shown}`;
   }
 

@@ -13,9 +13,7 @@ export interface Diagnostic {
 }
 
 /** Where a value comes from; kept in saved plans so apply can resolve a sensitive value again. */
-export type ValueSource =
-  | { fromEnv: string }
-  | { file: string; project: string; key: string };
+export type ValueSource = { fromEnv: string } | { file: string; project: string; key: string };
 
 export interface DesiredValue {
   value: string;

@@ -23,7 +23,8 @@ export function didYouMean(input: string, known: readonly string[]): string | un
     const score =
       candidate === wanted
         ? 0
-        : Math.min(candidate.length, wanted.length) >= 3 && (candidate.startsWith(wanted) || wanted.startsWith(candidate) || candidate.includes(wanted))
+        : Math.min(candidate.length, wanted.length) >= 3 &&
+            (candidate.startsWith(wanted) || wanted.startsWith(candidate) || candidate.includes(wanted))
           ? 1
           : editDistance(candidate, wanted) <= (Math.max(candidate.length, wanted.length) <= 4 ? 1 : 2)
             ? 2
@@ -35,7 +36,9 @@ export function didYouMean(input: string, known: readonly string[]): string | un
 
 /** Levenshtein distance with adjacent transpositions (optimal string alignment). */
 function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;

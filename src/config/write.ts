@@ -105,7 +105,8 @@ export function desiredYaml(projects: readonly ImportedProject[], options: Impor
       }
     }
     const envKey = new Scalar('env');
-    if (notImported.length > 0) envKey.commentBefore = ` Not imported (a desired-state file cannot hold them; left alone): ${notImported.join(', ')}`;
+    if (notImported.length > 0)
+      envKey.commentBefore = ` Not imported (a desired-state file cannot hold them; left alone): ${notImported.join(', ')}`;
     const projectNode = doc.createNode({ tenantId: project.tenantId }) as YAMLMap;
     projectNode.add(doc.createPair(envKey, env));
     projectsNode.set(project.name, projectNode);

@@ -42,7 +42,8 @@ export function toHasuraJson(err: GraphQLError, document: DocumentNode): HasuraE
   const original = err.originalError;
   if (original instanceof StoreError) return hasuraJson(original);
   const { code, path } = err.extensions;
-  if (typeof code === 'string') return { message: err.message, extensions: { ...err.extensions, path: typeof path === 'string' ? path : '$', code } };
+  if (typeof code === 'string')
+    return { message: err.message, extensions: { ...err.extensions, path: typeof path === 'string' ? path : '$', code } };
   if (original && !(original instanceof GraphQLError)) return serverErrorJson();
   const unknownField = UNKNOWN_FIELD.exec(err.message);
   const message = unknownField ? fieldNotFound(unknownField[1] ?? '', unknownField[2] ?? '') : err.message;

@@ -39,10 +39,8 @@ export const INVALID_INPUT_CODE = 'unexpected';
 export const invalidInput = {
   name: (name: string) =>
     `invalid project name: ${JSON.stringify(name)}: use 1 to 63 lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen`,
-  cloud: (cloud: string, supported: readonly string[]) =>
-    `invalid cloud: ${JSON.stringify(cloud)} (supported: ${supported.join(', ')})`,
-  plan: (plan: string, supported: readonly string[]) =>
-    `invalid plan: ${JSON.stringify(plan)} (supported: ${supported.join(', ')})`,
+  cloud: (cloud: string, supported: readonly string[]) => `invalid cloud: ${JSON.stringify(cloud)} (supported: ${supported.join(', ')})`,
+  plan: (plan: string, supported: readonly string[]) => `invalid plan: ${JSON.stringify(plan)} (supported: ${supported.join(', ')})`,
   region: () => 'invalid region: it must not be empty',
   emptyField: (field: string) => `${field} must not be empty`,
   missingPayload: () => 'payload is required',

@@ -120,7 +120,8 @@ const taskView = (t: TaskRecord) => ({
   region: t.region,
   created_at: t.createdAt,
   updated_at: t.updatedAt,
-  task_events: (args: ListArgs, _ctx: unknown, info: GraphQLResolveInfo) => list(eventsTable, t.events, args, argsPath(info)).map(eventView),
+  task_events: (args: ListArgs, _ctx: unknown, info: GraphQLResolveInfo) =>
+    list(eventsTable, t.events, args, argsPath(info)).map(eventView),
 });
 
 const jobView = (j: JobRecord) => ({

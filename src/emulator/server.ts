@@ -311,7 +311,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         return errorResponse(record, 200, [hasuraJson(tooDeep(settings.maxDepth))]);
       }
       const invalid = validated(params.query, () => validate(schema, document));
-      if (invalid.length > 0) return errorResponse(record, 200, invalid.map((e) => toHasuraJson(e, document)));
+      if (invalid.length > 0)
+        return errorResponse(
+          record,
+          200,
+          invalid.map((e) => toHasuraJson(e, document)),
+        );
       return {
         schema,
         document,
@@ -322,7 +327,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     },
     onOperation: async (req, args, result) => {
       const { record } = req.context;
-      if (result.errors?.length) return errorResponse(record, 200, result.errors.map((e) => toHasuraJson(e, args.document)));
+      if (result.errors?.length)
+        return errorResponse(
+          record,
+          200,
+          result.errors.map((e) => toHasuraJson(e, args.document)),
+        );
       if (record.operationType === 'mutation' && dataFile) {
         try {
           await dataFile.persisted();

@@ -56,8 +56,7 @@ export type JobStatus = 'running' | 'success' | 'failed' | 'skipped';
 
 /** What a preview-app job will do when it runs: decided (and validated) when it is scheduled. */
 export type PreviewOutcome =
-  | { error: string }
-  | { project: { name: string; cloud: string; region: string; plan: string; env: Record<string, string> } };
+  { error: string } | { project: { name: string; cloud: string; region: string; plan: string; env: Record<string, string> } };
 
 export interface JobRecord {
   id: string;
@@ -265,7 +264,8 @@ export class Store {
     const problem = projectOptionsProblem({ ...options, name: input.name });
     if (problem) throw new StoreError('invalid', problem);
     if (input.name !== undefined && this.byName.has(input.name)) throw new StoreError('duplicate-name');
-    if (input.tenantId !== undefined && this.projects.has(input.tenantId)) throw new StoreError('invalid', `tenant ${input.tenantId} exists`);
+    if (input.tenantId !== undefined && this.projects.has(input.tenantId))
+      throw new StoreError('invalid', `tenant ${input.tenantId} exists`);
     const name = input.name ?? this.randomName();
     const at = now();
     const record: ProjectRecord = {
@@ -477,7 +477,12 @@ function previewOutcome(payload: PreviewAppPayload | null): PreviewOutcome {
 }
 
 /** Ends a job with one last event on each of its tasks: its status, and what it made or why it did not. */
-function finishJob(job: JobRecord, status: Exclude<JobStatus, 'running'>, data: Record<string, unknown> | null, error: string | null): void {
+function finishJob(
+  job: JobRecord,
+  status: Exclude<JobStatus, 'running'>,
+  data: Record<string, unknown> | null,
+  error: string | null,
+): void {
   const at = now();
   job.status = status;
   job.updatedAt = at;

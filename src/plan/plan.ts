@@ -51,9 +51,7 @@ function planProject(project: DesiredProject, live: LiveProject | undefined, opt
   const ignored = globMatcher(project.ignore);
   const removed = new Set(project.remove);
   const managed = (key: string): boolean =>
-    Object.hasOwn(project.env, key) ||
-    removed.has(key) ||
-    (project.prune && !ignored(key) && !CLOUD_MANAGED.test(key));
+    Object.hasOwn(project.env, key) || removed.has(key) || (project.prune && !ignored(key) && !CLOUD_MANAGED.test(key));
   const managedLive = Object.fromEntries(Object.entries(live.env).filter(([key]) => managed(key)));
 
   const env = diffEnv(managedLive, desiredEnv).map((d) => toKeyChange(project, d));
@@ -71,7 +69,15 @@ function planProject(project: DesiredProject, live: LiveProject | undefined, opt
 function planDestroy(project: DesiredProject, live: LiveProject | undefined, options: PlanOptions): ProjectPlan {
   if (!live) return { name: project.name, action: 'no-op', env: [], unmanaged: 0 };
   const refused = project.protect ? 'protected' : options.allowDestroy ? undefined : 'needs-allow-destroy';
-  return { name: project.name, tenantId: live.tenantId, hash: live.hash, action: 'delete', env: [], unmanaged: 0, ...(refused && { refused }) };
+  return {
+    name: project.name,
+    tenantId: live.tenantId,
+    hash: live.hash,
+    action: 'delete',
+    env: [],
+    unmanaged: 0,
+    ...(refused && { refused }),
+  };
 }
 
 function toKeyChange(project: DesiredProject, d: ReturnType<typeof diffEnv>[number]): KeyChange {

@@ -115,7 +115,9 @@ class ValueHasher {
       );
       this.stretched.set(value, secret);
     }
-    return createHmac('sha256', await secret).update(entryId(project, key)).digest();
+    return createHmac('sha256', await secret)
+      .update(entryId(project, key))
+      .digest();
   }
 }
 
@@ -180,7 +182,9 @@ async function writePrivately(path: string, display: string, text: string): Prom
   } catch (err) {
     await unlink(temp).catch(() => {});
     const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new UserError(`cannot write the plan to ${display}: ${missing ? `the directory ${dirname(display)} does not exist` : (err as Error).message}`);
+    throw new UserError(
+      `cannot write the plan to ${display}: ${missing ? `the directory ${dirname(display)} does not exist` : (err as Error).message}`,
+    );
   }
 }
 
@@ -279,7 +283,8 @@ export async function verifiedValues(
         throw err;
       }
       options.register(value);
-      if (!timingSafeEqual(await hasher.hash(project, key, value), hash)) return `${where}: the value is not the one this plan was made with`;
+      if (!timingSafeEqual(await hasher.hash(project, key, value), hash))
+        return `${where}: the value is not the one this plan was made with`;
       values.set(entryId(project, key), value);
       return undefined;
     }),
@@ -342,11 +347,15 @@ function optionalText(value: unknown, at: string): string | undefined {
 }
 
 function count(value: unknown, at: string): number {
-  return Number.isSafeInteger(value) && (value as number) >= 0 ? (value as number) : malformed(at, `expected a whole number of 0 or more, found ${describe(value)}`);
+  return Number.isSafeInteger(value) && (value as number) >= 0
+    ? (value as number)
+    : malformed(at, `expected a whole number of 0 or more, found ${describe(value)}`);
 }
 
 function oneOf<T extends string>(value: unknown, at: string, choices: readonly T[]): T {
-  return choices.includes(value as T) ? (value as T) : malformed(at, `expected one of ${choices.map((c) => JSON.stringify(c)).join(', ')}, found ${describe(value)}`);
+  return choices.includes(value as T)
+    ? (value as T)
+    : malformed(at, `expected one of ${choices.map((c) => JSON.stringify(c)).join(', ')}, found ${describe(value)}`);
 }
 
 function list(value: unknown, at: string): unknown[] {
@@ -365,7 +374,16 @@ function describe(value: unknown): string {
 }
 
 function parseSavedPlan(data: Fields, format: number): SavedPlan {
-  const top = fields(data, '(top level)', ['hcr_saved_plan', 'hcr_version', 'endpoint', 'planned_at', 'value_hashing', 'format_version', 'projects', 'summary']);
+  const top = fields(data, '(top level)', [
+    'hcr_saved_plan',
+    'hcr_version',
+    'endpoint',
+    'planned_at',
+    'value_hashing',
+    'format_version',
+    'projects',
+    'summary',
+  ]);
   const hcrVersion = nonEmpty(top.hcr_version, 'hcr_version');
   const endpoint = nonEmpty(top.endpoint, 'endpoint');
   if (!URL.canParse(endpoint)) malformed('endpoint', `${describe(endpoint)} is not a URL`);
@@ -394,7 +412,14 @@ function parseSavedPlan(data: Fields, format: number): SavedPlan {
   return { plan, hcrVersion, endpoint, plannedAt, salt, reviewed };
 }
 
-const SUMMARY_KEYS: readonly (keyof PlanSummary)[] = ['add', 'change', 'remove', 'create_projects', 'delete_projects', 'refused_delete_projects'];
+const SUMMARY_KEYS: readonly (keyof PlanSummary)[] = [
+  'add',
+  'change',
+  'remove',
+  'create_projects',
+  'delete_projects',
+  'refused_delete_projects',
+];
 
 function parseSummary(raw: unknown, format: number): PlanSummary {
   // Format 1 had no deletions, so no count of refused ones.
@@ -426,9 +451,17 @@ function parseProject(raw: unknown, at: string, reviewed: ReviewedValue[]): Proj
     if (tenantId !== undefined || hash !== undefined) malformed(at, 'a project to create has no tenantId or hash yet');
     const c = fields(p.create, `${at}.create`, ['cloud', 'region'], ['plan']);
     const plan = optionalText(c.plan, `${at}.create.plan`);
-    return { ...project, create: { cloud: nonEmpty(c.cloud, `${at}.create.cloud`), region: nonEmpty(c.region, `${at}.create.region`), ...(plan === undefined ? {} : { plan }) } };
+    return {
+      ...project,
+      create: {
+        cloud: nonEmpty(c.cloud, `${at}.create.cloud`),
+        region: nonEmpty(c.region, `${at}.create.region`),
+        ...(plan === undefined ? {} : { plan }),
+      },
+    };
   }
-  if (p.create !== undefined) malformed(`${at}.create`, `only a project to create has one, not one to ${action === 'no-op' ? 'leave alone' : action}`);
+  if (p.create !== undefined)
+    malformed(`${at}.create`, `only a project to create has one, not one to ${action === 'no-op' ? 'leave alone' : action}`);
   if (action === 'delete') {
     if (tenantId === undefined || hash === undefined) malformed(at, 'a project to delete needs the tenantId and the hash the plan read');
     if (env.length > 0) malformed(`${at}.env`, 'a project to delete has no key changes');
@@ -436,7 +469,8 @@ function parseProject(raw: unknown, at: string, reviewed: ReviewedValue[]): Proj
     return { ...project, tenantId, hash, ...refused };
   }
   if (p.refused !== undefined) malformed(`${at}.refused`, 'only a deletion can be refused');
-  if ((action === 'no-op') !== (env.length === 0)) malformed(`${at}.action`, action === 'no-op' ? '"no-op" but it lists changes' : '"update" but it lists no change');
+  if ((action === 'no-op') !== (env.length === 0))
+    malformed(`${at}.action`, action === 'no-op' ? '"no-op" but it lists changes' : '"update" but it lists no change');
   // A project to destroy that is already gone is a no-op without a tenant.
   if (action === 'no-op' && tenantId === undefined && hash === undefined) return project;
   if (tenantId === undefined || hash === undefined) malformed(at, 'an existing project needs the tenantId and the hash the plan read');

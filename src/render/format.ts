@@ -65,7 +65,9 @@ export const projectsToChange = (t: PlanTally): number => t.changed.length - t.r
 export function planHeader(t: PlanTally): string {
   const acting = projectsToChange(t);
   const change = `hcr will change ${acting === 0 ? 'nothing' : plural(acting, 'project')}`;
-  return t.refusedDeletions === 0 ? `${change}:` : `${change}; ${plural(t.refusedDeletions, 'deletion')} ${t.refusedDeletions === 1 ? 'is' : 'are'} refused:`;
+  return t.refusedDeletions === 0
+    ? `${change}:`
+    : `${change}; ${plural(t.refusedDeletions, 'deletion')} ${t.refusedDeletions === 1 ? 'is' : 'are'} refused:`;
 }
 
 /** The last line of every view of a plan: Terraform's `Plan: …` or the drift equivalent. */
@@ -127,7 +129,10 @@ export function removalWarnings(t: PlanTally, mode: ViewMode): Warning[] {
     const projects = plural(deleted, 'project');
     warnings.push({
       count: deleted,
-      sentence: mode === 'plan' ? `${projects} will be destroyed` : `${projects} ${deleted === 1 ? 'exists' : 'exist'} live but should be destroyed`,
+      sentence:
+        mode === 'plan'
+          ? `${projects} will be destroyed`
+          : `${projects} ${deleted === 1 ? 'exists' : 'exist'} live but should be destroyed`,
     });
   }
   return warnings;
@@ -152,9 +157,14 @@ export function projectHeadline(p: ChangedProject, mode: ViewMode): string {
   const tenant = p.tenantId === undefined ? '' : ` (${p.tenantId.slice(0, 8)})`;
   if (p.refused) {
     const { why, allow } = REFUSAL[p.refused];
-    return mode === 'plan' ? `${tenant} deletion refused: ${why} — ${allow}` : `${tenant} ${HEADLINE.drift.delete} (deletion refused: ${why})`;
+    return mode === 'plan'
+      ? `${tenant} deletion refused: ${why} — ${allow}`
+      : `${tenant} ${HEADLINE.drift.delete} (deletion refused: ${why})`;
   }
-  const where = mode === 'plan' && p.action === 'create' && p.create ? ` in ${p.create.cloud} ${p.create.region}${p.create.plan ? ` (plan ${p.create.plan})` : ''}` : '';
+  const where =
+    mode === 'plan' && p.action === 'create' && p.create
+      ? ` in ${p.create.cloud} ${p.create.region}${p.create.plan ? ` (plan ${p.create.plan})` : ''}`
+      : '';
   return `${tenant} ${HEADLINE[mode][p.action]}${where}`;
 }
 

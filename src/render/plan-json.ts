@@ -12,7 +12,15 @@ function entry(change: KeyChange): Record<string, unknown> {
 }
 
 function project(p: ProjectPlan): Record<string, unknown> {
-  return { name: p.name, tenantId: p.tenantId, hash: p.hash, action: p.action, refused: p.refused, env: p.env.map(entry), unmanaged: p.unmanaged };
+  return {
+    name: p.name,
+    tenantId: p.tenantId,
+    hash: p.hash,
+    action: p.action,
+    refused: p.refused,
+    env: p.env.map(entry),
+    unmanaged: p.unmanaged,
+  };
 }
 
 /** `plan --format json`: one pretty-printed document; the summary is recounted from the entries it shows. */

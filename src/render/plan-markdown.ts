@@ -168,7 +168,8 @@ function joinClauses(clauses: string[]): string {
  */
 export function renderPlanMarkdown(plan: Plan, options: PlanMarkdownOptions): string {
   const { mode, maxLength = GITHUB_COMMENT_LIMIT, title } = options;
-  if (maxLength < MIN_MARKDOWN_LENGTH) throw new RangeError(`maxLength must be at least ${MIN_MARKDOWN_LENGTH} characters, got ${maxLength}`);
+  if (maxLength < MIN_MARKDOWN_LENGTH)
+    throw new RangeError(`maxLength must be at least ${MIN_MARKDOWN_LENGTH} characters, got ${maxLength}`);
   const t = tallyPlan(plan);
   const withEnv = t.changed.filter((p) => p.env.length > 0);
   const legend = `Details (${LEGEND[mode]}):`;
@@ -189,7 +190,11 @@ export function renderPlanMarkdown(plan: Plan, options: PlanMarkdownOptions): st
   const warning = warningBlock(t, mode);
   const table = tableBlock(t, mode);
   const fullDetails = withEnv.map((p) => detailsBlock(p, mode, VALUE_WIDTH));
-  const full = assemble({ warning: warning && fit(warning, Infinity).text, table: table && fit(table, Infinity).text, details: fullDetails });
+  const full = assemble({
+    warning: warning && fit(warning, Infinity).text,
+    table: table && fit(table, Infinity).text,
+    details: fullDetails,
+  });
   if (full.length <= maxLength) return full;
 
   let budget = maxLength - assemble({ details: [] }).length - NOTE_RESERVE;

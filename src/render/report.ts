@@ -56,7 +56,8 @@ function projectLine(p: ProjectReport, { style, plan }: ReportTextOptions): stri
       return undefined;
     case 'applied':
     case 'created': {
-      const renamed = p.createdAs === undefined ? '' : `; Hasura Cloud named it ${displayName(p.createdAs)}, so hcr renamed it to ${displayName(p.name)}`;
+      const renamed =
+        p.createdAs === undefined ? '' : `; Hasura Cloud named it ${displayName(p.createdAs)}, so hcr renamed it to ${displayName(p.name)}`;
       return `${style.green('✓')} ${name}${counted(p)}${renamed}`;
     }
     case 'deleted':
@@ -94,7 +95,9 @@ function reviewOrder(projects: readonly ProjectReport[], plan: Plan | undefined)
 /** One line per project that apply touched or tried to, then a Terraform-style closing line. */
 export function renderReportText(report: ApplyReport, options: ReportTextOptions): string {
   const s = summarizeReport(report);
-  const lines = reviewOrder(report.projects, options.plan).map((p) => projectLine(p, options)).filter((l) => l !== undefined);
+  const lines = reviewOrder(report.projects, options.plan)
+    .map((p) => projectLine(p, options))
+    .filter((l) => l !== undefined);
   const ok = s.conflict + s.failed + s.unknown === 0;
   // Only the outcomes that happened: a line of zeros hides the one count that matters at a glance.
   const counts = Object.entries(s)
@@ -106,7 +109,17 @@ export function renderReportText(report: ApplyReport, options: ReportTextOptions
 }
 
 function projectJson(p: ProjectReport): Record<string, unknown> {
-  return { name: p.name, outcome: p.outcome, set: p.set, removed: p.removed, pending: p.pending, reason: p.reason, refused: p.refused, createdAs: p.createdAs, hash: p.hash };
+  return {
+    name: p.name,
+    outcome: p.outcome,
+    set: p.set,
+    removed: p.removed,
+    pending: p.pending,
+    reason: p.reason,
+    refused: p.refused,
+    createdAs: p.createdAs,
+    hash: p.hash,
+  };
 }
 
 /** `apply --format json`: one document with every project's outcome and the counts. */

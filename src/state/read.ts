@@ -30,7 +30,11 @@ const where = (at: SourceLocation) => `${at.file}:${at.line}:${at.col}`;
  * The envs of these tenants, one settled result per id in order: `batchSize` reads to a request,
  * at most `concurrency` requests in flight. A refused token rejects the whole read.
  */
-export async function readEnvs(client: EnvReader, tenantIds: readonly string[], options: ReadOptions): Promise<PromiseSettledResult<TenantEnv>[]> {
+export async function readEnvs(
+  client: EnvReader,
+  tenantIds: readonly string[],
+  options: ReadOptions,
+): Promise<PromiseSettledResult<TenantEnv>[]> {
   const batches: string[][] = [];
   for (let start = 0; start < tenantIds.length; start += options.batchSize) batches.push(tenantIds.slice(start, start + options.batchSize));
   let done = 0;
@@ -54,7 +58,11 @@ export async function readEnvs(client: EnvReader, tenantIds: readonly string[], 
 export async function readLive(client: StateReader, projects: DesiredProject[], options: ReadOptions): Promise<LiveState> {
   const tenants = await resolveTenants(client, projects);
   const existing = projects.filter((p) => tenants.has(p.name));
-  const results = await readEnvs(client, existing.map((project) => tenants.get(project.name)!.id), options);
+  const results = await readEnvs(
+    client,
+    existing.map((project) => tenants.get(project.name)!.id),
+    options,
+  );
 
   const failures: string[] = [];
   const live = new Map<string, LiveProject>();

@@ -32,7 +32,8 @@ class FakeTenant implements EnvWriter {
     this.calls.push('getTenantEnv');
     return { hash: this.hash, env: { ...this.env } };
   };
-  updateTenantEnv = async (_t: string, h: string, env: Record<string, string>) => this.mutate('updateTenantEnv', h, () => Object.assign(this.env, env));
+  updateTenantEnv = async (_t: string, h: string, env: Record<string, string>) =>
+    this.mutate('updateTenantEnv', h, () => Object.assign(this.env, env));
   deleteTenantEnv = async (_t: string, h: string, keys: string[]) =>
     this.mutate('deleteTenantEnv', h, () => keys.forEach((k) => delete this.env[k]));
 }
@@ -48,7 +49,11 @@ const project: ProjectPlan = {
     { key: 'OLD', action: 'remove', sensitive: false, before: 'o' },
   ],
 };
-const planOf = (p: ProjectPlan): Plan => ({ format_version: 1, projects: [p], summary: { add: 1, change: 0, remove: 1, create_projects: 0, delete_projects: 0, refused_delete_projects: 0 } });
+const planOf = (p: ProjectPlan): Plan => ({
+  format_version: 1,
+  projects: [p],
+  summary: { add: 1, change: 0, remove: 1, create_projects: 0, delete_projects: 0, refused_delete_projects: 0 },
+});
 const values = (_p: string, c: { after?: string }) => c.after!;
 const run = (tenant: FakeTenant, p = project) => applyPlan(tenant, planOf(p), values, { concurrency: 1 }).then((r) => r.projects[0]!);
 
@@ -138,9 +143,14 @@ describe('applyPlan()', () => {
     broken.updateTenantEnv = async () => {
       throw new Error('boom');
     };
-    const report = await applyPlan(broken, { ...planOf(project), projects: [project, { ...project, name: 'other', action: 'no-op', env: [] }] }, values, {
-      concurrency: 2,
-    });
+    const report = await applyPlan(
+      broken,
+      { ...planOf(project), projects: [project, { ...project, name: 'other', action: 'no-op', env: [] }] },
+      values,
+      {
+        concurrency: 2,
+      },
+    );
     expect(report.projects.map((p) => [p.name, p.outcome])).toEqual([
       ['shop', 'failed'],
       ['other', 'unchanged'],

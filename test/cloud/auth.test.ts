@@ -26,12 +26,15 @@ describe('resolveEndpoint', () => {
     expect(resolveEndpoint(undefined, {})).toBe('https://data.pro.hasura.io/v1/graphql');
   });
 
-  it.each(['http://localhost:4000/v1/graphql', 'http://127.0.0.1:4000/v1/graphql', 'http://127.8.9.10/v1/graphql', 'http://[::1]:4000/v1/graphql', 'http://LOCALHOST/v1/graphql'])(
-    'allows plain http to the loopback host %s',
-    (url) => {
-      expect(resolveEndpoint(url, {})).toBe(new URL(url).href);
-    },
-  );
+  it.each([
+    'http://localhost:4000/v1/graphql',
+    'http://127.0.0.1:4000/v1/graphql',
+    'http://127.8.9.10/v1/graphql',
+    'http://[::1]:4000/v1/graphql',
+    'http://LOCALHOST/v1/graphql',
+  ])('allows plain http to the loopback host %s', (url) => {
+    expect(resolveEndpoint(url, {})).toBe(new URL(url).href);
+  });
 
   it.each([
     'http://example.com/v1/graphql',
@@ -48,7 +51,9 @@ describe('resolveEndpoint', () => {
   });
 
   it('names the environment variable when that is where the endpoint came from', () => {
-    expect(userError(() => resolveEndpoint(undefined, { HASURA_CLOUD_ENDPOINT: 'http://example.com' })).message).toMatch(/^HASURA_CLOUD_ENDPOINT: refusing/);
+    expect(userError(() => resolveEndpoint(undefined, { HASURA_CLOUD_ENDPOINT: 'http://example.com' })).message).toMatch(
+      /^HASURA_CLOUD_ENDPOINT: refusing/,
+    );
   });
 
   it.each(['not a url', 'data.pro.hasura.io/v1/graphql', ''])('refuses %j, which is not a URL', (value) => {
@@ -103,7 +108,9 @@ describe('resolveToken', () => {
     ['only a newline', '\n'],
   ])('refuses a token file that is %s', (_what, content) => {
     const path = tokenFile(`token-empty-${content.length}`, content, 0o600);
-    expect(userError(() => resolveToken({ tokenFile: path, env: {} })).message).toBe(`token file ${path} is empty; put the personal access token in it`);
+    expect(userError(() => resolveToken({ tokenFile: path, env: {} })).message).toBe(
+      `token file ${path} is empty; put the personal access token in it`,
+    );
   });
 
   it('refuses a token file that does not exist, or is a directory', () => {
@@ -118,13 +125,18 @@ describe('resolveToken', () => {
     const err = userError(() => resolveToken({ tokenFile: path, env: {} }));
     expect(err.message).toContain('contains spaces, line breaks or non-ASCII characters');
     expect(err.message).not.toContain(TOKEN);
-    expect(userError(() => resolveToken({ env: { HASURA_CLOUD_ACCESS_TOKEN: 'two words' } })).message).toMatch(/^HASURA_CLOUD_ACCESS_TOKEN: /);
+    expect(userError(() => resolveToken({ env: { HASURA_CLOUD_ACCESS_TOKEN: 'two words' } })).message).toMatch(
+      /^HASURA_CLOUD_ACCESS_TOKEN: /,
+    );
   });
 
-  it.each([{}, { HASURA_CLOUD_ACCESS_TOKEN: '' }, { HASURA_CLOUD_ACCESS_TOKEN: '  \n' }])('without a token, says how to set one (%j)', (env) => {
-    const err = userError(() => resolveToken({ env }));
-    expect(err.message).toContain('HASURA_CLOUD_ACCESS_TOKEN');
-    expect(err.message).toContain('--token-file');
-    expect(err.message).toContain('hcr emulator');
-  });
+  it.each([{}, { HASURA_CLOUD_ACCESS_TOKEN: '' }, { HASURA_CLOUD_ACCESS_TOKEN: '  \n' }])(
+    'without a token, says how to set one (%j)',
+    (env) => {
+      const err = userError(() => resolveToken({ env }));
+      expect(err.message).toContain('HASURA_CLOUD_ACCESS_TOKEN');
+      expect(err.message).toContain('--token-file');
+      expect(err.message).toContain('hcr emulator');
+    },
+  );
 });

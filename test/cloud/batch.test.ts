@@ -14,7 +14,8 @@ const NOT_AUTHORIZED = graphqlError(`field "getTenantEnv" not found in type: 'qu
 const TENANT_GONE = graphqlError('tenant not found', 'not-exists') as { errors: object[] };
 
 /** What the service was asked, in order: `getTenantEnvs` or the tenant a single read named. */
-const asked = () => sent.map((r) => (r.operationName === 'getTenantEnv' ? TENANTS.indexOf(r.variables.tenantId as string) : r.operationName));
+const asked = () =>
+  sent.map((r) => (r.operationName === 'getTenantEnv' ? TENANTS.indexOf(r.variables.tenantId as string) : r.operationName));
 
 describe('a batched read', () => {
   it('sends one document of aliased getTenantEnv fields, valid against the schema, and reads each answer by its alias', async () => {
@@ -35,7 +36,10 @@ describe('a batched read', () => {
   });
 
   it('keeps the reads a partial answer (data and errors) has, and sends each failed one again alone', async () => {
-    post().reply(200, { data: { t0: envOf(0), t1: null, t2: envOf(2) }, errors: [{ message: 'internal', path: ['t1'], extensions: { code: 'GenericServerError' } }] });
+    post().reply(200, {
+      data: { t0: envOf(0), t1: null, t2: envOf(2) },
+      errors: [{ message: 'internal', path: ['t1'], extensions: { code: 'GenericServerError' } }],
+    });
     post().reply(200, single(1));
     const { client, events } = testClient();
     expect(await client.getTenantEnvs(TENANTS)).toEqual([readOf(0), readOf(1), readOf(2)]);

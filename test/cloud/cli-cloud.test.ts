@@ -11,7 +11,10 @@ afterEach(() => vi.restoreAllMocks());
 const TENANT = '7a79cf94-0e53-4520-a560-1b02bf522f08';
 const envData = { data: { getTenantEnv: { hash: 'a'.repeat(40), envVars: { environment: {} } } } };
 
-function context(args: CloudArgs, env: Record<string, string> = { HASURA_CLOUD_ACCESS_TOKEN: TOKEN }): { ctx: Context; stderr: () => string } {
+function context(
+  args: CloudArgs,
+  env: Record<string, string> = { HASURA_CLOUD_ACCESS_TOKEN: TOKEN },
+): { ctx: Context; stderr: () => string } {
   let stderr = '';
   const io = {
     stdout: { write: () => true },
@@ -43,7 +46,9 @@ describe('cloudClient', () => {
     const args = { endpoint: ENDPOINT, verbose: true, retries: 1 };
     const verbose = context(args);
     await (await cloudClient(verbose.ctx, args)).getTenantEnv(TENANT);
-    expect(verbose.stderr()).toMatch(/^\[hcr\] getTenantEnv failed \(server, attempt 1\/2\), retrying in \d+ms\n\[hcr\] POST getTenantEnv \d+ms\n$/);
+    expect(verbose.stderr()).toMatch(
+      /^\[hcr\] getTenantEnv failed \(server, attempt 1\/2\), retrying in \d+ms\n\[hcr\] POST getTenantEnv \d+ms\n$/,
+    );
     expect(verbose.stderr()).not.toContain(TENANT);
 
     post().reply(200, envData);
@@ -85,14 +90,20 @@ describe('describeRequest', () => {
 
   it('formats an answer, a retry and a final failure', () => {
     expect(describeRequest({ ...event, outcome: 'ok' })).toBe('POST getTenantEnv 12ms');
-    expect(describeRequest({ ...event, outcome: 'server', retryInMs: 180 })).toBe('getTenantEnv failed (server, attempt 1/5), retrying in 180ms');
+    expect(describeRequest({ ...event, outcome: 'server', retryInMs: 180 })).toBe(
+      'getTenantEnv failed (server, attempt 1/5), retrying in 180ms',
+    );
     expect(describeRequest({ ...event, attempt: 5, outcome: 'timeout' })).toBe('getTenantEnv failed (timeout, attempt 5/5) after 12ms');
   });
 
   it('says how many tenants a batched read carried', () => {
     const batch = { ...event, operation: 'getTenantEnvs', batch: 25 };
     expect(describeRequest({ ...batch, outcome: 'ok' })).toBe('POST getTenantEnvs (25 tenants) 12ms');
-    expect(describeRequest({ ...batch, outcome: 'partial' })).toBe('POST getTenantEnvs (25 tenants) 12ms, some of its reads failed: sending those alone');
-    expect(describeRequest({ ...batch, outcome: 'network', retryInMs: 90 })).toBe('getTenantEnvs (25 tenants) failed (network, attempt 1/5), retrying in 90ms');
+    expect(describeRequest({ ...batch, outcome: 'partial' })).toBe(
+      'POST getTenantEnvs (25 tenants) 12ms, some of its reads failed: sending those alone',
+    );
+    expect(describeRequest({ ...batch, outcome: 'network', retryInMs: 90 })).toBe(
+      'getTenantEnvs (25 tenants) failed (network, attempt 1/5), retrying in 90ms',
+    );
   });
 });

@@ -31,7 +31,10 @@ describe('against the emulator', () => {
     expect(deleted.env).toMatchObject({ B: '2' });
     expect(deleted.env).not.toHaveProperty('A');
 
-    expect(await rejection(client.updateTenantEnv(created.tenantId, read.hash, { C: '3' }))).toMatchObject({ kind: 'conflict', details: { maybeApplied: false } });
+    expect(await rejection(client.updateTenantEnv(created.tenantId, read.hash, { C: '3' }))).toMatchObject({
+      kind: 'conflict',
+      details: { maybeApplied: false },
+    });
     expect(await rejection(client.updateTenantEnv(created.tenantId, deleted.hash, { B: '2' }))).toMatchObject({ kind: 'nothing-changed' });
     emulator.store.setMaintenance(created.tenantId, true);
     expect(await rejection(client.deleteTenantEnv(created.tenantId, deleted.hash, ['B']))).toMatchObject({ kind: 'maintenance' });

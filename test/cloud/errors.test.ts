@@ -29,15 +29,30 @@ describe('GraphQL errors (HTTP 200, Hasura shape)', () => {
     ['no or bad token on a query', `field "getTenantEnv" not found in type: 'query_root'`, 'validation-failed', 'not-authorized'],
     ['an action failure', 'there was an internal error while serving your request', 'GenericServerError', 'server'],
     ['a write that changes nothing', 'nothing changed in config', 'legacyError', 'nothing-changed'],
-    ['a stale hash (emulator wording)', 'config hash mismatch: the config has changed since it was read (currentHash is stale)', 'unexpected', 'conflict'],
+    [
+      'a stale hash (emulator wording)',
+      'config hash mismatch: the config has changed since it was read (currentHash is stale)',
+      'unexpected',
+      'conflict',
+    ],
     ['a stale hash (other wording)', 'the provided currentHash is outdated', undefined, 'conflict'],
     ['a conflict code', 'write refused', 'conflict', 'conflict'],
-    ['maintenance mode (emulator wording)', 'project is in maintenance mode: env vars cannot be added, updated or deleted', 'unexpected', 'maintenance'],
+    [
+      'maintenance mode (emulator wording)',
+      'project is in maintenance mode: env vars cannot be added, updated or deleted',
+      'unexpected',
+      'maintenance',
+    ],
     ['maintenance mode (other wording)', 'Tenant is under Maintenance', undefined, 'maintenance'],
     ['an unknown tenant', 'tenant not found', 'not-exists', 'not-found'],
     ['a not-found code', 'no such thing', 'not-found', 'not-found'],
     ['a missing project in words', 'project does not exist', undefined, 'not-found'],
-    ['a duplicate name', 'Uniqueness violation. duplicate key value violates unique constraint "projects_name_key"', 'constraint-violation', 'service'],
+    [
+      'a duplicate name',
+      'Uniqueness violation. duplicate key value violates unique constraint "projects_name_key"',
+      'constraint-violation',
+      'service',
+    ],
     ['our document failing validation', `field "foo" not found in type: 'tenant'`, 'validation-failed', 'service'],
     ['an unknown code', 'something odd happened', 'weird-code', 'service'],
     ['no code at all', 'something odd happened', undefined, 'service'],
@@ -53,7 +68,9 @@ describe('GraphQL errors (HTTP 200, Hasura shape)', () => {
   it('says what the service said, after the operation', async () => {
     post().reply(200, graphqlError('config hash mismatch: the config has changed since it was read (currentHash is stale)', 'unexpected'));
     const err = await failure(write);
-    expect(err.message).toBe('updateTenantEnv failed: config hash mismatch: the config has changed since it was read (currentHash is stale)');
+    expect(err.message).toBe(
+      'updateTenantEnv failed: config hash mismatch: the config has changed since it was read (currentHash is stale)',
+    );
     expect(err.details).toEqual({ code: 'unexpected', maybeApplied: false });
   });
 
@@ -65,7 +82,9 @@ describe('GraphQL errors (HTTP 200, Hasura shape)', () => {
     post().reply(200, graphqlError(said, 'validation-failed'));
     const err = await failure(call);
     expect(err.kind).toBe('not-authorized');
-    expect(err.message).toBe(`${operation} failed: the access token was refused or lacks access to ${operation} (the service said: ${said})`);
+    expect(err.message).toBe(
+      `${operation} failed: the access token was refused or lacks access to ${operation} (the service said: ${said})`,
+    );
   });
 
   it('joins several errors and classifies by the first', async () => {
@@ -119,7 +138,10 @@ describe('HTTP failures', () => {
 
   it('quotes GraphQL errors carried by a 5xx answer', async () => {
     post().reply(500, graphqlError('database is down'));
-    expect(await failure(read)).toMatchObject({ kind: 'server', message: 'getTenantEnv failed: HTTP 500 from the service: database is down' });
+    expect(await failure(read)).toMatchObject({
+      kind: 'server',
+      message: 'getTenantEnv failed: HTTP 500 from the service: database is down',
+    });
   });
 
   it('classifies GraphQL errors carried by a 400 answer as if they came with a 200', async () => {

@@ -101,7 +101,14 @@ const cases: Case[] = [
   {
     name: 'updateTenantEnv',
     call: (c) => c.updateTenantEnv(TENANT, HASH, { A: '2', B: 'x y' }),
-    variables: { tenantId: TENANT, currentHash: HASH, envs: [{ key: 'A', value: '2' }, { key: 'B', value: 'x y' }] },
+    variables: {
+      tenantId: TENANT,
+      currentHash: HASH,
+      envs: [
+        { key: 'A', value: '2' },
+        { key: 'B', value: 'x y' },
+      ],
+    },
     data: { updateTenantEnv: envAnswer(NEW_HASH, { A: '2', B: 'x y' }) },
     result: { hash: NEW_HASH, env: { A: '2', B: 'x y' } },
   },
@@ -161,30 +168,40 @@ const cases: Case[] = [
       id: 'job-1',
       status: 'success',
       tasks: [
-        { id: 't1', name: 'create-project', task_events: [{ id: 'e1', event_type: 'success', public_event_data: { projectId: PROJECT }, error: null }] },
+        {
+          id: 't1',
+          name: 'create-project',
+          task_events: [{ id: 'e1', event_type: 'success', public_event_data: { projectId: PROJECT }, error: null }],
+        },
       ],
     },
   },
 ];
 
 describe('every operation', () => {
-  it.each(cases)('$name sends its named document with its variables and reads the answer', async ({ name, call, variables, data, result }) => {
-    post().reply(200, { data });
-    await expect(call(testClient().client)).resolves.toEqual(result);
-    expect(sent).toHaveLength(1);
-    const [request] = sent;
-    expect(request?.operationName).toBe(name);
-    expect(request?.variables ?? {}).toEqual(variables);
-    expect(schemaErrors(request!)).toEqual([]);
-  });
+  it.each(cases)(
+    '$name sends its named document with its variables and reads the answer',
+    async ({ name, call, variables, data, result }) => {
+      post().reply(200, { data });
+      await expect(call(testClient().client)).resolves.toEqual(result);
+      expect(sent).toHaveLength(1);
+      const [request] = sent;
+      expect(request?.operationName).toBe(name);
+      expect(request?.variables ?? {}).toEqual(variables);
+      expect(schemaErrors(request!)).toEqual([]);
+    },
+  );
 
   it('has one named document per operation, each valid against the schema, names unique', () => {
     const all = [...Object.values(operations).filter((op) => typeof op === 'object'), operations.getTenantEnvs(2)];
     expect(new Set(all.map((op) => op.name)).size).toBe(all.length);
     for (const op of all) expect(documentErrors(op.document)).toEqual([]);
-    expect(all.filter((op) => op.mutation).map((op) => op.name).sort()).toEqual(
-      ['createGitHubPreviewApp', 'createTenant', 'deleteTenant', 'deleteTenantEnv', 'updateTenantEnv', 'updateTenantName'],
-    );
+    expect(
+      all
+        .filter((op) => op.mutation)
+        .map((op) => op.name)
+        .sort(),
+    ).toEqual(['createGitHubPreviewApp', 'createTenant', 'deleteTenant', 'deleteTenantEnv', 'updateTenantEnv', 'updateTenantName']);
   });
 
   it('sends the token as `Authorization: pat <token>`, as JSON', async () => {
@@ -219,7 +236,9 @@ describe('project lookup', () => {
       .reply(200, (_uri, body) => {
         const { names: asked, tenantIds = [] } = lookupVariables(body as SentRequest);
         const matching = existing.filter((name) => asked.includes(name) || tenantIds.includes(tenantOf(name)));
-        const projects = matching.slice(0, cap).map((name) => ({ ...projectAnswer(name, `id-${name}`), tenant: { id: tenantOf(name), maintenance_mode: false } }));
+        const projects = matching
+          .slice(0, cap)
+          .map((name) => ({ ...projectAnswer(name, `id-${name}`), tenant: { id: tenantOf(name), maintenance_mode: false } }));
         return { data: { projects } };
       });
   }
@@ -242,7 +261,10 @@ describe('project lookup', () => {
     lookupService(['a', 'b']);
     const found = await testClient().client.findProjectsByName(['a', 'missing', 'b', 'gone']);
     expect(found.map((p) => p.name)).toEqual(['a', 'b']);
-    expect(sent.map((r) => lookupVariables(r).names)).toEqual([['a', 'missing', 'b', 'gone'], ['missing', 'gone']]);
+    expect(sent.map((r) => lookupVariables(r).names)).toEqual([
+      ['a', 'missing', 'b', 'gone'],
+      ['missing', 'gone'],
+    ]);
   });
 
   it('pages through a service that caps the rows of one answer, rather than taking projects to be missing', async () => {
@@ -277,7 +299,11 @@ describe('project lookup', () => {
 
 describe('answer shapes', () => {
   it.each([
-    ['a non-string value', { getTenantEnv: envAnswer(HASH, { A: 'fine', PORT: 8080 }) }, 'data.getTenantEnv.envVars.environment.PORT is not a string'],
+    [
+      'a non-string value',
+      { getTenantEnv: envAnswer(HASH, { A: 'fine', PORT: 8080 }) },
+      'data.getTenantEnv.envVars.environment.PORT is not a string',
+    ],
     ['a missing hash', { getTenantEnv: { envVars: { environment: {} } } }, 'data.getTenantEnv.hash is not a string'],
     ['an empty hash', { getTenantEnv: envAnswer('', {}) }, 'data.getTenantEnv.hash is not a non-empty string'],
     ['no environment', { getTenantEnv: { hash: HASH, envVars: {} } }, 'data.getTenantEnv.envVars.environment is not an object'],
@@ -285,7 +311,9 @@ describe('answer shapes', () => {
     ['a null answer', { getTenantEnv: null }, 'data.getTenantEnv is not an object'],
   ])('getTenantEnv with %s is a service error naming the field', async (_what, data, detail) => {
     post().reply(200, { data });
-    const err = await testClient().client.getTenantEnv(TENANT).catch((e: unknown) => e);
+    const err = await testClient()
+      .client.getTenantEnv(TENANT)
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CloudError);
     expect(err).toMatchObject({ kind: 'service', operation: 'getTenantEnv' });
     expect((err as CloudError).message).toBe(`getTenantEnv failed: unexpected answer from the service: ${detail}`);
@@ -302,7 +330,10 @@ describe('answer shapes', () => {
 
   it('rejects an answer without data', async () => {
     post().reply(200, {});
-    await expect(testClient().client.listProjects()).rejects.toMatchObject({ kind: 'service', message: expect.stringContaining('data is not an object') });
+    await expect(testClient().client.listProjects()).rejects.toMatchObject({
+      kind: 'service',
+      message: expect.stringContaining('data is not an object'),
+    });
   });
 
   it('rejects a preview app answer without a job id', async () => {

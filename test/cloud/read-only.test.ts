@@ -6,7 +6,9 @@ useMockService();
 describe('a read-only client (what hcr drift runs with)', () => {
   it('refuses every mutation before sending anything', async () => {
     const { client } = testClient({ readOnly: true });
-    await expect(client.updateTenantEnv('t', 'h', { A: '1' })).rejects.toThrow(/updateTenantEnv is a mutation, and this client is read-only/);
+    await expect(client.updateTenantEnv('t', 'h', { A: '1' })).rejects.toThrow(
+      /updateTenantEnv is a mutation, and this client is read-only/,
+    );
     await expect(client.deleteTenantEnv('t', 'h', ['A'])).rejects.toThrow(/read-only/);
     await expect(client.createTenant({ cloud: 'aws', region: 'us-east-2', envs: {} })).rejects.toThrow(/read-only/);
     await expect(client.deleteTenant('t')).rejects.toThrow(/read-only/);

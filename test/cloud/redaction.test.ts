@@ -18,7 +18,13 @@ const GITHUB_TOKEN = 'ghp_previewTokenSecret123';
 const preview: PreviewAppInput = {
   githubPersonalAccessToken: GITHUB_TOKEN,
   githubRepoDetails: { owner: 'owner-acme-77', repo: 'repo-shop-77', branch: 'branch-feature-77', directory: 'dir-hasura-77' },
-  projectOptions: { cloud: 'aws', region: 'region-77', plan: 'plan-77', name: PROJECT_NAME, envVars: [{ key: SECRET_KEY, value: SECRET_VALUE }] },
+  projectOptions: {
+    cloud: 'aws',
+    region: 'region-77',
+    plan: 'plan-77',
+    name: PROJECT_NAME,
+    envVars: [{ key: SECRET_KEY, value: SECRET_VALUE }],
+  },
 };
 
 const calls: [string, (c: CloudClient) => Promise<unknown>, string[]][] = [
@@ -34,15 +40,34 @@ const calls: [string, (c: CloudClient) => Promise<unknown>, string[]][] = [
   [
     'createGitHubPreviewApp',
     (c) => c.createGitHubPreviewApp(preview),
-    [GITHUB_TOKEN, 'owner-acme-77', 'repo-shop-77', 'branch-feature-77', 'dir-hasura-77', 'region-77', PROJECT_NAME, SECRET_KEY, SECRET_VALUE],
+    [
+      GITHUB_TOKEN,
+      'owner-acme-77',
+      'repo-shop-77',
+      'branch-feature-77',
+      'dir-hasura-77',
+      'region-77',
+      PROJECT_NAME,
+      SECRET_KEY,
+      SECRET_VALUE,
+    ],
   ],
 ];
 
 /** Every way a call can fail; each reply is set up for as many attempts as a read may make. */
 const failures: [string, () => void][] = [
-  ['not authorized (query_root)', () => post().times(5).reply(200, graphqlError(`field "x" not found in type: 'query_root'`, 'validation-failed'))],
-  ['not authorized (mutation_root)', () => post().times(5).reply(200, graphqlError(`field "x" not found in type: 'mutation_root'`, 'validation-failed'))],
-  ['GenericServerError (retried to the end)', () => post().times(5).reply(200, graphqlError('there was an internal error while serving your request', 'GenericServerError'))],
+  [
+    'not authorized (query_root)',
+    () => post().times(5).reply(200, graphqlError(`field "x" not found in type: 'query_root'`, 'validation-failed')),
+  ],
+  [
+    'not authorized (mutation_root)',
+    () => post().times(5).reply(200, graphqlError(`field "x" not found in type: 'mutation_root'`, 'validation-failed')),
+  ],
+  [
+    'GenericServerError (retried to the end)',
+    () => post().times(5).reply(200, graphqlError('there was an internal error while serving your request', 'GenericServerError')),
+  ],
   ['nothing changed', () => post().times(5).reply(200, graphqlError('nothing changed in config', 'legacyError'))],
   ['a stale hash', () => post().times(5).reply(200, graphqlError('config hash mismatch (currentHash is stale)', 'unexpected'))],
   ['maintenance', () => post().times(5).reply(200, graphqlError('project is in maintenance mode', 'unexpected'))],
@@ -53,14 +78,34 @@ const failures: [string, () => void][] = [
     () =>
       post()
         .times(5)
-        .reply(200, (_uri, body) => graphqlError(`invalid input: ${JSON.stringify((body as { variables: unknown }).variables)}`, 'validation-failed')),
+        .reply(200, (_uri, body) =>
+          graphqlError(`invalid input: ${JSON.stringify((body as { variables: unknown }).variables)}`, 'validation-failed'),
+        ),
   ],
-  ['HTTP 503 that echoes the request', () => post().times(5).reply(503, (_uri, body) => `upstream failed for ${JSON.stringify(body)}`)],
+  [
+    'HTTP 503 that echoes the request',
+    () =>
+      post()
+        .times(5)
+        .reply(503, (_uri, body) => `upstream failed for ${JSON.stringify(body)}`),
+  ],
   ['HTTP 429', () => post().times(5).reply(429, 'slow down', { 'retry-after': '0' })],
   ['HTTP 401', () => post().times(5).reply(401, 'unauthorized')],
   ['HTTP 400 with GraphQL errors', () => post().times(5).reply(400, graphqlError('bad request'))],
-  ['a non-JSON 200', () => post().times(5).reply(200, (_uri, body) => `<html>${JSON.stringify(body)}</html>`, { 'content-type': 'text/html' })],
-  ['a malformed answer', () => post().times(5).reply(200, { data: { getTenantEnv: { hash: 7 } } })],
+  [
+    'a non-JSON 200',
+    () =>
+      post()
+        .times(5)
+        .reply(200, (_uri, body) => `<html>${JSON.stringify(body)}</html>`, { 'content-type': 'text/html' }),
+  ],
+  [
+    'a malformed answer',
+    () =>
+      post()
+        .times(5)
+        .reply(200, { data: { getTenantEnv: { hash: 7 } } }),
+  ],
   ['a reset connection', () => post().times(5).replyWithError({ code: 'ECONNRESET' })],
   ['a refused connection', () => post().times(5).replyWithError({ code: 'ECONNREFUSED' })],
   ['a blocked network', () => undefined],
@@ -85,7 +130,9 @@ describe('no error shows a request variable or the token', () => {
 
   it('masks what the service echoes but keeps the rest of what it said', async () => {
     post().reply(200, graphqlError(`value "${SECRET_VALUE}" for ${SECRET_KEY} is too long`, 'validation-failed'));
-    const err = await testClient().client.updateTenantEnv(TENANT, HASH, { [SECRET_KEY]: SECRET_VALUE }).catch((e: unknown) => e);
+    const err = await testClient()
+      .client.updateTenantEnv(TENANT, HASH, { [SECRET_KEY]: SECRET_VALUE })
+      .catch((e: unknown) => e);
     expect((err as CloudError).message).toBe('updateTenantEnv failed: value "(sensitive)" for (sensitive) is too long');
   });
 });

@@ -22,7 +22,10 @@ describe('reads are retried on transient failures', () => {
     ['HTTP 503', () => post().reply(503, 'unavailable')],
     ['HTTP 502', () => post().reply(502, 'bad gateway')],
     ['HTTP 429', () => post().reply(429, 'slow down')],
-    ['GenericServerError', () => post().reply(200, graphqlError('there was an internal error while serving your request', 'GenericServerError'))],
+    [
+      'GenericServerError',
+      () => post().reply(200, graphqlError('there was an internal error while serving your request', 'GenericServerError')),
+    ],
     ['a reset connection', () => post().replyWithError({ code: 'ECONNRESET' })],
     ['a refused connection', () => post().replyWithError({ code: 'ECONNREFUSED' })],
     ['a timeout', () => post().delay(5_000).reply(200, envData)],

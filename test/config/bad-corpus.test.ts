@@ -54,7 +54,10 @@ describe('hcr validate on broken input', () => {
 
     it('is refused before it is parsed', async () => {
       const line = '      SOME_KEY: some value\n';
-      writeFileSync(join(dir, 'huge.yaml'), `version: 1\nprojects:\n  shop-prod:\n    env:\n${line.repeat(Math.ceil((10 * 1024 * 1024) / line.length))}`);
+      writeFileSync(
+        join(dir, 'huge.yaml'),
+        `version: 1\nprojects:\n  shop-prod:\n    env:\n${line.repeat(Math.ceil((10 * 1024 * 1024) / line.length))}`,
+      );
       const started = Date.now();
       const r = await runCli(['validate', '-f', 'huge.yaml'], { cwd: dir });
       expectOneProblem(r, { at: 'huge.yaml:1:1', says: ['the file is 10 MiB', 'at most 5 MiB'] });

@@ -53,10 +53,21 @@ describe('parseEnvFile', () => {
     const { env, diagnostics } = parse(text);
     expect(diagnostics).toEqual([
       { at: { file: 'preview.env', line: 2, col: 1 }, message: 'expected KEY=VALUE (the line is not shown: it may be a value)' },
-      { at: { file: 'preview.env', line: 3, col: 1 }, message: expect.stringMatching(/^the key is not a valid key name \(not shown: it may be a value\); expected an environment variable name/) },
+      {
+        at: { file: 'preview.env', line: 3, col: 1 },
+        message: expect.stringMatching(
+          /^the key is not a valid key name \(not shown: it may be a value\); expected an environment variable name/,
+        ),
+      },
       { at: { file: 'preview.env', line: 4, col: 1 }, message: expect.stringMatching(/^the key is not a valid key name/) },
-      { at: { file: 'preview.env', line: 5, col: 6 }, message: expect.stringMatching(/^OPEN: the double quote that starts the value is never closed on this line/) },
-      { at: { file: 'preview.env', line: 6, col: 8 }, message: expect.stringMatching(/^SINGLE: the single quote that starts the value is never closed/) },
+      {
+        at: { file: 'preview.env', line: 5, col: 6 },
+        message: expect.stringMatching(/^OPEN: the double quote that starts the value is never closed on this line/),
+      },
+      {
+        at: { file: 'preview.env', line: 6, col: 8 },
+        message: expect.stringMatching(/^SINGLE: the single quote that starts the value is never closed/),
+      },
       { at: { file: 'preview.env', line: 7, col: 7 }, message: expect.stringMatching(/^ESC: unknown escape in a double-quoted value/) },
       { at: { file: 'preview.env', line: 8, col: 23 }, message: 'TRAIL: unexpected text after the closing quote' },
       { at: { file: 'preview.env', line: 9, col: 1 }, message: 'GOOD is set again (first at line 1); give each key once' },

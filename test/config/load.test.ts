@@ -19,7 +19,9 @@ async function problems(promise: Promise<Desired>): Promise<string[]> {
     (e: unknown) => e,
   );
   expect(err).toBeInstanceOf(ValidationError);
-  return formatDiagnostics((err as ValidationError).diagnostics, { githubActions: false }).trimEnd().split('\n');
+  return formatDiagnostics((err as ValidationError).diagnostics, { githubActions: false })
+    .trimEnd()
+    .split('\n');
 }
 
 function project(desired: Desired, name: string): DesiredProject {
@@ -121,7 +123,15 @@ describe('loadDesired', () => {
     );
     const desired = await loadDesired([], { cwd: dir, env: {}, projects: ['shop-old', 'shop-legacy'] });
     expect(desired.projects).toMatchObject([
-      { name: 'shop-legacy', destroy: true, protect: true, tenantId: '7a79cf94-0e53-4520-a560-1b02bf522f08', env: {}, prune: false, ignore: [] },
+      {
+        name: 'shop-legacy',
+        destroy: true,
+        protect: true,
+        tenantId: '7a79cf94-0e53-4520-a560-1b02bf522f08',
+        env: {},
+        prune: false,
+        ignore: [],
+      },
       { name: 'shop-old', destroy: true, protect: false, env: {}, prune: false },
     ]);
     expect(await problems(loadDesired([], { cwd: dir, env: {} }))).toEqual([
@@ -132,7 +142,10 @@ describe('loadDesired', () => {
 
   it('refuses a project to destroy that also sets what a kept project sets, naming every such field', async () => {
     const dir = scratch();
-    writeFileSync(join(dir, 'hasura-cloud.yaml'), 'version: 1\nprojects:\n  shop-old:\n    remove: [A]\n    destroy: true\n    prune: true\n');
+    writeFileSync(
+      join(dir, 'hasura-cloud.yaml'),
+      'version: 1\nprojects:\n  shop-old:\n    remove: [A]\n    destroy: true\n    prune: true\n',
+    );
     expect(await problems(loadDesired([], { cwd: dir, env: {} }))).toEqual([
       'hasura-cloud.yaml:4:5: projects.shop-old.remove: not allowed with destroy: true (line 5, col 5): a project to destroy sets nothing but tenantId and protect — drop remove, or drop destroy',
       'hasura-cloud.yaml:6:5: projects.shop-old.prune: not allowed with destroy: true (line 5, col 5): a project to destroy sets nothing but tenantId and protect — drop prune, or drop destroy',
@@ -157,7 +170,11 @@ describe('loadDesired', () => {
       source: { file: 'split/00-defaults.yml', project: 'shop-prod', key: 'HASURA_GRAPHQL_ENABLE_CONSOLE' },
       at: { file: 'split/00-defaults.yml', line: 6, col: 36 },
     });
-    expect(project(desired, 'blog-prod').env.PUBLIC_TOKEN).toMatchObject({ value: 'public-token', sensitive: false, source: { fromEnv: 'BLOG_PUBLIC_TOKEN' } });
+    expect(project(desired, 'blog-prod').env.PUBLIC_TOKEN).toMatchObject({
+      value: 'public-token',
+      sensitive: false,
+      source: { fromEnv: 'BLOG_PUBLIC_TOKEN' },
+    });
   });
 
   it('expands YAML anchors and aliases', async () => {
@@ -271,7 +288,10 @@ describe('resolveSource', () => {
     const stripe = project(desired, 'shop-prod').env.STRIPE_KEY!.source;
     expect(stripe).toEqual({ file: 'shop.yaml', project: 'shop-prod', key: 'STRIPE_KEY' });
 
-    writeFileSync(join(dir, 'shop.yaml'), 'version: 1\nprojects:\n  shop-prod:\n    env:\n      STRIPE_KEY: { value: sk_live_rotated, sensitive: true }\n');
+    writeFileSync(
+      join(dir, 'shop.yaml'),
+      'version: 1\nprojects:\n  shop-prod:\n    env:\n      STRIPE_KEY: { value: sk_live_rotated, sensitive: true }\n',
+    );
     await expect(resolveSource(stripe, { cwd: dir, env: {} })).resolves.toBe('sk_live_rotated');
 
     writeFileSync(join(dir, 'shop.yaml'), 'version: 1\nprojects:\n  shop-prod: {}\n');

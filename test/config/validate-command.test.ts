@@ -10,7 +10,13 @@ describe('hcr validate', () => {
   const examples = EXAMPLES;
 
   it('has the four kinds of examples', () => {
-    expect(examples.sort()).toEqual(['multi-environment.yaml', 'project-lifecycle.yaml', 'prune-and-ignore.yaml', 'secrets-from-env.yaml', 'single-project.yaml']);
+    expect(examples.sort()).toEqual([
+      'multi-environment.yaml',
+      'project-lifecycle.yaml',
+      'prune-and-ignore.yaml',
+      'secrets-from-env.yaml',
+      'single-project.yaml',
+    ]);
   });
 
   it.each(examples)('accepts examples/%s', async (example) => {
@@ -31,7 +37,9 @@ describe('hcr validate', () => {
     expect((await runCli(['validate', ...files, '--project', 'shop-dev'], { cwd: GOOD, env: { SENTRY_DSN: 'x' } })).stdout).toBe(
       'Valid: 1 project in 2 files.\n',
     );
-    const shards = await Promise.all(['1/2', '2/2'].map((s) => runCli(['validate', '-f', 'split', '--shard', s], { cwd: GOOD, env: SECRETS })));
+    const shards = await Promise.all(
+      ['1/2', '2/2'].map((s) => runCli(['validate', '-f', 'split', '--shard', s], { cwd: GOOD, env: SECRETS })),
+    );
     expect(shards.map((r) => Number(/Valid: (\d+)/.exec(r.stdout)?.[1])).reduce((a, b) => a + b)).toBe(3);
   });
 
@@ -55,7 +63,9 @@ describe('hcr validate', () => {
   });
 
   it('never shows a sensitive value in a problem', async () => {
-    const r = await runCli(['validate', '-f', 'sensitive-number-value.yaml'], { cwd: fileURLToPath(new URL('../fixtures/bad/', import.meta.url)) });
+    const r = await runCli(['validate', '-f', 'sensitive-number-value.yaml'], {
+      cwd: fileURLToPath(new URL('../fixtures/bad/', import.meta.url)),
+    });
     expect(r.stderr).not.toContain('918273');
   });
 });

@@ -29,7 +29,12 @@ describe('hcr apply', () => {
     seedShop(t);
     t.emulator.requests.length = 0;
     expect((await hcr(['apply', '-f', 'shop.yaml', '--auto-approve', '--project', 'shop-prod'])).code).toBe(0);
-    expect(t.emulator.requests.map((r) => r.operationName)).toEqual(['findProjectsByName', 'getTenantEnv', 'updateTenantEnv', 'deleteTenantEnv']);
+    expect(t.emulator.requests.map((r) => r.operationName)).toEqual([
+      'findProjectsByName',
+      'getTenantEnv',
+      'updateTenantEnv',
+      'deleteTenantEnv',
+    ]);
   });
 
   it('prints the report as one JSON document with --format json', async () => {
@@ -96,7 +101,9 @@ describe('hcr apply', () => {
     const input = yesAfterEdit(t, prod.tenantId, { PG_POOL: '50' });
     const r = await hcr(['apply', '-f', 'shop.yaml', '--refresh-on-conflict'], { tty: true, input, env: { NO_COLOR: '1' } });
     expect(r.code).toBe(0);
-    expect(r.stderr).toContain('shop-prod changed since it was read, but not in the keys this plan changes: applying the same changes again.');
+    expect(r.stderr).toContain(
+      'shop-prod changed since it was read, but not in the keys this plan changes: applying the same changes again.',
+    );
     expect(r.stdout).toContain('✓ shop-prod: applied');
     expect(t.emulator.store.getEnv(prod.tenantId).env).toMatchObject({ PG_POOL: '50', ACTIONS_ENDPOINT: 'https://actions.example.com' });
   });
@@ -118,7 +125,10 @@ describe('hcr apply', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('✓ shop-pr-42: created (2 set)');
     const created = t.emulator.store.findProjectByName('shop-pr-42')!;
-    expect(t.emulator.store.getEnv(created.tenantId).env).toMatchObject({ ACTIONS_ENDPOINT: 'https://actions.example.com', FEATURE_X: 'on' });
+    expect(t.emulator.store.getEnv(created.tenantId).env).toMatchObject({
+      ACTIONS_ENDPOINT: 'https://actions.example.com',
+      FEATURE_X: 'on',
+    });
     expect((await hcr(['plan', '-f', 'create.yaml', '--detailed-exitcode'])).code).toBe(0);
   });
 

@@ -44,7 +44,11 @@ async function inFront(upstream: string, rewrite: (answer: Answer) => Answer): P
     let body = '';
     req.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
     req.on('end', async () => {
-      const answer = await fetch(upstream, { method: 'POST', headers: { authorization: req.headers.authorization ?? '', 'content-type': 'application/json' }, body });
+      const answer = await fetch(upstream, {
+        method: 'POST',
+        headers: { authorization: req.headers.authorization ?? '', 'content-type': 'application/json' },
+        body,
+      });
       const json = (await answer.json()) as Answer;
       const batched = (JSON.parse(body) as { operationName: string }).operationName === 'getTenantEnvs';
       res.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(batched ? rewrite(json) : json));
@@ -66,7 +70,12 @@ const partial = (answer: Answer): Answer => ({
 
 /** What Hasura answers a token without access to getTenantEnv. */
 const refused = (): Answer => ({
-  errors: [{ message: `field "getTenantEnv" not found in type: 'query_root'`, extensions: { path: '$.selectionSet.t0', code: 'validation-failed' } }],
+  errors: [
+    {
+      message: `field "getTenantEnv" not found in type: 'query_root'`,
+      extensions: { path: '$.selectionSet.t0', code: 'validation-failed' },
+    },
+  ],
 });
 
 describe('batched reads', () => {
@@ -112,7 +121,15 @@ describe('batched reads', () => {
     const r = await w.hcr(['plan', '-f', 'fleet.yaml', '--batch-size', '3', '--concurrency', '1', '--format', 'json']);
     expect(r.code, r.stderr).toBe(0);
     expect((JSON.parse(r.stdout) as { projects: { name: string }[] }).projects.map((p) => p.name)).toEqual(names);
-    expect(sentOps(w)).toEqual(['findProjectsByName×1', 'getTenantEnvs×3', 'getTenantEnvs×3', 'getTenantEnv×1', 'getTenantEnv×1', 'getTenantEnv×1', 'getTenantEnv×1']);
+    expect(sentOps(w)).toEqual([
+      'findProjectsByName×1',
+      'getTenantEnvs×3',
+      'getTenantEnvs×3',
+      'getTenantEnv×1',
+      'getTenantEnv×1',
+      'getTenantEnv×1',
+      'getTenantEnv×1',
+    ]);
     expect(w.emulator.requests[2]!.errorCode).toBe('not-exists');
   });
 
@@ -122,7 +139,9 @@ describe('batched reads', () => {
     const expected = await w.hcr(['plan', '-f', 'fleet.yaml', '--batch-size', '1']);
     w.emulator.requests.length = 0;
     const endpoint = await inFront(w.emulator.url, partial);
-    const r = await w.hcr(['plan', '-f', 'fleet.yaml', '--batch-size', '3', '--concurrency', '1', '--verbose'], { env: { HASURA_CLOUD_ENDPOINT: endpoint } });
+    const r = await w.hcr(['plan', '-f', 'fleet.yaml', '--batch-size', '3', '--concurrency', '1', '--verbose'], {
+      env: { HASURA_CLOUD_ENDPOINT: endpoint },
+    });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe(expected.stdout);
     expect(sentOps(w)).toEqual(['findProjectsByName×1', 'getTenantEnvs×3', 'getTenantEnv×1', 'getTenantEnvs×3', 'getTenantEnv×1']);
@@ -139,7 +158,14 @@ describe('batched reads', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/^Error: could not read the live env of 1 project:\n {2}fleet-01: getTenantEnv failed: .*not found.*\n$/);
     // The batch's other projects were read alone, the next batch as one.
-    expect(sentOps(w)).toEqual(['findProjectsByName×1', 'getTenantEnvs×3', 'getTenantEnv×1', 'getTenantEnv×1', 'getTenantEnv×1', 'getTenantEnvs×2']);
+    expect(sentOps(w)).toEqual([
+      'findProjectsByName×1',
+      'getTenantEnvs×3',
+      'getTenantEnv×1',
+      'getTenantEnv×1',
+      'getTenantEnv×1',
+      'getTenantEnvs×2',
+    ]);
   });
 
   it('retries a batch that failed on the way, as one request', async () => {
@@ -165,7 +191,10 @@ describe('batched reads', () => {
     const names = fleet(w, 5);
     const r = await w.hcr(['plan', '-f', 'fleet.yaml', '--batch-size', '3', '--concurrency', '1', '--verbose']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr.match(/^\[hcr\] POST getTenantEnvs.*$/gm)).toEqual([expect.stringMatching(/^\[hcr\] POST getTenantEnvs \(3 tenants\) \d+ms$/), expect.stringMatching(/^\[hcr\] POST getTenantEnvs \(2 tenants\) \d+ms$/)]);
+    expect(r.stderr.match(/^\[hcr\] POST getTenantEnvs.*$/gm)).toEqual([
+      expect.stringMatching(/^\[hcr\] POST getTenantEnvs \(3 tenants\) \d+ms$/),
+      expect.stringMatching(/^\[hcr\] POST getTenantEnvs \(2 tenants\) \d+ms$/),
+    ]);
     for (const n of names) expect(r.stderr).not.toContain(tenantOf(w, n));
   });
 });

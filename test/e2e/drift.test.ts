@@ -18,7 +18,10 @@ describe('hcr drift', () => {
     expect((await hcr(['apply', '-f', 'shop.yaml', '--auto-approve'])).code).toBe(0);
     const before = mutations().length;
     const { hash } = t.emulator.store.getEnv(prod.tenantId);
-    t.emulator.store.updateEnv(prod.tenantId, hash, { ACTIONS_ENDPOINT: 'https://hotfix.example.com', HASURA_GRAPHQL_ADMIN_SECRET: 'rotated-canary-77' });
+    t.emulator.store.updateEnv(prod.tenantId, hash, {
+      ACTIONS_ENDPOINT: 'https://hotfix.example.com',
+      HASURA_GRAPHQL_ADMIN_SECRET: 'rotated-canary-77',
+    });
 
     const text = await hcr(['drift', '-f', 'shop.yaml']);
     expect(text.code).toBe(2);

@@ -7,8 +7,15 @@ const PINNED: Record<string, string> = {
   'bookstore-api': '3f2c8a41-9d7e-4b6a-8c15-2e4f6a7b9c01',
   'marketplace-prod': '9b1d5e27-4c3a-4f8e-a6d2-7e0c1b3f5a88',
 };
-const LIVE_PROJECTS = ['bookstore-api', 'marketplace-staging', 'marketplace-prod', 'payments-prod', 'inventory-prod', 'storefront-prod', 'storefront-pr-17'];
-
+const LIVE_PROJECTS = [
+  'bookstore-api',
+  'marketplace-staging',
+  'marketplace-prod',
+  'payments-prod',
+  'inventory-prod',
+  'storefront-prod',
+  'storefront-pr-17',
+];
 
 describe('examples/', () => {
   it.each(EXAMPLES)('%s plans and applies against the emulator, then plans no changes', async (example) => {

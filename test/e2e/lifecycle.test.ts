@@ -18,7 +18,10 @@ describe('projects from the desired state: create', () => {
     expect(mutations().map((m) => m.operationName)).toEqual(['createTenant']);
     const created = t.emulator.store.findProjectByName('shop-pr-42')!;
     expect(created).toMatchObject({ cloud: 'aws', region: 'us-east-2', plan: 'cloud_free' });
-    expect(t.emulator.store.getEnv(created.tenantId).env).toMatchObject({ ACTIONS_ENDPOINT: 'https://actions.example.com', FEATURE_X: 'on' });
+    expect(t.emulator.store.getEnv(created.tenantId).env).toMatchObject({
+      ACTIONS_ENDPOINT: 'https://actions.example.com',
+      FEATURE_X: 'on',
+    });
   });
 
   it('renames a project the service created under another name, and says so in the report', async () => {
@@ -26,7 +29,9 @@ describe('projects from the desired state: create', () => {
     const apply = await hcr(['apply', '-f', 'create.yaml', '--auto-approve']);
     expect(apply.stderr).toBe('');
     expect(apply.code).toBe(0);
-    expect(apply.stdout).toMatch(/✓ shop-pr-42: created \(2 set\); Hasura Cloud named it project-[0-9a-f]{10}, so hcr renamed it to shop-pr-42/);
+    expect(apply.stdout).toMatch(
+      /✓ shop-pr-42: created \(2 set\); Hasura Cloud named it project-[0-9a-f]{10}, so hcr renamed it to shop-pr-42/,
+    );
     expect(mutations().map((m) => m.operationName)).toEqual(['createTenant', 'updateTenantName']);
     expect(t.emulator.store.listProjects().map((p) => p.name)).toEqual(['shop-pr-42']);
 
@@ -50,7 +55,11 @@ function seedLifecycle(t: TestEmulator) {
   return { old, prod };
 }
 
-const names = (t: TestEmulator) => t.emulator.store.listProjects().map((p) => p.name).sort();
+const names = (t: TestEmulator) =>
+  t.emulator.store
+    .listProjects()
+    .map((p) => p.name)
+    .sort();
 
 describe('projects from the desired state: destroy', () => {
   it('without --allow-destroy, plans the deletion as refused, says what to do, and plans the rest', async () => {
@@ -60,7 +69,9 @@ describe('projects from the desired state: destroy', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('hcr will change 2 projects; 1 deletion is refused:');
-    expect(r.stdout).toContain(`! shop-old (${old.tenantId.slice(0, 8)}) deletion refused: needs --allow-destroy — plan and apply with --allow-destroy to destroy it`);
+    expect(r.stdout).toContain(
+      `! shop-old (${old.tenantId.slice(0, 8)}) deletion refused: needs --allow-destroy — plan and apply with --allow-destroy to destroy it`,
+    );
     expect(r.stdout).toContain('+ shop-pr-42 will be created');
     expect(r.stdout).toContain('Plan: 1 project to create, 2 to add, 1 to change, 0 to remove in 2 projects. 1 project deletion refused.');
     // Creations and deletions come before key changes.
@@ -108,14 +119,20 @@ describe('projects from the desired state: destroy', () => {
     expect(r.stdout).toContain('✓ shop-old: deleted');
     expect(r.stdout).toContain('✓ shop-pr-42: created (2 set)');
     expect(r.stdout).toContain('✓ shop-prod: applied (1 set)');
-    expect(mutations().map((m) => m.operationName).sort()).toEqual(['createTenant', 'deleteTenant', 'updateTenantEnv']);
+    expect(
+      mutations()
+        .map((m) => m.operationName)
+        .sort(),
+    ).toEqual(['createTenant', 'deleteTenant', 'updateTenantEnv']);
     expect(names(t)).toEqual(['shop-pr-42', 'shop-prod']);
     expectNoCanary(r.stdout, r.stderr);
 
     const after = await hcr(['plan', '-f', 'lifecycle.yaml', '--detailed-exitcode']);
     expect(after.code).toBe(0);
     expect(after.stdout).toContain('No changes. Live state matches the desired state.');
-    expect(after.stderr).toContain('shop-old is marked destroy: true and does not exist: nothing to do; remove it from the file when you like.');
+    expect(after.stderr).toContain(
+      'shop-old is marked destroy: true and does not exist: nothing to do; remove it from the file when you like.',
+    );
   });
 
   it('apply without --allow-destroy applies the rest, refuses the deletion prominently, and exits 0', async () => {
@@ -123,12 +140,17 @@ describe('projects from the desired state: destroy', () => {
     seedLifecycle(t);
     const r = await hcr(['apply', '-f', 'lifecycle.yaml', '--auto-approve']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('! shop-old: refused — not destroyed (needs --allow-destroy); plan and apply with --allow-destroy to destroy it.');
+    expect(r.stdout).toContain(
+      '! shop-old: refused — not destroyed (needs --allow-destroy); plan and apply with --allow-destroy to destroy it.',
+    );
     expect(r.stdout).toContain('Apply complete: 1 applied, 1 created, 1 deletion refused.');
     expect(mutations().map((m) => m.operationName)).not.toContain('deleteTenant');
     expect(names(t)).toEqual(['shop-old', 'shop-pr-42', 'shop-prod']);
     const report = JSON.parse((await hcr(['apply', '-f', 'lifecycle.yaml', '--auto-approve', '--format', 'json'])).stdout);
-    expect(report.projects.find((p: { name: string }) => p.name === 'shop-old')).toMatchObject({ outcome: 'refused', refused: 'needs-allow-destroy' });
+    expect(report.projects.find((p: { name: string }) => p.name === 'shop-old')).toMatchObject({
+      outcome: 'refused',
+      refused: 'needs-allow-destroy',
+    });
     // Still a difference from the desired state.
     expect((await hcr(['plan', '-f', 'lifecycle.yaml', '--detailed-exitcode'])).code).toBe(2);
   });
@@ -138,14 +160,18 @@ describe('projects from the desired state: destroy', () => {
     const legacy = t.seed('shop-legacy');
     t.seed('shop-old');
     const plan = await hcr(['plan', '-f', 'protected.yaml', '--allow-destroy']);
-    expect(plan.stdout).toContain(`! shop-legacy (${legacy.tenantId.slice(0, 8)}) deletion refused: protect: true — set protect: false on it to allow it`);
+    expect(plan.stdout).toContain(
+      `! shop-legacy (${legacy.tenantId.slice(0, 8)}) deletion refused: protect: true — set protect: false on it to allow it`,
+    );
     expect(plan.stdout).toContain('- shop-old');
     const apply = await hcr(['apply', '-f', 'protected.yaml', '--allow-destroy', '--auto-approve']);
     expect(apply.code).toBe(0);
     expect(apply.stdout).toContain('! shop-legacy: refused — not destroyed (protect: true); set protect: false on it to allow it.');
     expect(apply.stdout).toContain('✓ shop-old: deleted');
     expect(names(t)).toEqual(['shop-legacy']);
-    const json = JSON.parse((await hcr(['plan', '-f', 'protected.yaml', '--allow-destroy', '--format', 'json', '--detailed-exitcode'])).stdout);
+    const json = JSON.parse(
+      (await hcr(['plan', '-f', 'protected.yaml', '--allow-destroy', '--format', 'json', '--detailed-exitcode'])).stdout,
+    );
     expect(json.projects).toEqual([
       expect.objectContaining({ name: 'shop-legacy', action: 'delete', refused: 'protected' }),
       { name: 'shop-old', action: 'no-op', env: [], unmanaged: 0 },
@@ -157,10 +183,16 @@ describe('projects from the desired state: destroy', () => {
     const { t, hcr } = await world();
     const { old } = seedLifecycle(t);
     const input = yesAfterEdit(t, old.tenantId, { HOTFIX: '1' });
-    const r = await hcr(['apply', '-f', 'lifecycle.yaml', '--allow-destroy', '--refresh-on-conflict'], { tty: true, input, env: { NO_COLOR: '1' } });
+    const r = await hcr(['apply', '-f', 'lifecycle.yaml', '--allow-destroy', '--refresh-on-conflict'], {
+      tty: true,
+      input,
+      env: { NO_COLOR: '1' },
+    });
     expect(r.code).toBe(3);
     expect(r.stdout).toContain('✗ shop-old: conflict — its env changed since the plan read it; nothing written. Run hcr plan again.');
-    expect(r.stderr).toContain('shop-old changed since it was read: not destroyed, as a deletion is only made as reviewed. Plan again and review.');
+    expect(r.stderr).toContain(
+      'shop-old changed since it was read: not destroyed, as a deletion is only made as reviewed. Plan again and review.',
+    );
     expect(r.stdout).toContain('✓ shop-prod: applied');
     expect(names(t)).toContain('shop-old');
   });
@@ -184,7 +216,9 @@ describe('projects from the desired state: destroy', () => {
     seedLifecycle(t);
     const r = await hcr(['apply', '-f', 'lifecycle.yaml', '--allow-destroy', '--auto-approve']);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/✗ shop-old: failed — nothing written \(deleteTenant failed: .*internal error.*; the project is still there\)/);
+    expect(r.stdout).toMatch(
+      /✗ shop-old: failed — nothing written \(deleteTenant failed: .*internal error.*; the project is still there\)/,
+    );
     expect(r.stdout).toContain('✓ shop-prod: applied');
     expect(names(t)).toEqual(['shop-old', 'shop-pr-42', 'shop-prod']);
   });

@@ -25,7 +25,10 @@ export function seedShop(t: TestEmulator) {
     PG_POOL: '10',
   });
   // Cloud sets a random admin secret on create; make it a canary the plan must never print.
-  t.emulator.store.setEnv(prod.tenantId, { ...t.emulator.store.getEnv(prod.tenantId).env, HASURA_GRAPHQL_ADMIN_SECRET: CANARIES.LIVE_ADMIN });
+  t.emulator.store.setEnv(prod.tenantId, {
+    ...t.emulator.store.getEnv(prod.tenantId).env,
+    HASURA_GRAPHQL_ADMIN_SECRET: CANARIES.LIVE_ADMIN,
+  });
   const staging = t.seed('shop-staging', { ACTIONS_ENDPOINT: 'https://actions.staging.example.com' });
   return { prod, staging };
 }

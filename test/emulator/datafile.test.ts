@@ -9,7 +9,8 @@ import { Store, startEmulator, type Emulator } from '../../src/emulator/index.js
 import { parseSnapshot, type StoreSnapshot } from '../../src/emulator/store.js';
 import { spawnEmulatorProcess } from '../helpers/emulator.js';
 
-const UPDATE = 'mutation ($t: uuid!, $h: String!, $e: [UpdateEnvObject!]!) { updateTenantEnv(tenantId: $t, currentHash: $h, envs: $e) { hash } }';
+const UPDATE =
+  'mutation ($t: uuid!, $h: String!, $e: [UpdateEnvObject!]!) { updateTenantEnv(tenantId: $t, currentHash: $h, envs: $e) { hash } }';
 const CREATE = 'mutation ($name: String!) { createTenant(cloud: "aws", region: "us-east-2", name: $name) { id } }';
 
 let dir: string;

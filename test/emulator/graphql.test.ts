@@ -42,8 +42,7 @@ interface TenantEnvAnswer {
   hash: string;
   envVars: { environment: Record<string, string> };
 }
-const readEnv = async (tenantId: string) =>
-  (await client.request<{ getTenantEnv: TenantEnvAnswer }>(ENV_QUERY, { tenantId })).getTenantEnv;
+const readEnv = async (tenantId: string) => (await client.request<{ getTenantEnv: TenantEnvAnswer }>(ENV_QUERY, { tenantId })).getTenantEnv;
 const update = async (tenantId: string, currentHash: string, envs: { key: string; value: string }[]) =>
   (await client.request<{ updateTenantEnv: TenantEnvAnswer }>(UPDATE, { tenantId, currentHash, envs })).updateTenantEnv;
 
@@ -166,10 +165,12 @@ describe('tables', () => {
   });
 
   it('refuses a malformed uuid in a filter even where no row is compared with it, as Postgres would', async () => {
-    expect(await failure(client.request('{ projects(where: {_and: [{name: {_eq: "nope"}}, {id: {_eq: "not-a-uuid"}}]}) { id } }'))).toEqual({
-      message: 'invalid input syntax for type uuid: "not-a-uuid"',
-      extensions: { path: '$.selectionSet.projects.args.where._and[1].id._eq', code: 'data-exception' },
-    });
+    expect(await failure(client.request('{ projects(where: {_and: [{name: {_eq: "nope"}}, {id: {_eq: "not-a-uuid"}}]}) { id } }'))).toEqual(
+      {
+        message: 'invalid input syntax for type uuid: "not-a-uuid"',
+        extensions: { path: '$.selectionSet.projects.args.where._and[1].id._eq', code: 'data-exception' },
+      },
+    );
   });
 
   it('refuses a null comparison and a negative limit like Hasura', async () => {
@@ -199,7 +200,9 @@ describe('tables', () => {
         },
       ],
     });
-    const bySlug = await client.request<{ tenant: { slug: string }[] }>('{ tenant(order_by: [{slug: desc}], where: {slug: {_neq: "blog"}}) { slug } }');
+    const bySlug = await client.request<{ tenant: { slug: string }[] }>(
+      '{ tenant(order_by: [{slug: desc}], where: {slug: {_neq: "blog"}}) { slug } }',
+    );
     expect(bySlug.tenant.map((x) => x.slug)).toEqual(['shop-staging', 'shop-prod']);
   });
 
@@ -250,7 +253,9 @@ describe('env actions', () => {
       deleteEnvs: ['A', 'MISSING'],
     });
     expect(Object.keys(deleteTenantEnv.envVars.environment).sort()).toEqual(['B', ADMIN_SECRET_KEY, 'NEW']);
-    expect((await failure(client.request(DELETE, { tenantId: project.tenantId, currentHash: h1, deleteEnvs: ['B'] }))).message).toMatch(STALE);
+    expect((await failure(client.request(DELETE, { tenantId: project.tenantId, currentHash: h1, deleteEnvs: ['B'] }))).message).toMatch(
+      STALE,
+    );
   });
 
   it('refuses a stale hash with nothing written', async () => {
@@ -269,7 +274,9 @@ describe('env actions', () => {
     const expected = { message: 'nothing changed in config', extensions: { path: '$', code: 'legacyError' } };
     expect(await failure(update(project.tenantId, hash, [{ key: 'A', value: '1' }]))).toEqual(expected);
     expect(await failure(update(project.tenantId, hash, []))).toEqual(expected);
-    expect(await failure(client.request(DELETE, { tenantId: project.tenantId, currentHash: hash, deleteEnvs: ['NOPE'] }))).toEqual(expected);
+    expect(await failure(client.request(DELETE, { tenantId: project.tenantId, currentHash: hash, deleteEnvs: ['NOPE'] }))).toEqual(
+      expected,
+    );
   });
 
   it('refuses env writes in maintenance mode', async () => {
@@ -289,7 +296,9 @@ describe('env actions', () => {
     const expected = { message: 'tenant not found', extensions: { path: '$', code: 'not-exists' } };
     expect(await failure(readEnv(unknown))).toEqual(expected);
     expect(await failure(update(unknown, 'x', [{ key: 'A', value: '1' }]))).toEqual(expected);
-    expect(await failure(client.request('mutation ($id: uuid!) { deleteTenant(tenantId: $id) { status } }', { id: unknown }))).toEqual(expected);
+    expect(await failure(client.request('mutation ($id: uuid!) { deleteTenant(tenantId: $id) { status } }', { id: unknown }))).toEqual(
+      expected,
+    );
   });
 
   it('lets exactly one of many concurrent writers with the same hash win', async () => {
@@ -331,7 +340,11 @@ describe('project actions', () => {
     expect(createTenant).toEqual({
       id: createTenant.tenant.id,
       name: 'created-one',
-      tenant: { id: expect.any(String), slug: 'created-one', project: { id: expect.any(String), endpoint: 'https://created-one.hasura.app/v1/graphql' } },
+      tenant: {
+        id: expect.any(String),
+        slug: 'created-one',
+        project: { id: expect.any(String), endpoint: 'https://created-one.hasura.app/v1/graphql' },
+      },
     });
     expect(createTenant.tenant.project.id).not.toBe(createTenant.id);
     expect(t.emulator.store.findProjectByName('created-one')?.plan).toBe('cloud_payg');
@@ -352,7 +365,12 @@ describe('project actions', () => {
   it('with the createIgnoresName fault, gives a created project a random name, as the real service has been seen to', async () => {
     t.emulator.setFaults({ createIgnoresName: true });
     try {
-      const { createTenant } = await client.request<Created>(CREATE, { cloud: 'aws', region: 'us-east-2', name: 'asked-for', envs: [{ key: 'K', value: 'v' }] });
+      const { createTenant } = await client.request<Created>(CREATE, {
+        cloud: 'aws',
+        region: 'us-east-2',
+        name: 'asked-for',
+        envs: [{ key: 'K', value: 'v' }],
+      });
       expect(createTenant.name).toMatch(/^project-[0-9a-f]{10}$/);
       expect(t.emulator.store.findProjectByName('asked-for')).toBeUndefined();
       expect(t.emulator.store.findProjectByName(createTenant.name)?.env.K).toBe('v');
@@ -363,9 +381,13 @@ describe('project actions', () => {
 
   it('renames and deletes a project', async () => {
     const p = t.seed('to-rename');
-    const rename = 'mutation ($id: uuid!, $name: String!) { updateTenantName(tenantId: $id, name: $name) { tenant_id tenant { slug project { name endpoint } } } }';
+    const rename =
+      'mutation ($id: uuid!, $name: String!) { updateTenantName(tenantId: $id, name: $name) { tenant_id tenant { slug project { name endpoint } } } }';
     expect(await client.request(rename, { id: p.tenantId, name: 'renamed' })).toEqual({
-      updateTenantName: { tenant_id: p.tenantId, tenant: { slug: 'renamed', project: { name: 'renamed', endpoint: 'https://renamed.hasura.app/v1/graphql' } } },
+      updateTenantName: {
+        tenant_id: p.tenantId,
+        tenant: { slug: 'renamed', project: { name: 'renamed', endpoint: 'https://renamed.hasura.app/v1/graphql' } },
+      },
     });
     expect((await failure(client.request(rename, { id: p.tenantId, name: 'bad name' }))).extensions.code).toBe('unexpected');
     const del = 'mutation ($id: uuid!) { deleteTenant(tenantId: $id) { status } }';
@@ -388,7 +410,11 @@ describe('preview apps', () => {
     jobs_by_pk(id: $jobId) { id status tasks { id name task_events { id event_type public_event_data error } } }
   }`;
   interface JobAnswer {
-    jobs_by_pk: { id: string; status: string; tasks: { task_events: { event_type: string; public_event_data: any; error: string | null }[] }[] };
+    jobs_by_pk: {
+      id: string;
+      status: string;
+      tasks: { task_events: { event_type: string; public_event_data: any; error: string | null }[] }[];
+    };
   }
   const vars = (appName: string, over: Record<string, unknown> = {}) => ({
     githubPAT: 'ghp_token',
@@ -404,7 +430,8 @@ describe('preview apps', () => {
     ...over,
   });
   const schedule = async (v: Record<string, unknown>) =>
-    (await client.request<{ createGitHubPreviewApp: { githubPreviewAppJobID: string } }>(CREATE_PREVIEW, v)).createGitHubPreviewApp.githubPreviewAppJobID;
+    (await client.request<{ createGitHubPreviewApp: { githubPreviewAppJobID: string } }>(CREATE_PREVIEW, v)).createGitHubPreviewApp
+      .githubPreviewAppJobID;
   const job = async (jobId: string) => (await client.request<JobAnswer>(JOB, { jobId })).jobs_by_pk;
   const finished = (jobId: string) =>
     vi.waitFor(

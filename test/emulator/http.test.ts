@@ -34,7 +34,8 @@ async function stillServing(): Promise<void> {
   expect(await res.json()).toEqual({ data: { projects: expect.any(Array) } });
 }
 
-const nested = (levels: number): string => `{ projects ${'{ tenant { project '.repeat((levels - 1) / 2)}{ id }${' } }'.repeat((levels - 1) / 2)} }`;
+const nested = (levels: number): string =>
+  `{ projects ${'{ tenant { project '.repeat((levels - 1) / 2)}{ id }${' } }'.repeat((levels - 1) / 2)} }`;
 
 describe('bad requests get a Hasura-style error and the server keeps serving', () => {
   it.each([
@@ -50,7 +51,12 @@ describe('bad requests get a Hasura-style error and the server keeps serving', (
     ['a GraphQL syntax error', JSON.stringify({ query: 'query {' }), 200, 'validation-failed'],
     ['ten thousand open braces', JSON.stringify({ query: '{'.repeat(10_000) }), 200, 'validation-failed'],
     ['too many tokens', JSON.stringify({ query: `{ ${'a '.repeat(30_000)}}` }), 200, 'validation-failed'],
-    ['two operations and no operationName', JSON.stringify({ query: 'query a { projects { id } } query b { tenant { id } }' }), 200, 'validation-failed'],
+    [
+      'two operations and no operationName',
+      JSON.stringify({ query: 'query a { projects { id } } query b { tenant { id } }' }),
+      200,
+      'validation-failed',
+    ],
     ['an unknown operationName', JSON.stringify({ query: 'query a { projects { id } }', operationName: 'b' }), 200, 'validation-failed'],
     ['a subscription', JSON.stringify({ query: 'subscription { projects { id } }' }), 200, 'validation-failed'],
     ['a query nested too deep', JSON.stringify({ query: nested(13) }), 200, 'validation-failed'],
@@ -67,7 +73,11 @@ describe('bad requests get a Hasura-style error and the server keeps serving', (
   it('counts depth through fragments, and handles fragment cycles and fan-out', async () => {
     const chain = Array.from({ length: 7 }, (_, i) => `fragment F${i} on projects { tenant { project { ...F${i + 1} } } }`).join('\n');
     const deep = `{ projects { ...F0 } }\n${chain}\nfragment F7 on projects { id }`;
-    expect(await answer(await post(JSON.stringify({ query: deep })))).toMatchObject({ status: 200, code: 'validation-failed', message: expect.stringMatching(/deeper/) });
+    expect(await answer(await post(JSON.stringify({ query: deep })))).toMatchObject({
+      status: 200,
+      code: 'validation-failed',
+      message: expect.stringMatching(/deeper/),
+    });
 
     const cycle = '{ projects { ...A } } fragment A on projects { tenant { project { ...A } } }';
     expect(await answer(await post(JSON.stringify({ query: cycle })))).toMatchObject({ code: 'validation-failed' });
@@ -97,13 +107,19 @@ describe('bad requests get a Hasura-style error and the server keeps serving', (
     const get = await fetch(`${t.emulator.url}?query=${encodeURIComponent('{ projects { id } }')}`);
     expect(get.headers.get('allow')).toBe('POST');
     expect(await answer(get)).toMatchObject({ status: 405, code: 'not-supported' });
-    expect(await answer(await post('{}', { url: t.emulator.url.replace('/v1/graphql', '/v1/query') }))).toMatchObject({ status: 404, code: 'not-found' });
+    expect(await answer(await post('{}', { url: t.emulator.url.replace('/v1/graphql', '/v1/query') }))).toMatchObject({
+      status: 404,
+      code: 'not-found',
+    });
     await stillServing();
   });
 
   it('answers Hasura-style with 200 whatever the Accept and Content-Type headers say', async () => {
     const headers = { accept: 'application/graphql-response+json', 'content-type': 'text/plain' };
-    expect(await answer(await post(JSON.stringify({ query: '{ nope }' }), { headers }))).toMatchObject({ status: 200, code: 'validation-failed' });
+    expect(await answer(await post(JSON.stringify({ query: '{ nope }' }), { headers }))).toMatchObject({
+      status: 200,
+      code: 'validation-failed',
+    });
     expect((await post(JSON.stringify({ query: '{ projects { id } }' }), { headers: { accept: 'text/html' } })).status).toBe(200);
   });
 });
@@ -118,7 +134,8 @@ describe('faults', () => {
   const write = () =>
     post(
       JSON.stringify({
-        query: 'mutation w($t: uuid!, $h: String!) { updateTenantEnv(tenantId: $t, currentHash: $h, envs: [{key: "A", value: "2"}]) { hash } }',
+        query:
+          'mutation w($t: uuid!, $h: String!) { updateTenantEnv(tenantId: $t, currentHash: $h, envs: [{key: "A", value: "2"}]) { hash } }',
         variables: { t: project.tenantId, h: hash },
       }),
     );

@@ -47,9 +47,9 @@ describe("the public API reference's documents run unchanged", () => {
       [ADMIN_SECRET_KEY]: expect.any(String),
     });
 
-    const { updateTenantEnv } = await client.request<{ updateTenantEnv: { hash: string; envVars: { environment: Record<string, string> } } }>(
-      reference('updateTenantEnv', { id: tenantId, hash: getTenantEnv.hash }),
-    );
+    const { updateTenantEnv } = await client.request<{
+      updateTenantEnv: { hash: string; envVars: { environment: Record<string, string> } };
+    }>(reference('updateTenantEnv', { id: tenantId, hash: getTenantEnv.hash }));
     expect(updateTenantEnv.hash).not.toBe(getTenantEnv.hash);
     expect(updateTenantEnv.envVars.environment).toEqual({
       ...getTenantEnv.envVars.environment,
@@ -62,9 +62,9 @@ describe("the public API reference's documents run unchanged", () => {
   });
 
   it("schedules the reference's preview app, whose job then fails: its token is empty and its name has an underscore", async () => {
-    const { createGitHubPreviewApp } = await t.client().request<{ createGitHubPreviewApp: { githubPreviewAppJobID: string } }>(
-      reference('createGitHubPreviewApp'),
-    );
+    const { createGitHubPreviewApp } = await t
+      .client()
+      .request<{ createGitHubPreviewApp: { githubPreviewAppJobID: string } }>(reference('createGitHubPreviewApp'));
     const jobId = createGitHubPreviewApp.githubPreviewAppJobID;
     const job = await vi.waitFor(
       () => {

@@ -16,7 +16,13 @@ describe('Store: projects', () => {
     const created = store.createProject({ name: 'shop-prod', env: { CORS: '*' } });
     expect(created.projectId).not.toBe(created.tenantId);
     const record = store.findProjectByName('shop-prod');
-    expect(record).toMatchObject({ projectId: created.projectId, tenantId: created.tenantId, cloud: 'aws', region: 'us-east-2', plan: 'cloud_free' });
+    expect(record).toMatchObject({
+      projectId: created.projectId,
+      tenantId: created.tenantId,
+      cloud: 'aws',
+      region: 'us-east-2',
+      plan: 'cloud_free',
+    });
     const { env, hash } = store.getEnv(created.tenantId);
     expect(hash).toMatch(/^[0-9a-f]{40}$/);
     expect(env.CORS).toBe('*');
@@ -192,8 +198,19 @@ describe('Store: preview jobs', () => {
   type Over = { token?: string; plan?: string; cloud?: string; owner?: string; repo?: string; branch?: string; directory?: string };
   const payload = (name: string, over: Over = {}) => ({
     githubPersonalAccessToken: over.token ?? 'ghp_x',
-    githubRepoDetails: { owner: over.owner ?? 'org', repo: over.repo ?? 'app', branch: over.branch ?? 'main', directory: over.directory ?? 'hasura' },
-    projectOptions: { cloud: over.cloud ?? 'aws', region: 'us-east-2', plan: over.plan ?? 'cloud_free', name, envVars: [{ key: 'K', value: 'v' }] },
+    githubRepoDetails: {
+      owner: over.owner ?? 'org',
+      repo: over.repo ?? 'app',
+      branch: over.branch ?? 'main',
+      directory: over.directory ?? 'hasura',
+    },
+    projectOptions: {
+      cloud: over.cloud ?? 'aws',
+      region: 'us-east-2',
+      plan: over.plan ?? 'cloud_free',
+      name,
+      envVars: [{ key: 'K', value: 'v' }],
+    },
   });
 
   it('runs a job: running, then success with the project id; a rerun updates that project', () => {
@@ -210,7 +227,10 @@ describe('Store: preview jobs', () => {
     expect(project?.env).toMatchObject({ K: 'v', [ADMIN_SECRET_KEY]: expect.any(String) });
 
     const hash = store.getEnv(project?.tenantId ?? '').hash;
-    const again = store.createPreviewJob({ ...payload('pr-1'), projectOptions: { ...payload('pr-1').projectOptions, envVars: [{ key: 'K', value: 'v2' }] } });
+    const again = store.createPreviewJob({
+      ...payload('pr-1'),
+      projectOptions: { ...payload('pr-1').projectOptions, envVars: [{ key: 'K', value: 'v2' }] },
+    });
     expect(store.finishPreviewJob(again)?.status).toBe('success');
     expect(store.listProjects()).toHaveLength(1);
     expect(store.getEnv(project?.tenantId ?? '')).toMatchObject({ env: { K: 'v2' }, hash: expect.not.stringMatching(hash) });
@@ -227,8 +247,16 @@ describe('Store: preview jobs', () => {
     ['a repository GitHub would refuse', payload('pr-1', { repo: 'app?' }), /^invalid GitHub repository name: "app\?"$/],
     ['a branch git would refuse', payload('pr-1', { branch: 'feature..x' }), /^invalid branch name: "feature\.\.x"$/],
     ['a directory outside the repository', payload('pr-1', { directory: '../hasura' }), /^invalid directory: "\.\.\/hasura"/],
-    ['a branch that does not exist', payload('pr-1', { branch: 'missing-branch' }), /^branch "missing-branch" not found in GitHub repository org\/app$/],
-    ['a directory that does not exist', payload('pr-1', { directory: 'missing' }), /^directory "missing" not found in GitHub repository org\/app on branch "main"$/],
+    [
+      'a branch that does not exist',
+      payload('pr-1', { branch: 'missing-branch' }),
+      /^branch "missing-branch" not found in GitHub repository org\/app$/,
+    ],
+    [
+      'a directory that does not exist',
+      payload('pr-1', { directory: 'missing' }),
+      /^directory "missing" not found in GitHub repository org\/app on branch "main"$/,
+    ],
   ])('fails a job with %s, creating nothing', (_what, bad, error) => {
     const store = new Store();
     const job = store.finishPreviewJob(store.createPreviewJob(bad));

@@ -1,7 +1,13 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { GraphQLClient } from 'graphql-request';
-import { startEmulator, type CreateProjectInput, type CreatedProject, type Emulator, type EmulatorOptions } from '../../src/emulator/index.js';
+import {
+  startEmulator,
+  type CreateProjectInput,
+  type CreatedProject,
+  type Emulator,
+  type EmulatorOptions,
+} from '../../src/emulator/index.js';
 
 export interface TestEmulatorOptions extends Omit<EmulatorOptions, 'host' | 'port'> {
   /** Projects to create before the first request: name → env (Cloud adds its admin secret). */
@@ -59,7 +65,9 @@ export async function spawnEmulatorProcess(args: string[] = [], env: Record<stri
   let err = '';
   child.stdout.setEncoding('utf8').on('data', (s: string) => (out += s));
   child.stderr.setEncoding('utf8').on('data', (s: string) => (err += s));
-  const exited = new Promise<number | NodeJS.Signals>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? 'SIGKILL')));
+  const exited = new Promise<number | NodeJS.Signals>((resolve) =>
+    child.on('exit', (code, signal) => resolve(code ?? signal ?? 'SIGKILL')),
+  );
   const url = await new Promise<string>((resolve, reject) => {
     const check = (): void => {
       const m = /^listening on (\S+)$/m.exec(out);

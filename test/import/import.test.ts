@@ -81,7 +81,9 @@ describe('hcr import', () => {
     expect(r.stdout).toBe('');
     const yaml = await readFile(join(cwd, 'hasura-cloud.yaml'), 'utf8');
     // The $schema path depends on where the temporary directory is; another test checks where it points.
-    await expect(normalize(yaml).replace(/\$schema=\S+/, '$schema=<path to schema/hcr.schema.json>')).toMatchFileSnapshot('__snapshots__/imported.yaml');
+    await expect(normalize(yaml).replace(/\$schema=\S+/, '$schema=<path to schema/hcr.schema.json>')).toMatchFileSnapshot(
+      '__snapshots__/imported.yaml',
+    );
     await expect(normalize(r.stderr)).toMatchFileSnapshot('__snapshots__/import-stderr.txt');
 
     const doc = parse(yaml) as { version: number; projects: Record<string, Record<string, unknown>> };
@@ -126,7 +128,14 @@ describe('hcr import', () => {
     expect(yaml).toContain('BOOL_YES: "yes"');
     const plan = await hcr(['plan', '-f', 'a.yaml', '--detailed-exitcode', '--format', 'json'], { env: liveVariables(t, yaml) });
     expect(plan.code).toBe(0);
-    expect(JSON.parse(plan.stdout).summary).toEqual({ add: 0, change: 0, remove: 0, create_projects: 0, delete_projects: 0, refused_delete_projects: 0 });
+    expect(JSON.parse(plan.stdout).summary).toEqual({
+      add: 0,
+      change: 0,
+      remove: 0,
+      create_projects: 0,
+      delete_projects: 0,
+      refused_delete_projects: 0,
+    });
   });
 
   it('prints only the YAML on stdout without --out, its $schema relative to the working directory', async () => {
@@ -136,11 +145,14 @@ describe('hcr import', () => {
     const first = r.stdout.split('\n')[0]!;
     expect(first).toMatch(/^# yaml-language-server: \$schema=\S+$/);
     expect(resolve(cwd, first.split('$schema=')[1]!)).toBe(SCHEMA);
-    expect(parse(r.stdout)).toMatchObject({ version: 1, projects: { 'shop-staging': { env: { ACTIONS_ENDPOINT: 'https://actions.staging.example.com' } } } });
+    expect(parse(r.stdout)).toMatchObject({
+      version: 1,
+      projects: { 'shop-staging': { env: { ACTIONS_ENDPOINT: 'https://actions.staging.example.com' } } },
+    });
     expect(r.stderr).toContain('`hcr plan -f FILE` (FILE: this output, saved) shows no changes.');
   });
 
-  it('points $schema at hcr\'s schema from the output file\'s own directory', async () => {
+  it("points $schema at hcr's schema from the output file's own directory", async () => {
     const { cwd, hcr } = await setup();
     const nested = join('infra', 'cloud.yaml');
     await mkdir(join(cwd, 'infra'));
@@ -154,7 +166,17 @@ describe('hcr import', () => {
     const plain = await hcr(['import', '--project', 'shop-prod']);
     expect(plain.stdout).toContain(`PUBLIC_LOOKING: ${FLAGGED}`); // without the flag, nothing marks it
 
-    const r = await hcr(['import', '--project', 'shop-prod', '--sensitive-keys', 'PUBLIC_*', '--sensitive-keys', 'NO_SUCH_*', '--out', 'f.yaml']);
+    const r = await hcr([
+      'import',
+      '--project',
+      'shop-prod',
+      '--sensitive-keys',
+      'PUBLIC_*',
+      '--sensitive-keys',
+      'NO_SUCH_*',
+      '--out',
+      'f.yaml',
+    ]);
     expect(r.code).toBe(0);
     const yaml = await readFile(join(cwd, 'f.yaml'), 'utf8');
     expect(yaml).toContain('PUBLIC_LOOKING: { fromEnv: SHOP_PROD_PUBLIC_LOOKING }');

@@ -9,15 +9,97 @@ const TENANT = '7a79cf94-0e53-4520-a560-1b02bf522f08';
 
 /** Values YAML likes to read as something else, or that a careless writer would change. */
 const EXOTIC = [
-  'true', 'False', 'yes', 'No', 'on', 'OFF', 'y', 'n', 'null', 'Null', '~', '',
-  '010', '0o17', '0x1F', '1_000', '1.10', '1e3', '.inf', '-.Inf', '.nan', 'NaN', '+12', '12:30', '2001-12-14', '2001-12-14T21:59:43.10-05:00',
-  ' lead', 'trail ', '  both  ', '\tTab', 'a\tb',
-  '#x', 'a #b', 'a#b', 'a: b', 'a:b', ':', '- x', '-', '?', '? x', '[x]', '{a: 1}', '*alias', '&anchor', '!tag', '%directive', '@at', '`tick', '|', '>', '<<', '=',
-  "'single'", '"double"', "it's", 'back\\slash', '\\n literally',
-  'line1\nline2', 'line1\nline2\n', 'line1\nline2\n\n', '\nstarts with a newline', '  indented\nfirst line', 'a  \nb', 'a\n \nb', '\n', '\n\n', ' \n ',
-  'crlf\r\nline', 'cr\ronly', '\u0085next line', '\u2028line sep', '\u2029para sep', '\u00a0nbsp', '\u200bzero width', '\ufeffbom', 'bell\u0007', 'nul\u0000byte', 'esc\u001b[0m',
-  'ünïcødé', '日本語', '😀 emoji', 'RTL \u202eevil', 'combining e\u0301',
-  'x'.repeat(300), `${'word '.repeat(60)}end`, '{"type":"HS256","key":"k"}', '---', '...', '--- x', '... x',
+  'true',
+  'False',
+  'yes',
+  'No',
+  'on',
+  'OFF',
+  'y',
+  'n',
+  'null',
+  'Null',
+  '~',
+  '',
+  '010',
+  '0o17',
+  '0x1F',
+  '1_000',
+  '1.10',
+  '1e3',
+  '.inf',
+  '-.Inf',
+  '.nan',
+  'NaN',
+  '+12',
+  '12:30',
+  '2001-12-14',
+  '2001-12-14T21:59:43.10-05:00',
+  ' lead',
+  'trail ',
+  '  both  ',
+  '\tTab',
+  'a\tb',
+  '#x',
+  'a #b',
+  'a#b',
+  'a: b',
+  'a:b',
+  ':',
+  '- x',
+  '-',
+  '?',
+  '? x',
+  '[x]',
+  '{a: 1}',
+  '*alias',
+  '&anchor',
+  '!tag',
+  '%directive',
+  '@at',
+  '`tick',
+  '|',
+  '>',
+  '<<',
+  '=',
+  "'single'",
+  '"double"',
+  "it's",
+  'back\\slash',
+  '\\n literally',
+  'line1\nline2',
+  'line1\nline2\n',
+  'line1\nline2\n\n',
+  '\nstarts with a newline',
+  '  indented\nfirst line',
+  'a  \nb',
+  'a\n \nb',
+  '\n',
+  '\n\n',
+  ' \n ',
+  'crlf\r\nline',
+  'cr\ronly',
+  '\u0085next line',
+  '\u2028line sep',
+  '\u2029para sep',
+  '\u00a0nbsp',
+  '\u200bzero width',
+  '\ufeffbom',
+  'bell\u0007',
+  'nul\u0000byte',
+  'esc\u001b[0m',
+  'ünïcødé',
+  '日本語',
+  '😀 emoji',
+  'RTL \u202eevil',
+  'combining e\u0301',
+  'x'.repeat(300),
+  `${'word '.repeat(60)}end`,
+  '{"type":"HS256","key":"k"}',
+  '---',
+  '...',
+  '--- x',
+  '... x',
 ];
 
 let dir: string;
@@ -51,7 +133,7 @@ describe('desiredYaml', () => {
   it('round-trips random strings built from the characters YAML treats specially', async () => {
     const alphabet = [...'ab01 \t\n\r:#-?[]{},&*!|>\'"%@`~.\\=<+_', 'ü', '😀', '\u2028', '\u00a0', '\u0085', '\u0000'];
     let seed = 42;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const env: Record<string, string> = {};
     for (let i = 0; i < 400; i++) {
       const length = Math.floor(random() * 12);
@@ -62,10 +144,13 @@ describe('desiredYaml', () => {
   });
 
   it('keeps values multi-line in a block literal only where an editor could not change them', () => {
-    const { text } = desiredYaml([{ name: 'p', tenantId: TENANT, env: { PEM: '-----BEGIN-----\nMIIE\n-----END-----\n', TRAIL: 'a \nb' } }], {
-      schema: 's.json',
-      sensitive: () => false,
-    });
+    const { text } = desiredYaml(
+      [{ name: 'p', tenantId: TENANT, env: { PEM: '-----BEGIN-----\nMIIE\n-----END-----\n', TRAIL: 'a \nb' } }],
+      {
+        schema: 's.json',
+        sensitive: () => false,
+      },
+    );
     expect(text).toContain('PEM: |\n        -----BEGIN-----\n        MIIE\n        -----END-----\n');
     expect(text).toContain('TRAIL: "a\\ \\nb"');
   });
@@ -82,7 +167,10 @@ describe('desiredYaml', () => {
 
   it('skips a value with a character a file cannot hold, unless it is read from the environment anyway', () => {
     const env = { DEL: 'a\u007fb', C1: 'a\u0090b', DEL_SECRET: 'x\u007fy' };
-    const { text, skipped } = desiredYaml([{ name: 'p', tenantId: TENANT, env }], { schema: 's.json', sensitive: (key) => key === 'DEL_SECRET' });
+    const { text, skipped } = desiredYaml([{ name: 'p', tenantId: TENANT, env }], {
+      schema: 's.json',
+      sensitive: (key) => key === 'DEL_SECRET',
+    });
     expect(skipped.map((s) => s.key)).toEqual(['C1', 'DEL']);
     expect(text).toContain('DEL_SECRET: { fromEnv: P_DEL_SECRET }');
     expect(text).not.toMatch(/[\u007f\u0090]/);

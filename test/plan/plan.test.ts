@@ -37,7 +37,10 @@ describe('plan()', () => {
   });
 
   it('leaves undeclared keys alone and counts them as unmanaged without prune', () => {
-    const result = plan(desired(project('shop', { A: literal('1') })), live({ shop: { A: '1', X: 'x', HASURA_GRAPHQL_ADMIN_SECRET: 's' } }));
+    const result = plan(
+      desired(project('shop', { A: literal('1') })),
+      live({ shop: { A: '1', X: 'x', HASURA_GRAPHQL_ADMIN_SECRET: 's' } }),
+    );
     expect(result.projects[0]).toMatchObject({ action: 'no-op', env: [], unmanaged: 2 });
   });
 
@@ -65,7 +68,9 @@ describe('plan()', () => {
 
   it('never shows a sensitive value on either side, but says that it changes', () => {
     const result = plan(
-      desired(project('shop', { HASURA_GRAPHQL_ADMIN_SECRET: secret('new-canary', 'SHOP_SECRET'), NEW: secret('add-canary', 'NEW_SECRET') })),
+      desired(
+        project('shop', { HASURA_GRAPHQL_ADMIN_SECRET: secret('new-canary', 'SHOP_SECRET'), NEW: secret('add-canary', 'NEW_SECRET') }),
+      ),
       live({ shop: { HASURA_GRAPHQL_ADMIN_SECRET: 'old-canary' } }),
     );
     expect(result.projects[0]!.env).toEqual([
@@ -118,7 +123,10 @@ describe('plan()', () => {
       deletion,
     ]);
     expect(plan(desired(old), state).projects).toEqual([{ ...deletion, refused: 'needs-allow-destroy' }]);
-    expect(plan(desired(old, kept), state, { allowDestroy: true }).summary).toMatchObject({ delete_projects: 1, refused_delete_projects: 1 });
+    expect(plan(desired(old, kept), state, { allowDestroy: true }).summary).toMatchObject({
+      delete_projects: 1,
+      refused_delete_projects: 1,
+    });
     expect(plan(desired(old, kept), state).summary).toMatchObject({ delete_projects: 0, refused_delete_projects: 2 });
   });
 
@@ -140,7 +148,16 @@ describe('plan()', () => {
 
   it('treats keys named like Object.prototype members as plain keys', () => {
     const result = plan(
-      desired(project('shop', Object.fromEntries([['constructor', literal('c')], ['__proto__', literal('p')]]), { prune: true })),
+      desired(
+        project(
+          'shop',
+          Object.fromEntries([
+            ['constructor', literal('c')],
+            ['__proto__', literal('p')],
+          ]),
+          { prune: true },
+        ),
+      ),
       live({ shop: Object.fromEntries([['toString', 't']]) }),
     );
     expect(result.projects[0]!.env.map((c) => [c.key, c.action])).toEqual([

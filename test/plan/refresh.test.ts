@@ -11,7 +11,9 @@ const secret: KeyChange = { key: 'S', action: 'change', sensitive: true, source:
 
 describe('sameApproval()', () => {
   it('allows the same changes when only other keys moved', () => {
-    expect(sameApproval(planned([setA, secret], { A: '1', S: 'x', B: 'b' }), planned([setA, secret], { A: '1', S: 'x', B: 'edited', C: 'new' }))).toBe(true);
+    expect(
+      sameApproval(planned([setA, secret], { A: '1', S: 'x', B: 'b' }), planned([setA, secret], { A: '1', S: 'x', B: 'edited', C: 'new' })),
+    ).toBe(true);
   });
 
   it('refuses when a key the approval changes moved, even to a value the plan still changes the same way', () => {

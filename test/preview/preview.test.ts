@@ -50,7 +50,13 @@ async function setup(options: TestEmulatorOptions = {}) {
 }
 
 // Polling at the default pace (2 s) would make each test wait seconds for a job the emulator ends in 20 ms.
-const FLAGS = { '--name': 'pr-42', '--repo': 'acme/shop', '--branch': 'feature/checkout', '--directory': 'hasura', '--poll-interval': '0.02' };
+const FLAGS = {
+  '--name': 'pr-42',
+  '--repo': 'acme/shop',
+  '--branch': 'feature/checkout',
+  '--directory': 'hasura',
+  '--poll-interval': '0.02',
+};
 const CREATE = ['preview', 'create', ...Object.entries(FLAGS).flat()];
 
 /** `preview create` with some of the usual flags replaced. */
@@ -82,7 +88,11 @@ describe('hcr preview create', () => {
     expect(r.stdout).toContain(`console:  https://cloud.hasura.io/project/${project.projectId}/console`);
     expect(r.stdout).toContain(`tenant:   ${project.tenantId}`);
     expect(operations()[0]).toBe('createGitHubPreviewApp');
-    expect(operations().slice(1, -1).every((o) => o === 'getJob')).toBe(true);
+    expect(
+      operations()
+        .slice(1, -1)
+        .every((o) => o === 'getJob'),
+    ).toBe(true);
     expect(operations().at(-1)).toBe('getProject');
   });
 
@@ -96,7 +106,9 @@ describe('hcr preview create', () => {
     });
     const r = await hcr([...CREATE, '--region', 'eu-central-1', '--plan', 'cloud_payg']);
     expect(r.code).toBe(0);
-    const sent = bodies.map((b) => JSON.parse(b) as { operationName: string; variables: unknown }).find((b) => b.operationName === 'createGitHubPreviewApp')!;
+    const sent = bodies
+      .map((b) => JSON.parse(b) as { operationName: string; variables: unknown })
+      .find((b) => b.operationName === 'createGitHubPreviewApp')!;
     expect(sent.variables).toEqual({
       payload: {
         githubPersonalAccessToken: GITHUB_TOKEN,
@@ -161,7 +173,7 @@ describe('hcr preview create', () => {
     [{ '--cloud': 'gcp' }, 'invalid cloud: "gcp" (supported: aws)'],
     [{ '--branch': 'missing-feature' }, 'branch "missing-feature" not found in GitHub repository acme/shop'],
     [{ '--directory': 'missing' }, 'directory "missing" not found in GitHub repository acme/shop on branch "feature/checkout"'],
-  ])('exits 1 with the job\'s own error when the job fails: %j', async (changes, reason) => {
+  ])("exits 1 with the job's own error when the job fails: %j", async (changes, reason) => {
     const { t, hcr } = await setup();
     const dir = directoryWith({ 'github-output': '' });
     const r = await hcr(createWith(changes), { env: { GITHUB_ACTIONS: 'true', GITHUB_OUTPUT: join(dir, 'github-output') } });
@@ -180,7 +192,9 @@ describe('hcr preview create', () => {
     const before = t.emulator.store.getEnv(prod.tenantId);
     const r = await hcr(createWith({ '--name': 'shop-prod' }, '--env', 'PG_DATABASE_URL=postgres://preview'));
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^Error: preview app shop-prod failed \(job [0-9a-f-]{36}\): a project named "shop-prod" already exists and is not a preview app$/m);
+    expect(r.stderr).toMatch(
+      /^Error: preview app shop-prod failed \(job [0-9a-f-]{36}\): a project named "shop-prod" already exists and is not a preview app$/m,
+    );
     expect(t.emulator.store.getEnv(prod.tenantId)).toEqual(before);
   });
 
@@ -224,7 +238,7 @@ describe('hcr preview create', () => {
     expect(operations().filter((o) => o === 'getJob')).toHaveLength(1);
   });
 
-  it('on a terminal, shows the job\'s latest step and the time waited on stderr, then clears the line', async () => {
+  it("on a terminal, shows the job's latest step and the time waited on stderr, then clears the line", async () => {
     const { hcr } = await setup({ previewJobDelayMs: 200 });
     const r = await hcr(CREATE, { tty: true });
     expect(r.code).toBe(0);
@@ -247,7 +261,10 @@ describe('hcr preview create', () => {
   });
 
   it.each([
-    [{ '--name': 'Shop_Prod' }, '--name "Shop_Prod" is not a valid project name; expected a Hasura Cloud project name: 1 to 63 lowercase letters'],
+    [
+      { '--name': 'Shop_Prod' },
+      '--name "Shop_Prod" is not a valid project name; expected a Hasura Cloud project name: 1 to 63 lowercase letters',
+    ],
     [{ '--name': 'pr-' }, '--name "pr-" is not a valid project name'],
     [{ '--repo': 'https://github.com/acme/shop' }, '--repo "https://github.com/acme/shop": expected OWNER/REPO'],
     [{ '--repo': 'shop' }, '--repo "shop": expected OWNER/REPO'],
@@ -298,7 +315,7 @@ describe('hcr preview create --env-file', () => {
     '',
   ].join('\n');
 
-  it('sets the file\'s keys, with --env winning over the file, and prints no value', async () => {
+  it("sets the file's keys, with --env winning over the file, and prints no value", async () => {
     const { t, hcr } = await setup();
     const cwd = directoryWith({ 'preview.env': ENV_FILE });
     const r = await hcr([...CREATE, '--env-file', 'preview.env', '--env', `LOG_LEVEL=${ENV_SECRET}`], { cwd });
@@ -331,7 +348,10 @@ describe('hcr preview create --env-file', () => {
     vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
       const response = await realFetch(input, init);
       const text = await response.text();
-      const echoed = text.replace(/"error":"(?:[^"\\]|\\.)*"/g, `"error":"cannot reach postgres://app:${FILE_SECRET}@db/app, LOG_LEVEL=${ENV_SECRET}"`);
+      const echoed = text.replace(
+        /"error":"(?:[^"\\]|\\.)*"/g,
+        `"error":"cannot reach postgres://app:${FILE_SECRET}@db/app, LOG_LEVEL=${ENV_SECRET}"`,
+      );
       return new Response(echoed, { status: response.status, headers: response.headers });
     });
     const r = await hcr(createWith({ '--branch': 'missing' }, '--env-file', 'preview.env', '--env', `LOG_LEVEL=${ENV_SECRET}`), { cwd });

@@ -2,7 +2,16 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { StoreError } from '../../src/emulator/index.js';
 import { Canaries } from './canaries.js';
-import { expectedExit, reliabilityWorld, seededRandom, soloWorld, type JournalEntry, type ReliabilityWorld, type ReportJson, type Step } from './harness.js';
+import {
+  expectedExit,
+  reliabilityWorld,
+  seededRandom,
+  soloWorld,
+  type JournalEntry,
+  type ReliabilityWorld,
+  type ReportJson,
+  type Step,
+} from './harness.js';
 
 const TENANTS = 5;
 const RUNS = 4;
@@ -69,7 +78,13 @@ describe('conflicts torture test', () => {
     const names = new Map<string, string>();
     for (let i = 1; i <= TENANTS; i++) {
       const gone = Object.fromEntries(Array.from({ length: RUNS }, (_, r) => [`GONE_${r + 1}`, 'gone']));
-      const { tenantId } = w.t.seed(`tenant-${i}`, { SHARED_A: 'seed-a', SHARED_B: 'seed-b', UNMANAGED: 'keep', HASURA_GRAPHQL_CORS_DOMAIN: '*', ...gone });
+      const { tenantId } = w.t.seed(`tenant-${i}`, {
+        SHARED_A: 'seed-a',
+        SHARED_B: 'seed-b',
+        UNMANAGED: 'keep',
+        HASURA_GRAPHQL_CORS_DOMAIN: '*',
+        ...gone,
+      });
       seeded.set(tenantId, w.store.getEnv(tenantId).env);
       names.set(`tenant-${i}`, tenantId);
     }
@@ -86,7 +101,9 @@ describe('conflicts torture test', () => {
         Array.from({ length: RUNS }, (_, i) => {
           const run = i + 1;
           const secret = canaries.make(`run${run}-${round}`);
-          return w.hcr(['apply', '--auto-approve', '--format', 'json', '-f', desiredFor(w, round, run)], { env: { SHARED_SECRET: secret } });
+          return w.hcr(['apply', '--auto-approve', '--format', 'json', '-f', desiredFor(w, round, run)], {
+            env: { SHARED_SECRET: secret },
+          });
         }),
       );
       results.forEach((r, i) => {
@@ -110,7 +127,12 @@ describe('conflicts torture test', () => {
       }
       expect(w.store.getEnv(tenantId).hash).toBe(hash);
       const live = w.store.getEnv(tenantId).env;
-      expect(live).toEqual(replay(seeded.get(tenantId)!, accepted.filter((e) => e.tenantId === tenantId)));
+      expect(live).toEqual(
+        replay(
+          seeded.get(tenantId)!,
+          accepted.filter((e) => e.tenantId === tenantId),
+        ),
+      );
       for (const key of UNTOUCHABLE) expect(live[key], key).toBe(seeded.get(tenantId)![key]);
     }
     for (const refused of w.journal.entries.filter((e) => !e.accepted)) {
@@ -124,7 +146,8 @@ describe('conflicts torture test', () => {
     for (const { round, run, code, report, from, to } of reports) {
       expect(report.projects.map((p) => p.name)).toEqual([...names.keys()]);
       expect(code, JSON.stringify(report)).toBe(expectedExit(report.projects.map((p) => p.outcome)));
-      const mine = (e: JournalEntry) => e.author === 'hcr' && (e.op === 'update' ? e.env.SHARED_A === `run${run}.${round}-a` : e.keys.includes(`GONE_${run}`));
+      const mine = (e: JournalEntry) =>
+        e.author === 'hcr' && (e.op === 'update' ? e.env.SHARED_A === `run${run}.${round}-a` : e.keys.includes(`GONE_${run}`));
       const window = w.journal.entries.slice(from, to).filter(mine);
       for (const p of report.projects) {
         const where = `round ${round} run ${run} ${p.name} (${p.outcome}: ${p.reason ?? ''})`;
@@ -132,7 +155,11 @@ describe('conflicts torture test', () => {
         const landed = ours.filter((e) => e.accepted);
         if (landed.length === 2) expect(landed[1]!.base, where).toBe(landed[0]!.after);
         if (p.outcome === 'unknown') continue;
-        if (p.outcome === 'conflict') expect(ours.some((e) => e.refused === 'conflict'), where).toBe(true);
+        if (p.outcome === 'conflict')
+          expect(
+            ours.some((e) => e.refused === 'conflict'),
+            where,
+          ).toBe(true);
         const update = landed.find((e) => e.op === 'update');
         const remove = landed.find((e) => e.op === 'delete');
         expect(update ? Object.keys(update.env).sort() : [], where).toEqual([...p.set].sort());
@@ -141,7 +168,8 @@ describe('conflicts torture test', () => {
     }
 
     const outcomes = reports.flatMap((r) => r.report.projects.map((p) => p.outcome));
-    const byAuthor = (prefix: string, ok: boolean) => w.journal.entries.filter((e) => e.author.startsWith(prefix) && e.accepted === ok).length;
+    const byAuthor = (prefix: string, ok: boolean) =>
+      w.journal.entries.filter((e) => e.author.startsWith(prefix) && e.accepted === ok).length;
     // The torture must have happened: writes of both kinds accepted and refused, projects applied and in conflict.
     expect(outcomes).toContain('applied');
     expect(outcomes).toContain('conflict');

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { Fault } from '../../src/emulator/index.js';
 import { Canaries } from './canaries.js';
-import { expectedExit, parseTextReport, reliabilityWorld, seededRandom, type DesiredProjectDoc, type ReliabilityWorld, type ReportJson } from './harness.js';
+import {
+  expectedExit,
+  parseTextReport,
+  reliabilityWorld,
+  seededRandom,
+  type DesiredProjectDoc,
+  type ReliabilityWorld,
+  type ReportJson,
+} from './harness.js';
 
 const UPDATED = 32;
 const CREATED = 2;
@@ -32,7 +40,12 @@ function fleet(w: ReliabilityWorld, canaries: Canaries): { models: Model[]; env:
     const signing = canaries.make(`literal-${i}`);
     const set = { FEATURE: 'v2', NEW_KEY: `added-${i}`, API_SECRET: env[`FLEET_SECRET_${i}`]!, SIGNING_SECRET: signing };
     const doc: DesiredProjectDoc = {
-      env: { FEATURE: 'v2', NEW_KEY: `added-${i}`, API_SECRET: { fromEnv: `FLEET_SECRET_${i}` }, SIGNING_SECRET: { value: signing, sensitive: true } },
+      env: {
+        FEATURE: 'v2',
+        NEW_KEY: `added-${i}`,
+        API_SECRET: { fromEnv: `FLEET_SECRET_${i}` },
+        SIGNING_SECRET: { value: signing, sensitive: true },
+      },
     };
     if (i > UPDATED) {
       desired[name] = { ...doc, create: { cloud: 'aws', region: 'us-east-2', plan: 'cloud_free' } };
@@ -86,7 +99,8 @@ function expectReportMatchesLive(
       expect(done || m.seeded !== undefined, where).toBe(false);
       continue;
     }
-    for (const [key, value] of Object.entries(m.set)) expect(done ? [value] : [value, previous?.[key]], `${where}: ${key}`).toContain(live[key]);
+    for (const [key, value] of Object.entries(m.set))
+      expect(done ? [value] : [value, previous?.[key]], `${where}: ${key}`).toContain(live[key]);
     for (const key of m.removed) expect(done ? [undefined] : [undefined, previous?.[key]], `${where}: ${key}`).toContain(live[key]);
 
     const managed = new Set([...Object.keys(m.set), ...m.removed]);
@@ -162,9 +176,13 @@ describe('apply under faults (20% errors, lost answers, latency; seeded)', () =>
 
     const faults = new Map<Fault, number>();
     for (const r of w.emulator.requests) if (r.fault) faults.set(r.fault, (faults.get(r.fault) ?? 0) + 1);
-    for (const kind of ['server-error', 'http-502', 'http-503', 'dropped', 'lost-answer'] as const) expect(faults.get(kind), kind).toBeGreaterThan(0);
+    for (const kind of ['server-error', 'http-502', 'http-503', 'dropped', 'lost-answer'] as const)
+      expect(faults.get(kind), kind).toBeGreaterThan(0);
     for (const op of ['getTenantEnvs', 'updateTenantEnv', 'deleteTenantEnv']) {
-      expect(w.emulator.requests.some((r) => r.fault && r.operationName === op), op).toBe(true);
+      expect(
+        w.emulator.requests.some((r) => r.fault && r.operationName === op),
+        op,
+      ).toBe(true);
     }
   });
 });

@@ -102,8 +102,12 @@ export class WriteJournal {
     const update = store.updateEnv.bind(store);
     const remove = store.deleteEnv.bind(store);
     store.updateEnv = (tenantId, currentHash, entries) => {
-      const env = Object.fromEntries(Array.isArray(entries) ? entries.flatMap((e) => (e ? [[e.key, e.value]] : [])) : Object.entries(entries));
-      return this.#record({ op: 'update', tenantId, base: currentHash, env, keys: Object.keys(env) }, () => update(tenantId, currentHash, entries));
+      const env = Object.fromEntries(
+        Array.isArray(entries) ? entries.flatMap((e) => (e ? [[e.key, e.value]] : [])) : Object.entries(entries),
+      );
+      return this.#record({ op: 'update', tenantId, base: currentHash, env, keys: Object.keys(env) }, () =>
+        update(tenantId, currentHash, entries),
+      );
     };
     store.deleteEnv = (tenantId, currentHash, keys) =>
       this.#record({ op: 'delete', tenantId, base: currentHash, env: {}, keys: [...keys] }, () => remove(tenantId, currentHash, keys));
@@ -265,11 +269,21 @@ export interface ReportJson {
  */
 export function parseTextReport(stdout: string): { outcomes: Map<string, string>; counts: Record<string, number> } {
   const outcomes = new Map<string, string>();
-  for (const [, name, outcome] of stdout.matchAll(/^[✓✗?] (\S+): (applied|created|conflict|failed|unknown)\b/gm)) outcomes.set(name!, outcome!);
+  for (const [, name, outcome] of stdout.matchAll(/^[✓✗?] (\S+): (applied|created|conflict|failed|unknown)\b/gm))
+    outcomes.set(name!, outcome!);
   const closing = /^Apply (?:complete|incomplete): (.*)\.$/m.exec(stdout)?.[1];
   if (closing === undefined) throw new Error(`no closing line in the report:\n${stdout}`);
   // The closing line names only the outcomes that happened (`2 applied, 1 deletion refused`); every other one counts 0.
-  const counts: Record<string, number> = { applied: 0, created: 0, deleted: 0, unchanged: 0, refused: 0, conflict: 0, failed: 0, unknown: 0 };
+  const counts: Record<string, number> = {
+    applied: 0,
+    created: 0,
+    deleted: 0,
+    unchanged: 0,
+    refused: 0,
+    conflict: 0,
+    failed: 0,
+    unknown: 0,
+  };
   for (const [, n, outcome] of closing.matchAll(/(\d+) (?:deletions? )?(\w+)/g)) counts[outcome!] = Number(n);
   return { outcomes, counts };
 }

@@ -28,7 +28,9 @@ describe('a write whose answer is lost', () => {
     const r = await s.apply();
     expect(r.code).toBe(1);
     expect(r.project).toMatchObject({ outcome: 'failed', set: ['FEATURE', 'NEW_KEY'], removed: [], pending: ['OLD_FLAG'] });
-    expect(r.project.reason).toMatch(/^updateTenantEnv failed: .*connection closed.*; reading back showed it landed, but not whether the project changed after it/);
+    expect(r.project.reason).toMatch(
+      /^updateTenantEnv failed: .*connection closed.*; reading back showed it landed, but not whether the project changed after it/,
+    );
     expect(r.project.reason).not.toMatch(/may or may not/);
     expect(s.live().OLD_FLAG).toBe('still-needed');
     expect(s.operations()).not.toContain('deleteTenantEnv');
@@ -38,17 +40,27 @@ describe('a write whose answer is lost', () => {
 });
 
 describe('a write that failed without landing', () => {
-  it.each<Fault>(['server-error', 'http-502', 'http-503', 'dropped'])('(%s) is sent once more with the same hash, and applies', async (fault) => {
-    const s = await soloWorld({ updateTenantEnv: [fault] });
-    const r = await s.apply();
-    expect(r.code, r.stdout).toBe(0);
-    expect(r.project).toMatchObject({ outcome: 'applied', set: ['FEATURE', 'NEW_KEY'], removed: ['OLD_FLAG'] });
-    expect(injected(s.w.emulator.requests)).toEqual([`updateTenantEnv:${fault}`]);
-    expect(s.operations()).toEqual(['findProjectsByName', 'getTenantEnv', 'updateTenantEnv', 'getTenantEnv', 'updateTenantEnv', 'deleteTenantEnv']);
-    const updates = s.w.journal.accepted((e) => e.op === 'update');
-    expect(updates.map((e) => e.base)).toEqual([s.seededHash]);
-    expect(s.live()).toEqual(APPLIED);
-  });
+  it.each<Fault>(['server-error', 'http-502', 'http-503', 'dropped'])(
+    '(%s) is sent once more with the same hash, and applies',
+    async (fault) => {
+      const s = await soloWorld({ updateTenantEnv: [fault] });
+      const r = await s.apply();
+      expect(r.code, r.stdout).toBe(0);
+      expect(r.project).toMatchObject({ outcome: 'applied', set: ['FEATURE', 'NEW_KEY'], removed: ['OLD_FLAG'] });
+      expect(injected(s.w.emulator.requests)).toEqual([`updateTenantEnv:${fault}`]);
+      expect(s.operations()).toEqual([
+        'findProjectsByName',
+        'getTenantEnv',
+        'updateTenantEnv',
+        'getTenantEnv',
+        'updateTenantEnv',
+        'deleteTenantEnv',
+      ]);
+      const updates = s.w.journal.accepted((e) => e.op === 'update');
+      expect(updates.map((e) => e.base)).toEqual([s.seededHash]);
+      expect(s.live()).toEqual(APPLIED);
+    },
+  );
 
   it('twice: failed, exit 1, nothing written, and the next plan shows every change still to do', async () => {
     const s = await soloWorld({ updateTenantEnv: ['http-503', 'server-error'] });
@@ -56,7 +68,9 @@ describe('a write that failed without landing', () => {
     expect(r.code).toBe(1);
     expect(r.project).toMatchObject({ outcome: 'failed', set: [], removed: [], pending: ['FEATURE', 'NEW_KEY', 'OLD_FLAG'] });
     // Reading back settled the doubt a failed write casts: the reason must not keep it.
-    expect(r.project.reason).toMatch(/^updateTenantEnv failed: there was an internal error while serving your request \(twice; nothing was written\)$/);
+    expect(r.project.reason).toMatch(
+      /^updateTenantEnv failed: there was an internal error while serving your request \(twice; nothing was written\)$/,
+    );
     expect(s.w.journal.accepted()).toEqual([]);
     expect(s.live()).toEqual(SOLO);
     expect(await s.plan()).toEqual([

@@ -31,7 +31,11 @@ async function vault(script?: Record<string, Step[]>) {
     PUBLIC_URL: 'https://old.example.com',
   };
   const prod = w.t.seed('vault-prod', prodLive);
-  w.t.seed('vault-staging', { PAYMENT_KEY: canaries.make('live-payment'), OTHER_SECRET: canaries.make('live-other'), PUBLIC_URL: 'https://old.example.com' });
+  w.t.seed('vault-staging', {
+    PAYMENT_KEY: canaries.make('live-payment'),
+    OTHER_SECRET: canaries.make('live-other'),
+    PUBLIC_URL: 'https://old.example.com',
+  });
   const summary = join(w.dir, 'summary.md');
   const hcr = async (args: string[], more: CliOptions = {}) => {
     const r = await w.hcr(args, { ...more, env: { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary, ...more.env } });
@@ -39,7 +43,10 @@ async function vault(script?: Record<string, Step[]>) {
     return r;
   };
   /** A console edit of vault-prod, based on what it just read. */
-  const edit = () => void w.journal.as('console', () => w.store.updateEnv(prod.tenantId, w.store.getEnv(prod.tenantId).hash, { PUBLIC_URL: 'https://hotfix.example.com' }));
+  const edit = () =>
+    void w.journal.as('console', () =>
+      w.store.updateEnv(prod.tenantId, w.store.getEnv(prod.tenantId).hash, { PUBLIC_URL: 'https://hotfix.example.com' }),
+    );
   return { w, canaries, env, hcr, prod, prodLive, summary, edit };
 }
 
@@ -55,10 +62,16 @@ async function echoingService(upstream: string, echoed: string[]): Promise<strin
       const { operationName } = JSON.parse(body) as { operationName?: string };
       if (echoed.includes(operationName ?? '')) {
         const message = `cannot process ${body} sent with ${req.headers.authorization}`;
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ errors: [{ message, extensions: { code: 'unexpected' } }] }));
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ errors: [{ message, extensions: { code: 'unexpected' } }] }));
         return;
       }
-      const answer = await fetch(upstream, { method: 'POST', headers: { authorization: req.headers.authorization ?? '', 'content-type': 'application/json' }, body });
+      const answer = await fetch(upstream, {
+        method: 'POST',
+        headers: { authorization: req.headers.authorization ?? '', 'content-type': 'application/json' },
+        body,
+      });
       res.writeHead(answer.status, { 'content-type': 'application/json' }).end(await answer.text());
     });
   });
@@ -80,12 +93,15 @@ describe('no secret in any output: canaries through every command', () => {
       expect((await v.hcr(['show', `plan-${format}.hcrplan`, '--format', format])).code).toBe(0);
     }
     // The scan covered what hcr wrote: three saved plans and the job summary.
-    expect(v.w.outputs().sort()).toEqual([...['json', 'markdown', 'text'].map((f) => join(v.w.dir, `plan-${f}.hcrplan`)), v.summary].sort());
+    expect(v.w.outputs().sort()).toEqual(
+      [...['json', 'markdown', 'text'].map((f) => join(v.w.dir, `plan-${f}.hcrplan`)), v.summary].sort(),
+    );
   });
 
   it('drift in every view, with the job summary and --verbose', async () => {
     const v = await vault();
-    for (const format of ['text', 'json', 'markdown']) expect((await v.hcr(['drift', ...FILE, '--format', format, '--verbose'])).code).toBe(2);
+    for (const format of ['text', 'json', 'markdown'])
+      expect((await v.hcr(['drift', ...FILE, '--format', format, '--verbose'])).code).toBe(2);
     expect(v.w.outputs()).toEqual([v.summary]);
   });
 
@@ -129,7 +145,11 @@ describe('no secret in any error', () => {
 
   it('server errors from the emulator, on a read and on both tries of a write', async () => {
     // The batched read fails, and then one of the reads sent alone.
-    const v = await vault({ getTenantEnvs: ['server-error'], getTenantEnv: ['server-error'], updateTenantEnv: ['http-503', 'server-error'] });
+    const v = await vault({
+      getTenantEnvs: ['server-error'],
+      getTenantEnv: ['server-error'],
+      updateTenantEnv: ['http-503', 'server-error'],
+    });
     const plan = await v.hcr(['plan', ...FILE, '--retries', '0', '--verbose']);
     expect(plan.code).toBe(1);
     expect(plan.stderr).toMatch(/getTenantEnv failed: there was an internal error/);
@@ -158,7 +178,12 @@ describe('--verbose', () => {
     const r = await v.hcr(['apply', ...FILE, '--auto-approve', '--concurrency', '1', '--verbose']);
     const lines = r.stderr.trimEnd().split('\n');
     const operation = /[A-Za-z]+(?: \(\d+ tenants\))?/.source;
-    for (const line of lines) expect(line).toMatch(new RegExp(`^\\[hcr\\] (POST ${operation} \\d+ms|${operation} failed \\([a-z-]+, attempt \\d+/\\d+\\)(, retrying in \\d+ms| after \\d+ms))$`));
+    for (const line of lines)
+      expect(line).toMatch(
+        new RegExp(
+          `^\\[hcr\\] (POST ${operation} \\d+ms|${operation} failed \\([a-z-]+, attempt \\d+/\\d+\\)(, retrying in \\d+ms| after \\d+ms))$`,
+        ),
+      );
     // One line per HTTP request the service received, in order.
     expect(lines.map((line) => /^\[hcr\] (?:POST )?([A-Za-z]+)/.exec(line)![1])).toEqual(v.w.emulator.requests.map((q) => q.operationName));
     expect(r.stderr).toMatch(/getTenantEnvs \(2 tenants\) failed \(server, attempt 1\/5\), retrying in \d+ms/);
@@ -176,7 +201,9 @@ describe('--token-file', () => {
     v.w.writeInput('token-shared', `${v.w.t.token}\n`, 0o644);
     const refused = await v.hcr(['plan', ...FILE, '--token-file', 'token-shared'], { env: noEnvToken });
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/token file .*token-shared has mode 0644: it is readable by group or others\. Restrict it with: chmod 600 /);
+    expect(refused.stderr).toMatch(
+      /token file .*token-shared has mode 0644: it is readable by group or others\. Restrict it with: chmod 600 /,
+    );
     expect(v.w.emulator.requests).toEqual([]);
 
     v.w.writeInput('token-private', `${v.w.t.token}\n`, 0o600);

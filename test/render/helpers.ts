@@ -28,7 +28,14 @@ export function generatedPlan(projects: number, keys: number, change: (project: 
   return {
     format_version: 1,
     projects: list,
-    summary: { add: count('add'), change: count('change'), remove: count('remove'), create_projects: 0, delete_projects: 0, refused_delete_projects: 0 },
+    summary: {
+      add: count('add'),
+      change: count('change'),
+      remove: count('remove'),
+      create_projects: 0,
+      delete_projects: 0,
+      refused_delete_projects: 0,
+    },
   };
 }
 

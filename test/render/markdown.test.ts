@@ -7,7 +7,12 @@ import { generatedPlan, key, loadPlan } from './helpers.js';
 function tableTotals(md: string): number[] {
   const rows = md.split('\n').filter((l) => /^\| (`|\*…and)/.test(l));
   return rows
-    .map((row) => row.split(/(?<!\\)\|/).slice(3, 6).map(Number))
+    .map((row) =>
+      row
+        .split(/(?<!\\)\|/)
+        .slice(3, 6)
+        .map(Number),
+    )
     .reduce((sum, cells) => sum.map((n, i) => n + (cells[i] ?? 0)), [0, 0, 0]);
 }
 
@@ -62,7 +67,9 @@ describe('markdown view', () => {
     expect(md.length).toBeLessThan(full.length);
     expect(md.match(/<details>/g)).toHaveLength(10);
     expect(md).toContain('+ KEY_00  "https://exa…x/0/0" (68 chars elided)');
-    expect(md).toContain('\n\nLong values were shortened to fit a GitHub comment; run hcr plan locally or see the job summary for the full plan.\n');
+    expect(md).toContain(
+      '\n\nLong values were shortened to fit a GitHub comment; run hcr plan locally or see the job summary for the full plan.\n',
+    );
   });
 
   it('shows one huge value shortened, not whole', () => {
@@ -78,7 +85,11 @@ describe('markdown view', () => {
     const plan = generatedPlan(2_000, 20, (_, k) => ({ key: `REMOVED_KEY_${k}`, action: 'remove', sensitive: false, before: 'x' }));
     const md = renderPlanMarkdown(plan, { mode: 'plan' });
     expect(md.length).toBeLessThanOrEqual(GITHUB_COMMENT_LIMIT);
-    expect(md.startsWith('## hcr plan\n\n> [!WARNING]\n> **40000 keys will be removed from 2000 projects:**\n> - `project-0000`: `REMOVED_KEY_0`')).toBe(true);
+    expect(
+      md.startsWith(
+        '## hcr plan\n\n> [!WARNING]\n> **40000 keys will be removed from 2000 projects:**\n> - `project-0000`: `REMOVED_KEY_0`',
+      ),
+    ).toBe(true);
     expect(md).toMatch(/\n> - …and \d+ more projects\n/);
     expect(md).toContain('**Plan: 0 to add, 0 to change, 40000 to remove in 2000 projects.**');
     expect(tableTotals(md)).toEqual([0, 0, 40_000]);
@@ -109,7 +120,9 @@ describe('markdown view', () => {
     });
 
     it('escapes HTML in a details summary', () => {
-      expect(md).toContain('<summary><code>team|a&lt;b&gt;&amp;c</code> (aaaaaaaa) will be updated in place: 3 to add, 1 to change, 2 to remove</summary>');
+      expect(md).toContain(
+        '<summary><code>team|a&lt;b&gt;&amp;c</code> (aaaaaaaa) will be updated in place: 3 to add, 1 to change, 2 to remove</summary>',
+      );
     });
 
     it('fences the diff longer than any backtick run inside it', () => {

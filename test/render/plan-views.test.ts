@@ -23,7 +23,9 @@ describe.each(PLAN_FIXTURES)('views of %s', (name) => {
 describe('text view', () => {
   it('sums up a one-project plan in the singular and warns about its removal', () => {
     const out = renderPlanText(loadPlan('plan-single'), { style: plain, mode: 'plan' });
-    expect(out).toContain('\n1 key will be removed from 1 project: review it above.\nPlan: 1 to add, 1 to change, 1 to remove in 1 project.\n');
+    expect(out).toContain(
+      '\n1 key will be removed from 1 project: review it above.\nPlan: 1 to add, 1 to change, 1 to remove in 1 project.\n',
+    );
   });
 
   it('counts project creations, deletions and refused deletions in the summary', () => {
@@ -35,7 +37,10 @@ describe('text view', () => {
 
   it('lists project creations and deletions above key changes', () => {
     const out = renderPlanText(loadPlan('plan-mixed'), { style: plain, mode: 'plan' });
-    const headers = out.split('\n').filter((l) => /^ {2}\S/.test(l)).map((l) => l.trim().split(' ').slice(0, 2).join(' '));
+    const headers = out
+      .split('\n')
+      .filter((l) => /^ {2}\S/.test(l))
+      .map((l) => l.trim().split(' ').slice(0, 2).join(' '));
     expect(headers).toEqual(['! shop-legacy', '- shop-old', '+ shop-preview', '~ shop-prod']);
   });
 
@@ -60,7 +65,9 @@ describe('text view', () => {
     expect(renderPlanText(plan, { style: plain, mode: 'plan' })).toBe(
       '2 projects unchanged (5 unmanaged keys left alone).\nNo changes. Live state matches the desired state.\n',
     );
-    expect(renderPlanText(plan, { style: plain, mode: 'drift' }).trimEnd().split('\n').at(-1)).toBe('No drift. Live state matches the desired state.');
+    expect(renderPlanText(plan, { style: plain, mode: 'drift' }).trimEnd().split('\n').at(-1)).toBe(
+      'No drift. Live state matches the desired state.',
+    );
   });
 
   it('lists removals first and lines up the values of a project', () => {
@@ -111,7 +118,17 @@ describe('JSON view', () => {
 
   it('recounts the summary from the entries it shows', () => {
     const plan = loadPlan('plan-single');
-    const stale = { ...plan, summary: { add: 9, change: 9, remove: 9, create_projects: 9, delete_projects: 9, refused_delete_projects: 9 } };
-    expect(JSON.parse(renderPlanJson(stale)).summary).toEqual({ add: 1, change: 1, remove: 1, create_projects: 0, delete_projects: 0, refused_delete_projects: 0 });
+    const stale = {
+      ...plan,
+      summary: { add: 9, change: 9, remove: 9, create_projects: 9, delete_projects: 9, refused_delete_projects: 9 },
+    };
+    expect(JSON.parse(renderPlanJson(stale)).summary).toEqual({
+      add: 1,
+      change: 1,
+      remove: 1,
+      create_projects: 0,
+      delete_projects: 0,
+      refused_delete_projects: 0,
+    });
   });
 });

@@ -25,14 +25,14 @@ describe('apply report', () => {
     const lines = renderReportText(report, { style: plain, plan }).split('\n');
     expect(lines.slice(0, 4).map((l) => l.split(':')[0])).toEqual(['✓ shop-b', '✓ shop-g', '! shop-h', '✗ shop-i']);
     expect(lines).toContain('! shop-h: refused — not destroyed (protect: true); set protect: false on it to allow it.');
-    expect(lines).toContain('✗ shop-i: conflict — its tenant is project "shop-j" now: it was renamed since the plan; nothing written. Run hcr plan again.');
+    expect(lines).toContain(
+      '✗ shop-i: conflict — its tenant is project "shop-j" now: it was renamed since the plan; nothing written. Run hcr plan again.',
+    );
   });
 
   it('says prominently that a deletion was refused when all else went well', () => {
     const refused = { projects: report.projects.filter((p) => ['applied', 'refused'].includes(p.outcome)) };
-    expect(renderReportText(refused, { style: plain }).trimEnd().split('\n').at(-1)).toBe(
-      'Apply complete: 1 applied, 1 deletion refused.',
-    );
+    expect(renderReportText(refused, { style: plain }).trimEnd().split('\n').at(-1)).toBe('Apply complete: 1 applied, 1 deletion refused.');
   });
 
   it('without the plan, still names every key that was not written', () => {

@@ -30,8 +30,7 @@ describe('hcr apply PLANFILE', () => {
     const r = await hcr(['apply', 'plan.hcr']);
     expect(r.code).toBe(0);
     expect(normalize(r.stdout)).toBe(
-      '\n✓ shop-prod: applied (4 set, 1 removed)\n✓ shop-staging: applied (1 set)\n' +
-        'Apply complete: 2 applied.\n',
+      '\n✓ shop-prod: applied (4 set, 1 removed)\n✓ shop-staging: applied (1 set)\n' + 'Apply complete: 2 applied.\n',
     );
     expect(r.stdout).not.toContain('Enter a value');
     expect(t.emulator.requests.map((q) => q.operationName).sort()).toEqual(['deleteTenantEnv', 'updateTenantEnv', 'updateTenantEnv']);
@@ -114,7 +113,9 @@ describe('hcr apply PLANFILE', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     await expect(withoutDir(normalize(r.stderr), dir)).toMatchFileSnapshot('__snapshots__/tampered-secret.txt');
-    expect(r.stderr).toContain('shop-prod HASURA_GRAPHQL_ADMIN_SECRET (from env SHOP_PROD_ADMIN_SECRET): the value is not the one this plan was made with');
+    expect(r.stderr).toContain(
+      'shop-prod HASURA_GRAPHQL_ADMIN_SECRET (from env SHOP_PROD_ADMIN_SECRET): the value is not the one this plan was made with',
+    );
     expect(r.stderr).toContain('nothing was written');
     expect(t.emulator.requests).toEqual([]);
     expect(mutations()).toEqual([]);
@@ -131,7 +132,9 @@ describe('hcr apply PLANFILE', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('2 sensitive values differ from the plan or cannot be read');
     for (const project of ['shop-prod', 'shop-staging']) {
-      expect(r.stderr).toContain(`${project} HASURA_GRAPHQL_JWT_SECRET (from env SHOP_JWT_SECRET): cannot read a sensitive value again: the environment variable SHOP_JWT_SECRET (fromEnv) is not set`);
+      expect(r.stderr).toContain(
+        `${project} HASURA_GRAPHQL_JWT_SECRET (from env SHOP_JWT_SECRET): cannot read a sensitive value again: the environment variable SHOP_JWT_SECRET (fromEnv) is not set`,
+      );
     }
     expect(t.emulator.requests).toEqual([]);
     expectNoSecret(r.stdout, r.stderr);
@@ -167,7 +170,9 @@ describe('hcr apply PLANFILE', () => {
 
     const production = await hcr(['apply', 'plan.hcr'], { env: { HASURA_CLOUD_ENDPOINT: undefined } });
     expect(production.code).toBe(1);
-    expect(production.stderr).toContain(`plan.hcr was planned against ${t.emulator.url}, but this apply would write to https://data.pro.hasura.io/v1/graphql; nothing was written.`);
+    expect(production.stderr).toContain(
+      `plan.hcr was planned against ${t.emulator.url}, but this apply would write to https://data.pro.hasura.io/v1/graphql; nothing was written.`,
+    );
     const flag = await hcr(['apply', 'plan.hcr', '--endpoint', 'http://localhost:9/v1/graphql']);
     expect(flag.code).toBe(1);
     expect(flag.stderr).toContain('but this apply would write to http://localhost:9/v1/graphql');
@@ -177,7 +182,9 @@ describe('hcr apply PLANFILE', () => {
     await writeFile(path('prod.hcr'), JSON.stringify({ ...doc, endpoint: 'https://data.pro.hasura.io/v1/graphql' }));
     const reverse = await hcr(['apply', 'prod.hcr']);
     expect(reverse.code).toBe(1);
-    expect(reverse.stderr).toContain(`prod.hcr was planned against https://data.pro.hasura.io/v1/graphql, but this apply would write to ${t.emulator.url}`);
+    expect(reverse.stderr).toContain(
+      `prod.hcr was planned against https://data.pro.hasura.io/v1/graphql, but this apply would write to ${t.emulator.url}`,
+    );
     expect(t.emulator.requests).toEqual([]);
   });
 

@@ -11,7 +11,11 @@ function seed(t: TestEmulator) {
   return { old, staging };
 }
 
-const names = (t: TestEmulator) => t.emulator.store.listProjects().map((p) => p.name).sort();
+const names = (t: TestEmulator) =>
+  t.emulator.store
+    .listProjects()
+    .map((p) => p.name)
+    .sort();
 
 describe('saved plans that delete projects', () => {
   it('record the deletion, and apply it only when apply also gets --allow-destroy', async () => {
@@ -20,7 +24,14 @@ describe('saved plans that delete projects', () => {
     const planned = await hcr(['plan', '-f', 'destroy.yaml', '--allow-destroy', '--out', 'plan.hcr']);
     expect(planned.code).toBe(0);
     const doc = JSON.parse(await readFile(path('plan.hcr'), 'utf8'));
-    expect(doc.projects[0]).toEqual({ name: 'shop-old', tenantId: old.tenantId, hash: expect.any(String), action: 'delete', env: [], unmanaged: 0 });
+    expect(doc.projects[0]).toEqual({
+      name: 'shop-old',
+      tenantId: old.tenantId,
+      hash: expect.any(String),
+      action: 'delete',
+      env: [],
+      unmanaged: 0,
+    });
     expect(doc.summary).toMatchObject({ delete_projects: 1, refused_delete_projects: 0 });
     await expectNoSecretIn(path('plan.hcr'));
 
@@ -48,12 +59,18 @@ describe('saved plans that delete projects', () => {
     expect((await hcr(['plan', '-f', 'destroy.yaml', '--out', 'plan.hcr'])).code).toBe(0);
     const r = await hcr(['apply', 'plan.hcr', '--allow-destroy']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('! shop-old: refused — not destroyed (needs --allow-destroy); plan and apply with --allow-destroy to destroy it.');
+    expect(r.stdout).toContain(
+      '! shop-old: refused — not destroyed (needs --allow-destroy); plan and apply with --allow-destroy to destroy it.',
+    );
     expect(names(t)).toEqual(['shop-old', 'shop-staging']);
   });
 
   it.each([
-    ['renamed', (t: TestEmulator, tenantId: string) => t.emulator.store.renameTenant(tenantId, 'shop-older'), 'its tenant is project "shop-older" now: it was renamed since the plan'],
+    [
+      'renamed',
+      (t: TestEmulator, tenantId: string) => t.emulator.store.renameTenant(tenantId, 'shop-older'),
+      'its tenant is project "shop-older" now: it was renamed since the plan',
+    ],
     [
       'deleted and created again',
       (t: TestEmulator, tenantId: string) => {
@@ -62,8 +79,16 @@ describe('saved plans that delete projects', () => {
       },
       'it was deleted and created again since the plan',
     ],
-    ['deleted', (t: TestEmulator, tenantId: string) => t.emulator.store.deleteTenant(tenantId), 'the project no longer exists: it was deleted since the plan read it'],
-    ['edited', (t: TestEmulator, tenantId: string) => t.emulator.store.setEnv(tenantId, { HOTFIX: '1' }), 'its env changed since the plan read it'],
+    [
+      'deleted',
+      (t: TestEmulator, tenantId: string) => t.emulator.store.deleteTenant(tenantId),
+      'the project no longer exists: it was deleted since the plan read it',
+    ],
+    [
+      'edited',
+      (t: TestEmulator, tenantId: string) => t.emulator.store.setEnv(tenantId, { HOTFIX: '1' }),
+      'its env changed since the plan read it',
+    ],
   ])('refuse (exit 3) to delete a project %s since the plan, and apply the others', async (_what, change, reason) => {
     const { t, hcr } = await savedWorld();
     const { old } = seed(t);

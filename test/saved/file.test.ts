@@ -93,12 +93,19 @@ describe('hcr show PLANFILE', () => {
     for (const format of Object.keys(views)) planned[format] = (await hcr(['plan', '-f', 'shop.yaml', '--format', format])).stdout;
     await t.close();
 
-    const offline = { HASURA_CLOUD_ACCESS_TOKEN: undefined, HASURA_CLOUD_ENDPOINT: undefined, SHOP_PROD_ADMIN_SECRET: undefined, SHOP_JWT_SECRET: undefined };
+    const offline = {
+      HASURA_CLOUD_ACCESS_TOKEN: undefined,
+      HASURA_CLOUD_ENDPOINT: undefined,
+      SHOP_PROD_ADMIN_SECRET: undefined,
+      SHOP_JWT_SECRET: undefined,
+    };
     for (const [format, ext] of Object.entries(views)) {
       const r = await hcr(['show', 'plan.hcr', '--format', format], { env: offline });
       expect(r.code).toBe(0);
       expect(r.stdout).toBe(planned[format]);
-      expect(withoutDir(normalize(r.stderr), dir)).toBe('plan.hcr: planned by hcr <version> at <time> against http://127.0.0.1:<port>/v1/graphql\n');
+      expect(withoutDir(normalize(r.stderr), dir)).toBe(
+        'plan.hcr: planned by hcr <version> at <time> against http://127.0.0.1:<port>/v1/graphql\n',
+      );
       await expect(normalize(r.stdout)).toMatchFileSnapshot(`__snapshots__/show.${ext}`);
       expectNoSecret(r.stdout, r.stderr);
     }
@@ -121,11 +128,17 @@ describe('a file that is not a usable saved plan', () => {
       ['truncated.hcr', 'truncated.hcr is not a saved plan: it is not JSON ('],
       ['empty.hcr', 'empty.hcr is not a saved plan: it is not JSON (Unexpected end of JSON input)'],
       ['list.json', 'list.json is not a saved plan: it is JSON, but not a plan saved by `hcr plan --out FILE`'],
-      ['shop.yaml', 'shop.yaml is not a saved plan: it is YAML, not a plan saved by `hcr plan --out FILE`; to plan and apply a desired-state file, use `hcr apply -f FILE`'],
+      [
+        'shop.yaml',
+        'shop.yaml is not a saved plan: it is YAML, not a plan saved by `hcr plan --out FILE`; to plan and apply a desired-state file, use `hcr apply -f FILE`',
+      ],
       ['view.json', 'view.json is not a saved plan: it is the JSON view of a plan (`hcr plan --format json`)'],
       ['folder.hcr', 'folder.hcr is not a saved plan: it is a directory'],
       ['missing.hcr', 'missing.hcr: no such file; save a plan with `hcr plan --out missing.hcr`'],
-      ['future.json', `future.json is a saved plan in format 3 (written by hcr 9.0.0); this hcr (${HCR_VERSION}) reads formats 1 and 2 only.`],
+      [
+        'future.json',
+        `future.json is a saved plan in format 3 (written by hcr 9.0.0); this hcr (${HCR_VERSION}) reads formats 1 and 2 only.`,
+      ],
     ];
     for (const [file, message] of cases) {
       for (const command of ['show', 'apply']) {
@@ -142,28 +155,68 @@ describe('a file that is not a usable saved plan', () => {
   it('is refused, naming the place, when its structure was edited', async () => {
     const { hcr, path, doc } = await savedShop();
     const edits: [string, (d: Doc) => void, string][] = [
-      ['a value beside a sensitive entry', (d) => (d.projects[0].env[1].after = 'x'), 'projects[0].env[1]: a sensitive entry holds a value (before/after), which hcr never writes to a plan'],
+      [
+        'a value beside a sensitive entry',
+        (d) => (d.projects[0].env[1].after = 'x'),
+        'projects[0].env[1]: a sensitive entry holds a value (before/after), which hcr never writes to a plan',
+      ],
       ['no hash for a sensitive value', (d) => delete d.projects[0].env[1].value_hash, 'projects[0].env[1]: missing field "value_hash"'],
-      ['a key action hcr does not know', (d) => (d.projects[0].env[0].action = 'rename'), 'projects[0].env[0].action: expected one of "add", "change", "remove", found "rename"'],
-      ['a project action hcr does not plan', (d) => (d.projects[0].action = 'rename'), 'projects[0].action: expected one of "create", "update", "delete", "no-op", found "rename"'],
+      [
+        'a key action hcr does not know',
+        (d) => (d.projects[0].env[0].action = 'rename'),
+        'projects[0].env[0].action: expected one of "add", "change", "remove", found "rename"',
+      ],
+      [
+        'a project action hcr does not plan',
+        (d) => (d.projects[0].action = 'rename'),
+        'projects[0].action: expected one of "create", "update", "delete", "no-op", found "rename"',
+      ],
       ['a deletion with key changes', (d) => (d.projects[0].action = 'delete'), 'projects[0].env: a project to delete has no key changes'],
-      ['a refusal hcr does not know', (d) => Object.assign(d.projects[0], { action: 'delete', env: [], refused: 'later' }), 'projects[0].refused: expected one of "protected", "needs-allow-destroy", found "later"'],
+      [
+        'a refusal hcr does not know',
+        (d) => Object.assign(d.projects[0], { action: 'delete', env: [], refused: 'later' }),
+        'projects[0].refused: expected one of "protected", "needs-allow-destroy", found "later"',
+      ],
       ['a refused update', (d) => (d.projects[0].refused = 'protected'), 'projects[0].refused: only a deletion can be refused'],
       ['a summary that does not count the changes', (d) => (d.summary.add = 0), 'summary: says {"add":0,'],
       ['a summary that counts a refused deletion there is not', (d) => (d.summary.refused_delete_projects = 1), 'summary: says {"add":'],
-      ['a summary without the count of refused deletions', (d) => delete d.summary.refused_delete_projects, 'summary: missing field "refused_delete_projects"'],
-      ['an update without the hash it read', (d) => delete d.projects[0].hash, 'projects[0]: an existing project needs the tenantId and the hash the plan read'],
+      [
+        'a summary without the count of refused deletions',
+        (d) => delete d.summary.refused_delete_projects,
+        'summary: missing field "refused_delete_projects"',
+      ],
+      [
+        'an update without the hash it read',
+        (d) => delete d.projects[0].hash,
+        'projects[0]: an existing project needs the tenantId and the hash the plan read',
+      ],
       ['a project twice', (d) => d.projects.push(d.projects[0]), 'projects[2].name: project "shop-prod" appears twice'],
-      ['a key twice', (d) => d.projects[1].env.push(d.projects[1].env[0]), 'projects[1].env[1].key: "HASURA_GRAPHQL_JWT_SECRET" appears twice'],
+      [
+        'a key twice',
+        (d) => d.projects[1].env.push(d.projects[1].env[0]),
+        'projects[1].env[1].key: "HASURA_GRAPHQL_JWT_SECRET" appears twice',
+      ],
       ['a field hcr does not write', (d) => (d.values = {}), '(top level): unexpected field "values"'],
       ['a short salt', (d) => (d.value_hashing.salt = 'abc'), 'value_hashing.salt: expected 22 base64url characters'],
-      ['other hashing', (d) => (d.value_hashing.scheme = 'sha1'), 'value_hashing.scheme: expected "scrypt(N=16384,r=8,p=1,len=32)+hmac-sha256(project,key)", found "sha1"'],
+      [
+        'other hashing',
+        (d) => (d.value_hashing.scheme = 'sha1'),
+        'value_hashing.scheme: expected "scrypt(N=16384,r=8,p=1,len=32)+hmac-sha256(project,key)", found "sha1"',
+      ],
       ['projects not a list', (d) => (d.projects = {}), 'projects: expected a list, found {}'],
       ['an endpoint that is not a URL', (d) => (d.endpoint = 'prod'), 'endpoint: "prod" is not a URL'],
       ['a value that is not a string', (d) => (d.projects[0].env[0].before = 42), 'projects[0].env[0].before: expected a string, found 42'],
-      ['an empty variable name', (d) => (d.projects[0].env[1].source = { fromEnv: '' }), 'projects[0].env[1].source.fromEnv: expected a non-empty string'],
+      [
+        'an empty variable name',
+        (d) => (d.projects[0].env[1].source = { fromEnv: '' }),
+        'projects[0].env[1].source.fromEnv: expected a non-empty string',
+      ],
       ['a negative count', (d) => (d.projects[0].unmanaged = -1), 'projects[0].unmanaged: expected a whole number of 0 or more, found -1'],
-      ['a create block on an update', (d) => (d.projects[0].create = { cloud: 'aws', region: 'us-east-2' }), 'projects[0].create: only a project to create has one'],
+      [
+        'a create block on an update',
+        (d) => (d.projects[0].create = { cloud: 'aws', region: 'us-east-2' }),
+        'projects[0].create: only a project to create has one',
+      ],
       ['another plan format at the core', (d) => (d.format_version = 2), 'format_version: expected 1, found 2'],
     ];
     for (const [what, edit, message] of edits) {
@@ -182,7 +235,8 @@ describe('a file that is not a usable saved plan', () => {
     const paths: (string | number)[][] = [];
     const walk = (value: unknown, at: (string | number)[]): void => {
       if (at.length > 0) paths.push(at);
-      if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(v, [...at, Array.isArray(value) ? Number(k) : k]);
+      if (value && typeof value === 'object')
+        for (const [k, v] of Object.entries(value)) walk(v, [...at, Array.isArray(value) ? Number(k) : k]);
     };
     walk(doc, []);
     for (const at of paths) {

@@ -64,7 +64,9 @@ export class CiRunner {
     private readonly root: string,
     secrets: Env,
   ) {
-    this.workflows = Object.fromEntries(Object.entries(workflows).map(([role, name]) => [role, hcrCommands(readWorkflow(ci, name), secrets, GITHUB_EVENT)]));
+    this.workflows = Object.fromEntries(
+      Object.entries(workflows).map(([role, name]) => [role, hcrCommands(readWorkflow(ci, name), secrets, GITHUB_EVENT)]),
+    );
     this.config = workflows.plan === undefined ? undefined : configAndTriggers(readWorkflow(ci, workflows.plan)).config;
   }
 
@@ -104,7 +106,8 @@ export class CiRunner {
     job.last = index;
     this.ran.add(command);
 
-    const github: Env = this.ci === 'github-actions' ? { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: job.summary, GITHUB_OUTPUT: job.output } : {};
+    const github: Env =
+      this.ci === 'github-actions' ? { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: job.summary, GITHUB_OUTPUT: job.output } : {};
     const env = { ...command.env, ...github, HASURA_CLOUD_ENDPOINT: this.t.env.HASURA_CLOUD_ENDPOINT };
     const result = await runCli(command.argv.slice(1), { cwd: job.dir, env });
     if (command.stdout) writeFileSync(join(job.dir, command.stdout), result.stdout);
@@ -136,7 +139,9 @@ export class CiRunner {
 
   /** The hcr lines of the runner's workflows that no job has run yet. */
   notRun(): string[] {
-    return Object.values(this.workflows).flatMap((commands) => commands.filter((c) => !this.ran.has(c)).map((c) => `${c.workflow}: ${c.line}`));
+    return Object.values(this.workflows).flatMap((commands) =>
+      commands.filter((c) => !this.ran.has(c)).map((c) => `${c.workflow}: ${c.line}`),
+    );
   }
 }
 

@@ -42,7 +42,13 @@ function readLater(wf: Workflow, c: HcrCommand): string {
   const at = wf.scripts.findIndex((s) => s.job === c.job && s.where === c.where);
   const lines = logicalLines(wf.scripts[at]!.text);
   const rest = lines.slice(lines.findIndex((l) => l.trim() === c.line) + 1);
-  return [...rest, ...wf.scripts.slice(at + 1).filter((s) => s.job === c.job).map((s) => s.text)].join('\n');
+  return [
+    ...rest,
+    ...wf.scripts
+      .slice(at + 1)
+      .filter((s) => s.job === c.job)
+      .map((s) => s.text),
+  ].join('\n');
 }
 
 describe('example workflows, as files', () => {
@@ -99,7 +105,9 @@ describe('example workflows, as files', () => {
 
   it('GitHub and GitLab run the same hcr commands, word for word', () => {
     const [github, gitlab] = FLAVOURS.map((f) =>
-      [f.plan, f.apply, f.drift].flatMap((name) => hcrCommands(readWorkflow(f.ci, name), PARSE_SECRETS).map((c) => [...c.argv, ...(c.stdout ? ['>', c.stdout] : [])].join(' '))),
+      [f.plan, f.apply, f.drift].flatMap((name) =>
+        hcrCommands(readWorkflow(f.ci, name), PARSE_SECRETS).map((c) => [...c.argv, ...(c.stdout ? ['>', c.stdout] : [])].join(' ')),
+      ),
     );
     expect(github).toEqual([
       'hcr validate -f hasura-cloud.yaml',
@@ -140,7 +148,12 @@ describe('the shell reader of the test', () => {
   it('finds hcr run anywhere but at the start of a line', () => {
     expect(['x && hcr plan', 'out=$(hcr plan)', 'if true; then hcr plan; fi'].map(hidesHcr)).toEqual([true, true, true]);
     expect(['x "$(hcr plan)"', 'x `hcr plan`'].map(hidesHcr)).toEqual([true, true]);
-    expect(['hcr plan', 'echo "so (hcr) left it; then hcr stops"', "echo 'x && hcr'", '# then hcr runs'].map(hidesHcr)).toEqual([false, false, false, false]);
+    expect(['hcr plan', 'echo "so (hcr) left it; then hcr stops"', "echo 'x && hcr'", '# then hcr runs'].map(hidesHcr)).toEqual([
+      false,
+      false,
+      false,
+      false,
+    ]);
   });
 });
 
@@ -155,7 +168,10 @@ describe.each(FLAVOURS)('$ci workflows against the emulator', (flavour) => {
     const { t } = await world();
     scratch = mkdtempSync(join(tmpdir(), 'hcr-workflows-'));
     const prod = t.seed('shop-prod', { ACTIONS_ENDPOINT: 'https://old.example.com', LEGACY_WEBHOOK_URL: 'https://hooks.example.com' });
-    const staging = t.seed('shop-staging', { ACTIONS_ENDPOINT: 'https://actions.staging.example.com', HASURA_GRAPHQL_ENABLE_CONSOLE: 'true' });
+    const staging = t.seed('shop-staging', {
+      ACTIONS_ENDPOINT: 'https://actions.staging.example.com',
+      HASURA_GRAPHQL_ENABLE_CONSOLE: 'true',
+    });
     const store = t.emulator.store;
     const handEdit = (value: string) => store.updateEnv(prod.tenantId, store.getEnv(prod.tenantId).hash, { ACTIONS_ENDPOINT: value });
     // The CI's secret store: this emulator's token, and the fixture's one fromEnv secret.
@@ -224,11 +240,15 @@ describe.each(FLAVOURS)('$ci workflows against the emulator', (flavour) => {
 });
 
 describe('github-actions preview workflow against the emulator', () => {
-  it('builds the pull request\'s preview app, hands its endpoint to the comment, and deletes it on close', async () => {
+  it("builds the pull request's preview app, hands its endpoint to the comment, and deletes it on close", async () => {
     const { t } = await world();
     scratch = mkdtempSync(join(tmpdir(), 'hcr-workflows-'));
     const wf = readWorkflow('github-actions', PREVIEW_WORKFLOW);
-    const ci = new CiRunner('github-actions', { preview: PREVIEW_WORKFLOW }, t, scratch, { HASURA_CLOUD_ACCESS_TOKEN: t.token, GITHUB_TOKEN, PREVIEW_DATABASE_URL });
+    const ci = new CiRunner('github-actions', { preview: PREVIEW_WORKFLOW }, t, scratch, {
+      HASURA_CLOUD_ACCESS_TOKEN: t.token,
+      GITHUB_TOKEN,
+      PREVIEW_DATABASE_URL,
+    });
     const checkout = () => ci.checkout({ [wf.doc.env.PREVIEW_ENV_FILE]: fixture('preview.env') });
     const name = `myapp-pr-${GITHUB_EVENT.context['github.event.number']}`;
 

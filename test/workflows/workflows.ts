@@ -74,7 +74,8 @@ function gitLabScripts(doc: any): Script[] {
       const env = stringValues({ ...doc.variables, ...spec.variables });
       return (['before_script', 'script', 'after_script'] as const).flatMap((list) =>
         ((spec[list] ?? []) as unknown[]).map((text, index): Script => {
-          if (typeof text !== 'string') throw new Error(`${job}.${list}[${index}] is not a string (nested lists, !reference) and not modelled`);
+          if (typeof text !== 'string')
+            throw new Error(`${job}.${list}[${index}] is not a string (nested lists, !reference) and not modelled`);
           return { job, where: `${list}[${index}]`, env, text };
         }),
       );
@@ -117,7 +118,9 @@ function scriptEnv(ci: Ci, script: Script, secrets: Env, event: GitHubEvent): En
     const resolved = value.replace(EXPRESSION, (_, expression: string) => {
       const secret = SECRET.exec(expression)?.[1];
       if (secret) return secrets[secret] ?? fail(`${script.job}/${script.where}: no secret ${secret}`);
-      return event.context[expression] ?? fail(`${script.job}/${script.where}: ${key} is an expression hcr steps should not need: ${value}`);
+      return (
+        event.context[expression] ?? fail(`${script.job}/${script.where}: ${key} is an expression hcr steps should not need: ${value}`)
+      );
     });
     return [key, resolved];
   });
@@ -130,7 +133,14 @@ export function hcrCommands(wf: Workflow, secrets: Env, event: GitHubEvent = NO_
     const lines = logicalLines(script.text).filter(isHcrLine);
     if (lines.length === 0) return [];
     const env = scriptEnv(wf.ci, script, secrets, event);
-    return lines.map((line) => ({ ...parseCommand(line, env), workflow: wf.name, job: script.job, where: script.where, line: line.trim(), env }));
+    return lines.map((line) => ({
+      ...parseCommand(line, env),
+      workflow: wf.name,
+      job: script.job,
+      where: script.where,
+      line: line.trim(),
+      env,
+    }));
   });
 }
 

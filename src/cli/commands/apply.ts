@@ -164,7 +164,8 @@ async function savedPlan(ctx: Context, args: ApplyArgs, file: string): Promise<A
 async function refreshConflicts(ctx: Context, args: ApplyArgs, planned: Planned, report: ApplyReport): Promise<ApplyReport> {
   const conflicted = new Set(report.projects.filter((p) => p.outcome === 'conflict').map((p) => p.name));
   for (const p of planned.desired.projects) {
-    if (conflicted.has(p.name) && p.destroy) ctx.log(`${p.name} changed since it was read: not destroyed, as a deletion is only made as reviewed. Plan again and review.`);
+    if (conflicted.has(p.name) && p.destroy)
+      ctx.log(`${p.name} changed since it was read: not destroyed, as a deletion is only made as reviewed. Plan again and review.`);
   }
   const projects = planned.desired.projects.filter((p) => conflicted.has(p.name) && planned.live.has(p.name) && !p.destroy);
   if (projects.length === 0) return report;
@@ -180,7 +181,9 @@ async function refreshConflicts(ctx: Context, args: ApplyArgs, planned: Planned,
     );
     return same;
   });
-  const again = await applyPlan(planned.client, { ...fresh, projects: retry }, desiredValues(planned.desired), { concurrency: args.concurrency });
+  const again = await applyPlan(planned.client, { ...fresh, projects: retry }, desiredValues(planned.desired), {
+    concurrency: args.concurrency,
+  });
   const retried = new Map(again.projects.map((p) => [p.name, p]));
   return { projects: report.projects.map((p) => retried.get(p.name) ?? p) };
 }

@@ -46,10 +46,12 @@ export const demoCommand = defineCommand({
         if (code !== expected) throw new Error(`the demo expected \`hcr ${args.join(' ')}\` to exit ${expected}, not ${code}`);
       };
 
-      ctx.stdout.write(`${ctx.style.dim(
-        `# A local Hasura Cloud is running at ${emulator.url} with two projects set up by hand.\n` +
-          '# Nothing here touches a real account. The desired state, as it would sit in git:',
-      )}\n`);
+      ctx.stdout.write(
+        `${ctx.style.dim(
+          `# A local Hasura Cloud is running at ${emulator.url} with two projects set up by hand.\n` +
+            '# Nothing here touches a real account. The desired state, as it would sit in git:',
+        )}\n`,
+      );
       ctx.stdout.write(`\n${ctx.style.bold('$ cat hasura-cloud.yaml')}\n${await readFile(DESIRED, 'utf8')}`);
       await hcr(0, 'validate');
       say('What would change? (SHOP_PROD_JWT_SECRET is set in the environment; its value is never shown.)');
@@ -59,14 +61,19 @@ export const demoCommand = defineCommand({
       await hcr(0, 'plan', '--detailed-exitcode');
 
       const prod = emulator.store.findProjectByName('shop-prod')!;
-      const editByHand = (env: Record<string, string>) => emulator.store.updateEnv(prod.tenantId, emulator.store.getEnv(prod.tenantId).hash, env);
+      const editByHand = (env: Record<string, string>) =>
+        emulator.store.updateEnv(prod.tenantId, emulator.store.getEnv(prod.tenantId).hash, env);
       editByHand({ ACTIONS_ENDPOINT: 'https://hotfix.example.com', DEBUG: 'true' });
-      say('Someone edits shop-prod by hand in the console: ACTIONS_ENDPOINT=https://hotfix.example.com, DEBUG=true.\nThe nightly drift check notices (exit 2):');
+      say(
+        'Someone edits shop-prod by hand in the console: ACTIONS_ENDPOINT=https://hotfix.example.com, DEBUG=true.\nThe nightly drift check notices (exit 2):',
+      );
       await hcr(2, 'drift');
       say('A fix goes through review: the plan is saved (it holds no secret) for the pull request.');
       await hcr(0, 'plan', '--out', 'fix.hcrplan');
       editByHand({ DEBUG: 'verbose' });
-      say('Before it is merged, someone edits shop-prod again (DEBUG=verbose). Applying the reviewed plan\nrefuses to overwrite what nobody reviewed (exit 3), and writes nothing to shop-prod:');
+      say(
+        'Before it is merged, someone edits shop-prod again (DEBUG=verbose). Applying the reviewed plan\nrefuses to overwrite what nobody reviewed (exit 3), and writes nothing to shop-prod:',
+      );
       await hcr(3, 'apply', 'fix.hcrplan');
       say('So: plan again, review, apply the new plan.');
       await hcr(0, 'plan', '--out', 'fix.hcrplan');
@@ -85,4 +92,3 @@ export const demoCommand = defineCommand({
     }
   },
 });
-

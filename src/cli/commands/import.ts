@@ -99,7 +99,11 @@ async function readProjects(client: CloudClient, patterns: string[], batchSize: 
   const refs = selected.map((name) => listed.find((p) => p.name === name)!);
   const orphan = refs.find((ref) => !ref.tenant);
   if (orphan) throw new UserError(`project ${orphan.name} has no tenant, so it has no env to import`);
-  const results = await readEnvs(client, refs.map((ref) => ref.tenant!.id), { concurrency: READ_CONCURRENCY, batchSize });
+  const results = await readEnvs(
+    client,
+    refs.map((ref) => ref.tenant!.id),
+    { concurrency: READ_CONCURRENCY, batchSize },
+  );
   return results.map((result, i) => {
     // Import is all or nothing: the first failure (already retried by the client) is the answer.
     if (result.status === 'rejected') throw result.reason;
@@ -116,7 +120,11 @@ function unmatchedProject(pattern: string, names: string[]): string {
 /** What was imported, and what the user must do before a plan of it shows no changes: on stderr. */
 function report(ctx: Context, projects: ImportedProject[], file: ImportedFile, out: string | undefined, unusedGlobs: string[]): void {
   const keys = projects.reduce((n, p) => n + Object.keys(p.env).length, 0);
-  const names = projects.slice(0, SHOWN_NAMES).map((p) => p.name).join(', ') + (projects.length > SHOWN_NAMES ? ', …' : '');
+  const names =
+    projects
+      .slice(0, SHOWN_NAMES)
+      .map((p) => p.name)
+      .join(', ') + (projects.length > SHOWN_NAMES ? ', …' : '');
   const lines = [`Imported ${plural(projects.length, 'project')} (${names}) with ${plural(keys, 'key')}${out ? ` into ${out}` : ''}.`];
   for (const glob of unusedGlobs) lines.push(`warning: --sensitive-keys ${JSON.stringify(glob)} matched no key`);
   if (file.skipped.length > 0) {

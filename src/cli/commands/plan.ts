@@ -4,7 +4,16 @@ import { UserError } from '../../errors.js';
 import { writeSavedPlan } from '../../plan/saved.js';
 import { desiredValues } from '../../plan/values.js';
 import { defineCommand } from '../context.js';
-import { allowDestroyOption, formatOption, hasChanges, printPlan, readAndPlan, readOptions, type Format, type ReadArgs } from '../pipeline.js';
+import {
+  allowDestroyOption,
+  formatOption,
+  hasChanges,
+  printPlan,
+  readAndPlan,
+  readOptions,
+  type Format,
+  type ReadArgs,
+} from '../pipeline.js';
 
 interface PlanArgs extends ReadArgs {
   format: Format;

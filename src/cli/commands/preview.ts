@@ -71,7 +71,11 @@ const createCommand = defineCommand<CreateArgs>({
     if (!repo || repo[2] === '.' || repo[2] === '..') {
       throw new UserError(`--repo ${JSON.stringify(args.repo)}: expected OWNER/REPO, e.g. hasura/graphql-engine`);
     }
-    for (const [flag, value] of [['--branch', args.branch], ['--directory', args.directory], ['--region', args.region]] as const) {
+    for (const [flag, value] of [
+      ['--branch', args.branch],
+      ['--directory', args.directory],
+      ['--region', args.region],
+    ] as const) {
       if (value.trim() === '') throw new UserError(`${flag} must not be empty`);
     }
     const env = projectEnv(ctx, args);
@@ -114,7 +118,12 @@ const createCommand = defineCommand<CreateArgs>({
       env: [...env.keys()],
     };
     printCreated(ctx, created, args.format);
-    setGitHubOutputs(ctx, { name: created.name, project_id: created.projectId, endpoint: created.endpoint, console_url: created.consoleUrl });
+    setGitHubOutputs(ctx, {
+      name: created.name,
+      project_id: created.projectId,
+      endpoint: created.endpoint,
+      console_url: created.consoleUrl,
+    });
     return 0;
   },
 });
@@ -132,7 +141,9 @@ const deleteCommand = defineCommand<DeleteArgs>({
     const [project] = await client.findProjectsByName([name]);
     if (!project) {
       if (!args.ifExists) {
-        throw new UserError(`no project is named ${name}; nothing was deleted (with --if-exists that is a success, e.g. for cleanup when a pull request closes)`);
+        throw new UserError(
+          `no project is named ${name}; nothing was deleted (with --if-exists that is a success, e.g. for cleanup when a pull request closes)`,
+        );
       }
       ctx.stdout.write(`No project is named ${name}; nothing to delete.\n`);
       return 0;
@@ -184,7 +195,9 @@ function readEnvFile(ctx: Context, file: string): Map<string, string> {
     text = readFileSync(resolve(ctx.cwd, file), 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new UserError(`--env-file ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a directory, not a file' : (code ?? String(err))}`);
+    throw new UserError(
+      `--env-file ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a directory, not a file' : (code ?? String(err))}`,
+    );
   }
   const { env, diagnostics } = parseEnvFile(text, file);
   for (const value of env.values()) ctx.redactor.add(value);
@@ -240,7 +253,9 @@ function finishedProjectId(name: string, job: Job): string {
   const events = job.tasks.flatMap((task) => task.task_events);
   const reasons = events.flatMap((e) => (e.error ? [e.error] : []));
   if (job.status === 'failed') {
-    throw new UserError(`preview app ${name} failed (job ${job.id}): ${reasons.length > 0 ? reasons.join('; ') : 'Hasura Cloud gave no reason'}`);
+    throw new UserError(
+      `preview app ${name} failed (job ${job.id}): ${reasons.length > 0 ? reasons.join('; ') : 'Hasura Cloud gave no reason'}`,
+    );
   }
   if (job.status === 'skipped') {
     const why = reasons.length > 0 ? reasons.join('; ') : 'Hasura Cloud skips a preview job when another one for the same app is scheduled';

@@ -9,8 +9,7 @@ interface ShowArgs {
 }
 
 export const showCommand = defineCommand<ShowArgs>({
-  builder: (y) =>
-    formatOption(y).positional('planfile', { type: 'string', demandOption: true, describe: 'The saved plan' }) as never,
+  builder: (y) => formatOption(y).positional('planfile', { type: 'string', demandOption: true, describe: 'The saved plan' }) as never,
   run: async (ctx, args) => {
     const saved = await readSavedPlan(resolve(ctx.cwd, args.planfile), args.planfile);
     ctx.log(describeSavedPlan(saved, args.planfile));
