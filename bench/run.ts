@@ -14,6 +14,7 @@ import { pathToFileURL } from 'node:url';
 import type { Emulator, RequestRecord } from '../src/emulator/index.js';
 import { writeFixture, type Fixture } from './fixtures.js';
 import { ROOT, formatMs, repeat, runNode, summarize, table, type ProcessSample, type Summary } from './harness.js';
+import type * as EmulatorModule from '../src/emulator/index.js';
 
 const USAGE = `npm run bench -- [--projects 1000] [--keys 50] [--latency 20] [--runs 5] [--baseline-runs 3]
                      [--memory-projects 5000] [--concurrency N] [--batch-size N] [--profile DIR] [--out FILE]`;
@@ -60,9 +61,7 @@ if (!existsSync(BIN)) {
   process.exit(1);
 }
 // The emulator is the built one, as `hcr emulator` runs it, so that its figures and profiles are of that code.
-const { startEmulator } = (await import(
-  pathToFileURL(join(ROOT, 'dist/emulator/index.js')).href
-)) as typeof import('../src/emulator/index.js');
+const { startEmulator } = (await import(pathToFileURL(join(ROOT, 'dist/emulator/index.js')).href)) as typeof EmulatorModule;
 const HCR_VERSION = (await runNode([BIN, '--version'], { env: {} })).stdout.trim();
 /** The commit measured, when the bench runs in a git checkout (with ` +changes` when it has any). */
 function commit(): string | undefined {

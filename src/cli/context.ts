@@ -1,5 +1,6 @@
 import type { Argv } from 'yargs';
-import { Redactor, redactingOut, type Io, type Out } from './output.js';
+import { Redactor } from '../util/redact.js';
+import { redactingOut, type Io, type Out } from './output.js';
 import { style, wantsColor, type Style } from '../render/style.js';
 
 export interface GlobalArgs {
@@ -10,6 +11,15 @@ export interface GlobalArgs {
 }
 
 /** What a command handler gets instead of globals: its I/O, environment and working directory. */
+/** Where a run of hcr reads and writes: what `main` takes, and what `Context.runHcr` passes on. */
+export interface RunOptions {
+  io?: Io;
+  env?: Record<string, string | undefined>;
+  cwd?: string;
+}
+
+export type RunHcr = (argv: string[], options: RunOptions) => Promise<number>;
+
 export interface Context {
   readonly env: Record<string, string | undefined>;
   readonly cwd: string;
@@ -28,6 +38,8 @@ export interface Context {
   debug(message: string): void;
   /** A progress line on stderr (`label: 3/10`, `label: what is going on`), drawn only when stderr is a terminal. */
   progress(label: string): Progress;
+  /** Runs another hcr command line in-process (the demo's steps), as `main` would. */
+  runHcr: RunHcr;
 }
 
 export interface Progress {
@@ -37,7 +49,7 @@ export interface Progress {
   done(): void;
 }
 
-export function createContext(io: Io, env: Record<string, string | undefined>, cwd: string, args: GlobalArgs): Context {
+export function createContext(io: Io, env: Record<string, string | undefined>, cwd: string, args: GlobalArgs, runHcr: RunHcr): Context {
   const redactor = new Redactor();
   const stdout = redactingOut(io.stdout, redactor);
   const stderr = redactingOut(io.stderr, redactor);
@@ -53,6 +65,7 @@ export function createContext(io: Io, env: Record<string, string | undefined>, c
     style: style(color),
     verbose,
     redactor,
+    runHcr,
     log: (message) => stderr.write(`${message}\n`),
     debug: (message) => {
       if (verbose) stderr.write(`[hcr] ${message}\n`);

@@ -3,16 +3,10 @@ import { CloudError } from '../cloud/errors.js';
 import { ValidationError, formatDiagnostics } from '../config/diagnostics.js';
 import { UserError } from '../errors.js';
 import { HCR_VERSION } from '../version.js';
-import { createContext, type CommandModule, type Context, type GlobalArgs, type LazyCommand } from './context.js';
+import { createContext, type CommandModule, type Context, type GlobalArgs, type LazyCommand, type RunOptions } from './context.js';
 import { underGitHubActions } from './github.js';
 import type { Io } from './output.js';
 import { commands } from './commands/index.js';
-
-export interface RunOptions {
-  io?: Io;
-  env?: Record<string, string | undefined>;
-  cwd?: string;
-}
 
 const defaultIo = (): Io => ({ stdout: process.stdout, stderr: process.stderr, stdin: process.stdin });
 
@@ -40,7 +34,7 @@ export async function main(argv: string[], options: RunOptions = {}): Promise<nu
       async (args: any) => {
         // A group's own handler never runs: yargs runs its subcommand's.
         const { run } = await command.load();
-        const ctx = createContext(io, env, cwd, args);
+        const ctx = createContext(io, env, cwd, args, main);
         exitCode = await runHandler(ctx, async () => {
           refuseRepeatedFlags(args, listOptions(parser));
           return run!(ctx, args);

@@ -1,3 +1,5 @@
+import type { Redactor } from '../util/redact.js';
+
 export interface Out {
   write(chunk: string): unknown;
   isTTY?: boolean;
@@ -9,29 +11,7 @@ export interface Io {
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
 }
 
-const MIN_SECRET_LENGTH = 4;
-
-/**
- * The last line of defence for secrets: every byte hcr prints goes through here, and every
- * sensitive value hcr has resolved (and the token) is replaced. Views are built so that they
- * never hold a secret in the first place; this catches what a service message might echo.
- */
-export class Redactor {
-  private readonly secrets = new Set<string>();
-
-  add(secret: string | undefined): void {
-    if (secret && secret.length >= MIN_SECRET_LENGTH) this.secrets.add(secret);
-  }
-
-  apply(text: string): string {
-    let out = text;
-    for (const secret of this.secrets) {
-      if (out.includes(secret)) out = out.split(secret).join('(sensitive)');
-    }
-    return out;
-  }
-}
-
+/** Every byte hcr prints goes through the redactor: the last line of defence for secrets. */
 export function redactingOut(out: Out, redactor: Redactor): Out {
   return {
     write: (chunk: string) => out.write(redactor.apply(chunk)),

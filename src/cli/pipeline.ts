@@ -2,7 +2,8 @@ import type { Argv } from 'yargs';
 import type { CloudClient } from '../cloud/client.js';
 import { loadDesired } from '../config/load.js';
 import type { Desired } from '../config/types.js';
-import { plan as makePlan, type LiveState } from '../plan/plan.js';
+import { plan as makePlan } from '../plan/plan.js';
+import type { LiveState } from '../state/types.js';
 import type { Plan } from '../plan/types.js';
 import { renderPlanJson, renderPlanMarkdown, renderPlanText, type ViewMode } from '../render/index.js';
 import { readLive } from '../state/read.js';
@@ -10,7 +11,7 @@ import { batchOption, checkBatchSize, cloudClient, type BatchArgs, type CloudArg
 import type { Context, GlobalArgs } from './context.js';
 import { wholeNumber } from './flags.js';
 import { appendJobSummary } from './github.js';
-import { desiredOptions, type DesiredArgs } from '../config/options.js';
+import { desiredOptions, type DesiredArgs } from './options.js';
 
 export type Format = 'text' | 'json' | 'markdown';
 

@@ -1,5 +1,5 @@
 import { ClientError } from 'graphql-request';
-import { Redactor } from '../cli/output.js';
+import { Redactor } from '../util/redact.js';
 import { CloudError, type CloudErrorKind } from './errors.js';
 import { TransportFailure } from './transport.js';
 

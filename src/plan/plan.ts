@@ -2,19 +2,8 @@ import { globMatcher } from '../config/glob.js';
 import type { Desired, DesiredProject } from '../config/types.js';
 import { compareKeys, diffEnv } from './diff.js';
 import { looksSecret } from './secrets.js';
+import type { LiveProject, LiveState } from '../state/types.js';
 import type { KeyChange, Plan, PlanSummary, ProjectPlan } from './types.js';
-
-/** A live project as the state reader found it. */
-export interface LiveProject {
-  tenantId: string;
-  hash: string;
-  env: Record<string, string>;
-  /** Hasura Cloud refuses env writes to a project in maintenance mode. */
-  maintenance?: boolean;
-}
-
-/** Live state by project name; a desired project missing here does not exist (and has `create`). */
-export type LiveState = ReadonlyMap<string, LiveProject>;
 
 /**
  * Keys Hasura Cloud manages itself; `prune` never deletes them (only `remove` does), after users

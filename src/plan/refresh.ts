@@ -1,4 +1,4 @@
-import type { LiveProject } from './plan.js';
+import type { LiveProject } from '../state/types.js';
 import type { KeyChange, ProjectPlan } from './types.js';
 
 /** A project's plan together with the live state it was made from. */

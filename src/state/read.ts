@@ -2,7 +2,7 @@ import type { ProjectRef, TenantEnv, TenantRef } from '../cloud/types.js';
 import { CloudError } from '../cloud/errors.js';
 import type { DesiredProject, SourceLocation } from '../config/types.js';
 import { UserError } from '../errors.js';
-import type { LiveProject, LiveState } from '../plan/plan.js';
+import type { LiveProject, LiveState } from './types.js';
 import { mapSettled } from '../util/concurrency.js';
 import { plural } from '../util/words.js';
 

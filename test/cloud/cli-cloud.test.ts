@@ -21,7 +21,7 @@ function context(
     stderr: { write: (s: string) => (stderr += s) },
     stdin: new PassThrough(),
   };
-  return { ctx: createContext(io, env, process.cwd(), args), stderr: () => stderr };
+  return { ctx: createContext(io, env, process.cwd(), args, () => Promise.reject(new Error('not used here'))), stderr: () => stderr };
 }
 
 describe('cloudClient', () => {

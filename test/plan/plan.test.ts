@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Desired, DesiredProject, DesiredValue } from '../../src/config/types.js';
-import { plan, type LiveProject } from '../../src/plan/plan.js';
+import { plan } from '../../src/plan/plan.js';
+import type { LiveProject } from '../../src/state/types.js';
 import { desiredValues } from '../../src/plan/values.js';
 
 const at = { file: 'hasura-cloud.yaml', line: 1, col: 1 };

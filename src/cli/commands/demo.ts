@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator } from '../../emulator/index.js';
 import { defineCommand } from '../context.js';
-import { main } from '../main.js';
 
 const DESIRED = new URL('../../../examples/demo/hasura-cloud.yaml', import.meta.url);
 
@@ -41,7 +40,7 @@ export const demoCommand = defineCommand({
       const say = (text: string) => ctx.stdout.write(`\n${ctx.style.dim(text.replace(/^/gm, '# '))}\n`);
       const hcr = async (expected: number, ...args: string[]): Promise<void> => {
         ctx.stdout.write(`\n${ctx.style.bold(`$ hcr ${args.join(' ')}`)}\n`);
-        const code = await main(args, { io: { stdout: ctx.stdout, stderr: ctx.stderr, stdin: ctx.stdin }, env, cwd: dir });
+        const code = await ctx.runHcr(args, { io: { stdout: ctx.stdout, stderr: ctx.stderr, stdin: ctx.stdin }, env, cwd: dir });
         ctx.stdout.write(`${ctx.style.dim(`[exit ${code}]`)}\n`);
         if (code !== expected) throw new Error(`the demo expected \`hcr ${args.join(' ')}\` to exit ${expected}, not ${code}`);
       };

@@ -1,5 +1,5 @@
 import { loadDesired } from '../../config/load.js';
-import { desiredOptions, type DesiredArgs } from '../../config/options.js';
+import { desiredOptions, type DesiredArgs } from '../options.js';
 import { plural } from '../../util/words.js';
 import { defineCommand } from '../context.js';
 

@@ -1,7 +1,7 @@
 import type { Argv } from 'yargs';
-import type { GlobalArgs } from '../cli/context.js';
-import { DEFAULT_FILE } from './files.js';
-import { parseShard, type Shard } from './select.js';
+import type { GlobalArgs } from './context.js';
+import { DEFAULT_FILE } from '../config/files.js';
+import { parseShard, type Shard } from '../config/select.js';
 
 export interface DesiredArgs {
   file: string[];
