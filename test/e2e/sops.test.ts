@@ -2,6 +2,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ROOT } from '../helpers/examples.js';
 import { AGE_KEY, FIXTURES as SOPS_FIXTURES, OTHER_AGE_KEY, sopsFile } from '../helpers/sops.js';
 import { world } from './setup.js';
 
@@ -163,5 +164,28 @@ describe('secrets from the real sops files, end to end', () => {
       'hasura-cloud.yaml:6:22: projects.shop-prod.env.B: fromSops "../x.yaml" leaves the directory of the desired-state file',
     );
     expect(t.emulator.requests).toEqual([]);
+  });
+});
+
+describe('examples/sops', () => {
+  it('plans and applies with the age key file its README names, then plans no changes', async () => {
+    const { t, hcr } = await world();
+    const prod = t.seed('payments-prod', {});
+    const env = { SOPS_AGE_KEY_FILE: 'examples/sops/age-test-key.txt' };
+    const run = (...args: string[]) => hcr([...args, '-f', 'examples/sops/hasura-cloud.yaml'], { cwd: ROOT, env });
+    const plan = await run('plan', '--detailed-exitcode');
+    expect(plan.code).toBe(2);
+    expect(plan.stdout).toContain('(sensitive value changed, from sops secrets/prod.sops.json#/secret)');
+    const apply = await run('apply', '--auto-approve');
+    expect(apply.stderr).toBe('');
+    expect(apply.code).toBe(0);
+    expect(t.emulator.store.getEnv(prod.tenantId).env).toMatchObject({
+      HASURA_GRAPHQL_ADMIN_SECRET: 'this is a secret',
+      HASURA_GRAPHQL_PG_CONNECTIONS: '7',
+      WEBHOOK_TOKEN: 'this is a secret',
+      HASURA_GRAPHQL_JWT_SECRET: readFileSync(join(ROOT, 'examples/sops/secrets/jwt.json'), 'utf8').trimEnd(),
+    });
+    expectNoPlaintext(plan.stdout, apply.stdout);
+    expect((await run('plan', '--detailed-exitcode')).code).toBe(0);
   });
 });
