@@ -147,8 +147,11 @@ describe('secrets from the real sops files, end to end', () => {
     expect(t.emulator.requests.filter((r) => r.operationType === 'mutation')).toEqual([]);
     expect(live()).toEqual(before);
     writeFileSync(yaml, original);
-    expect((await hcr('apply', 'plan.hcr')).code).toBe(0);
+    const shown = await hcr('show', 'plan.hcr');
+    const applied = await hcr('apply', 'plan.hcr');
+    expect(applied.code).toBe(0);
     expect(live()).toMatchObject(LIVE);
+    expectNoPlaintext(shown.stdout, applied.stdout, applied.stderr, changed.stdout, tampered.stdout, tampered.stderr);
   });
 
   it('refuses a source outside the tree of the desired state, naming the line', async () => {
