@@ -1,5 +1,6 @@
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { UserError } from '../errors.js';
+import { SecretReader, type FileSource } from '../secrets/index.js';
 import { ValidationError, formatLocation } from './diagnostics.js';
 import { readDocument, type ParsedDocument } from './document.js';
 import { DEFAULT_FILE, findFiles } from './files.js';
@@ -11,7 +12,7 @@ import type { CreateOptions, Desired, DesiredProject, DesiredValue, Diagnostic, 
 import { didYouMean, quoteList } from './words.js';
 
 /** A desired-state file as the schema guarantees it to be. */
-type EnvEntry = string | { value: string; sensitive?: boolean } | { fromEnv: string; sensitive?: boolean };
+type EnvEntry = string | { value: string; sensitive?: boolean } | { fromEnv: string; sensitive?: boolean } | FileSource;
 interface ProjectEntry {
   tenantId?: string;
   create?: CreateOptions;
@@ -29,6 +30,7 @@ interface FileContent {
 }
 
 interface ValidFile {
+  absolute: string;
   document: ParsedDocument;
   content: FileContent;
 }
@@ -104,20 +106,34 @@ export async function loadDesired(paths: string[], options: LoadOptions): Promis
     for (const pattern of selection.unmatched) problems.add({ message: unmatchedProject(pattern, names) });
   }
   const selected = new Set(selection.selected);
-  const desired = projects.filter((p) => selected.has(p.name)).map((p) => resolveProject(p, options.env, problems));
+  const secrets = new SecretReader(options.env, options.cwd);
+  const desired = await Promise.all(
+    projects.filter((p) => selected.has(p.name)).map((p) => resolveProject(p, options.env, secrets, problems)),
+  );
   problems.throwIfAny();
   return { projects: desired, files: found.files.map((f) => f.display) };
 }
 
 /**
- * Reads a sensitive value again (for apply of a saved plan): from the environment, or by loading
- * its file anew. The project's own entry wins over the file's defaults, as when loading.
+ * Reads sensitive values again (for apply of a saved plan), each file source once per run: from
+ * the environment, a SOPS file or a file, or by loading the desired-state file anew. The project's
+ * own entry wins over the file's defaults, as when loading.
  */
-export async function resolveSource(
+export function sourceResolver(options: {
+  cwd: string;
+  env: Record<string, string | undefined>;
+}): (source: ValueSource) => Promise<string> {
+  const secrets = new SecretReader(options.env, options.cwd);
+  return (source) => resolveSource(source, options, secrets);
+}
+
+async function resolveSource(
   source: ValueSource,
   options: { cwd: string; env: Record<string, string | undefined> },
+  secrets: SecretReader,
 ): Promise<string> {
   if ('fromEnv' in source) return variableOrThrow(source.fromEnv, options.env);
+  if ('fromSops' in source || 'fromFile' in source) return secrets.read(source, resolve(options.cwd, source.file));
   const read = await readValidFile(resolve(options.cwd, source.file), source.file);
   if (!read.valid) throw new ValidationError(read.diagnostics);
   const { content } = read.valid;
@@ -128,7 +144,9 @@ export async function resolveSource(
     );
   }
   if (typeof entry === 'string') return entry;
-  return 'value' in entry ? entry.value : variableOrThrow(entry.fromEnv, options.env);
+  if ('value' in entry) return entry.value;
+  if ('fromEnv' in entry) return variableOrThrow(entry.fromEnv, options.env);
+  return secrets.read(entry, resolve(options.cwd, source.file));
 }
 
 /** One file through every check that needs no other file: encoding, YAML, schema, globs. */
@@ -136,7 +154,7 @@ async function readValidFile(absolute: string, display: string): Promise<{ valid
   const { document, diagnostics } = await readDocument(absolute, display);
   if (!document) return { diagnostics };
   diagnostics.push(...schemaDiagnostics(document), ...globDiagnostics(document));
-  return diagnostics.length > 0 ? { diagnostics } : { valid: { document, content: document.data as FileContent }, diagnostics };
+  return diagnostics.length > 0 ? { diagnostics } : { valid: { absolute, document, content: document.data as FileContent }, diagnostics };
 }
 
 /** Globs picomatch cannot compile, wherever an ignore list holds strings, even if the file breaks the schema elsewhere. */
@@ -175,7 +193,7 @@ function mergeDefaults(files: ValidFile[], problems: Problems): Defaults {
       const declared = { value, file, path: ['defaults', 'env', key] };
       const earlier = merged.env.get(key);
       if (!earlier) merged.env.set(key, declared);
-      else if (!sameEntry(earlier.value, value)) problems.add(contradiction(declared, earlier));
+      else if (!sameEntry(earlier, declared)) problems.add(contradiction(declared, earlier));
     }
     for (const setting of ['prune', 'protect'] as const) {
       const value = file.content.defaults?.[setting];
@@ -208,13 +226,16 @@ function contradiction(later: Declared<unknown>, earlier: Declared<unknown>): Di
   };
 }
 
-function sameEntry(a: EnvEntry, b: EnvEntry): boolean {
-  const normal = (e: EnvEntry) =>
+/** Whether two defaults say the same; a file source is the same only when both name it from the same directory. */
+function sameEntry(a: Declared<EnvEntry>, b: Declared<EnvEntry>): boolean {
+  const normal = ({ value: e, file }: Declared<EnvEntry>) =>
     typeof e === 'string'
       ? { value: e, sensitive: false }
       : 'value' in e
         ? { value: e.value, sensitive: e.sensitive ?? false }
-        : { fromEnv: e.fromEnv, sensitive: e.sensitive ?? true };
+        : 'fromEnv' in e
+          ? { fromEnv: e.fromEnv, sensitive: e.sensitive ?? true }
+          : { ...e, from: dirname(file.absolute) };
   return JSON.stringify(normal(a)) === JSON.stringify(normal(b));
 }
 
@@ -322,12 +343,21 @@ function checkDestroy(project: ProjectDeclaration, problems: Problems): void {
   }
 }
 
-function resolveProject(project: MergedProject, variables: Record<string, string | undefined>, problems: Problems): DesiredProject {
+async function resolveProject(
+  project: MergedProject,
+  variables: Record<string, string | undefined>,
+  secrets: SecretReader,
+  problems: Problems,
+): Promise<DesiredProject> {
   const env: Record<string, DesiredValue> = Object.create(null);
-  for (const [key, declared] of [...project.env].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const value = resolveValue(key, declared, project.name, variables, problems);
+  const declarations = [...project.env].sort(([a], [b]) => (a < b ? -1 : 1));
+  const values = await Promise.all(
+    declarations.map(([key, declared]) => resolveValue(key, declared, project.name, variables, secrets, problems)),
+  );
+  declarations.forEach(([key], i) => {
+    const value = values[i];
     if (value) env[key] = value;
-  }
+  });
   const { tenantId, create, remove = [] } = project.value;
   return {
     name: project.name,
@@ -343,17 +373,19 @@ function resolveProject(project: MergedProject, variables: Record<string, string
   };
 }
 
-function resolveValue(
+async function resolveValue(
   key: string,
   declared: Declared<EnvEntry>,
   project: string,
   variables: Record<string, string | undefined>,
+  secrets: SecretReader,
   problems: Problems,
-): DesiredValue | undefined {
+): Promise<DesiredValue | undefined> {
   const entry = declared.value;
   const fromFile: ValueSource = { file: declared.file.document.file, project, key };
   if (typeof entry === 'string') return { value: entry, sensitive: false, source: fromFile, at: at(declared) };
   if ('value' in entry) return { value: entry.value, sensitive: entry.sensitive ?? false, source: fromFile, at: at(declared) };
+  if (!('fromEnv' in entry)) return readFileSource(entry, declared, secrets, problems);
   const variable = readVariable(entry.fromEnv, variables);
   if ('problem' in variable) {
     const name = { ...declared, path: [...declared.path, 'fromEnv'] };
@@ -361,6 +393,29 @@ function resolveValue(
     return undefined;
   }
   return { value: variable.value, sensitive: entry.sensitive ?? true, source: { fromEnv: entry.fromEnv }, at: at(declared) };
+}
+
+/** A fromSops/fromFile value; a source that cannot be read is a problem at the line naming it. Always sensitive. */
+async function readFileSource(
+  entry: FileSource,
+  declared: Declared<EnvEntry>,
+  secrets: SecretReader,
+  problems: Problems,
+): Promise<DesiredValue | undefined> {
+  const field = 'fromSops' in entry ? 'fromSops' : 'fromFile';
+  try {
+    const value = await secrets.read(entry, declared.file.absolute);
+    const file = declared.file.document.file;
+    const source: ValueSource = 'fromSops' in entry ? { fromSops: entry.fromSops, file } : { fromFile: entry.fromFile, file };
+    return { value, sensitive: true, source, at: at(declared) };
+  } catch (err) {
+    if (!(err instanceof UserError)) throw err;
+    problems.add({
+      at: at({ ...declared, path: [...declared.path, field] }),
+      message: `${displayPath(declared.path)}: ${field} ${err.message}`,
+    });
+    return undefined;
+  }
 }
 
 /**

@@ -12,8 +12,15 @@ export interface Diagnostic {
   message: string;
 }
 
-/** Where a value comes from; kept in saved plans so apply can resolve a sensitive value again. */
-export type ValueSource = { fromEnv: string } | { file: string; project: string; key: string };
+/**
+ * Where a value comes from; kept in saved plans so apply can resolve a sensitive value again. A
+ * fromSops/fromFile source keeps the desired-state file that named it: its path is relative to it.
+ */
+export type ValueSource =
+  | { fromEnv: string }
+  | { fromSops: string; file: string }
+  | { fromFile: string; file: string }
+  | { file: string; project: string; key: string };
 
 export interface DesiredValue {
   value: string;

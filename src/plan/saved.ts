@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { resolveSource } from '../config/load.js';
+import { sourceResolver } from '../config/load.js';
 import type { CreateOptions, ValueSource } from '../config/types.js';
 import { UserError } from '../errors.js';
 import { HCR_VERSION } from '../version.js';
@@ -271,13 +271,14 @@ export async function verifiedValues(
   options: { cwd: string; env: Record<string, string | undefined>; register(value: string): void },
 ): Promise<ValueResolver> {
   const hasher = new ValueHasher(saved.salt);
+  const resolveSource = sourceResolver(options);
   const values = new Map<string, string>();
   const problems = await Promise.all(
     saved.reviewed.map(async ({ project, key, source, hash }): Promise<string | undefined> => {
       const where = `${project} ${key} (${describeSource(source)})`;
       let value: string;
       try {
-        value = await resolveSource(source, options);
+        value = await resolveSource(source);
       } catch (err) {
         if (err instanceof UserError) return `${where}: ${err.message}`;
         throw err;
@@ -306,7 +307,10 @@ export async function verifiedValues(
 }
 
 function describeSource(source: ValueSource): string {
-  return 'fromEnv' in source ? `from env ${source.fromEnv}` : `from ${source.file}, ${source.project}.${source.key}`;
+  if ('fromEnv' in source) return `from env ${source.fromEnv}`;
+  if ('fromSops' in source) return `from sops ${source.fromSops}, named in ${source.file}`;
+  if ('fromFile' in source) return `from file ${source.fromFile}, named in ${source.file}`;
+  return `from ${source.file}, ${source.project}.${source.key}`;
 }
 
 // ---- Reading the structure ------------------------------------------------------------------
@@ -504,6 +508,14 @@ function parseEntry(raw: unknown, at: string, project: string, reviewed: Reviewe
 
 function parseSource(raw: unknown, at: string): ValueSource {
   if (isObject(raw) && Object.hasOwn(raw, 'fromEnv')) return { fromEnv: nonEmpty(fields(raw, at, ['fromEnv']).fromEnv, `${at}.fromEnv`) };
+  for (const kind of ['fromSops', 'fromFile'] as const) {
+    if (!isObject(raw) || !Object.hasOwn(raw, kind)) continue;
+    const s = fields(raw, at, [kind, 'file']);
+    const file = nonEmpty(s.file, `${at}.file`);
+    return kind === 'fromSops'
+      ? { fromSops: nonEmpty(s.fromSops, `${at}.fromSops`), file }
+      : { fromFile: nonEmpty(s.fromFile, `${at}.fromFile`), file };
+  }
   const s = fields(raw, at, ['file', 'project', 'key']);
   return { file: nonEmpty(s.file, `${at}.file`), project: nonEmpty(s.project, `${at}.project`), key: nonEmpty(s.key, `${at}.key`) };
 }

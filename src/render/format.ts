@@ -211,13 +211,21 @@ export const isSensitive = (change: KeyChange): boolean => change.sensitive !== 
 
 /**
  * The value column of a key line. A sensitive entry's `before`/`after` are never read, even if present;
- * only a `fromEnv` name is shown as provenance.
+ * only where it comes from is shown: an env var, a SOPS file and pointer, or a file.
  */
 export function describeValue(change: KeyChange, width: number): string {
   if (isSensitive(change)) {
     const what = change.action === 'change' ? 'sensitive value changed' : 'sensitive value';
-    const source = change.source;
-    const from = change.action !== 'remove' && source && 'fromEnv' in source ? `, from env ${displayName(source.fromEnv)}` : '';
+    const source = change.action !== 'remove' ? change.source : undefined;
+    const from = !source
+      ? ''
+      : 'fromEnv' in source
+        ? `, from env ${displayName(source.fromEnv)}`
+        : 'fromSops' in source
+          ? `, from sops ${displayName(source.fromSops)}`
+          : 'fromFile' in source
+            ? `, from file ${displayName(source.fromFile)}`
+            : '';
     return `(${what}${from})`;
   }
   const show = (value: string | undefined) => (value === undefined ? '(no value in the plan)' : formatValue(value, width));

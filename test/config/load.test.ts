@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ValidationError, formatDiagnostics } from '../../src/config/diagnostics.js';
-import { loadDesired, resolveSource, type LoadOptions } from '../../src/config/load.js';
+import { loadDesired, sourceResolver, type LoadOptions } from '../../src/config/load.js';
 import type { Desired, DesiredProject } from '../../src/config/types.js';
 import { UserError } from '../../src/errors.js';
 
@@ -264,19 +264,19 @@ describe('loadDesired', () => {
   });
 });
 
-describe('resolveSource', () => {
+describe('sourceResolver', () => {
   it('reads a fromEnv value from the environment, refusing a missing or empty one', async () => {
     const source = { fromEnv: 'SHOP_PROD_ADMIN_SECRET' };
-    await expect(resolveSource(source, { cwd: GOOD, env: { SHOP_PROD_ADMIN_SECRET: 's3cret' } })).resolves.toBe('s3cret');
-    await expect(resolveSource(source, { cwd: GOOD, env: {} })).rejects.toThrow(UserError);
-    await expect(resolveSource(source, { cwd: GOOD, env: { SHOP_PROD_ADMIN_SECRET: '' } })).rejects.toThrow(/is empty/);
+    await expect(sourceResolver({ cwd: GOOD, env: { SHOP_PROD_ADMIN_SECRET: 's3cret' } })(source)).resolves.toBe('s3cret');
+    await expect(sourceResolver({ cwd: GOOD, env: {} })(source)).rejects.toThrow(UserError);
+    await expect(sourceResolver({ cwd: GOOD, env: { SHOP_PROD_ADMIN_SECRET: '' } })(source)).rejects.toThrow(/is empty/);
   });
 
   it('reads the value of every loaded value again from its file', async () => {
     const desired = await load(['split']);
     for (const p of desired.projects) {
       for (const value of Object.values(p.env)) {
-        await expect(resolveSource(value.source, { cwd: GOOD, env: SECRETS })).resolves.toBe(value.value);
+        await expect(sourceResolver({ cwd: GOOD, env: SECRETS })(value.source)).resolves.toBe(value.value);
       }
     }
   });
@@ -292,12 +292,12 @@ describe('resolveSource', () => {
       join(dir, 'shop.yaml'),
       'version: 1\nprojects:\n  shop-prod:\n    env:\n      STRIPE_KEY: { value: sk_live_rotated, sensitive: true }\n',
     );
-    await expect(resolveSource(stripe, { cwd: dir, env: {} })).resolves.toBe('sk_live_rotated');
+    await expect(sourceResolver({ cwd: dir, env: {} })(stripe)).resolves.toBe('sk_live_rotated');
 
     writeFileSync(join(dir, 'shop.yaml'), 'version: 1\nprojects:\n  shop-prod: {}\n');
-    await expect(resolveSource(stripe, { cwd: dir, env: {} })).rejects.toThrow('shop.yaml no longer declares STRIPE_KEY for shop-prod');
+    await expect(sourceResolver({ cwd: dir, env: {} })(stripe)).rejects.toThrow('shop.yaml no longer declares STRIPE_KEY for shop-prod');
 
     writeFileSync(join(dir, 'shop.yaml'), 'version: 1\nprojects:\n  shop-prod:\n    env:\n      STRIPE_KEY: 42\n');
-    await expect(resolveSource(stripe, { cwd: dir, env: {} })).rejects.toThrow(ValidationError);
+    await expect(sourceResolver({ cwd: dir, env: {} })(stripe)).rejects.toThrow(ValidationError);
   });
 });

@@ -1,0 +1,69 @@
+import { UserError } from '../errors.js';
+import { readFromFile } from './file.js';
+import { resolveInTree } from './read.js';
+import { AgeIdentities } from './sops/age.js';
+import type { Env } from './sops/exec.js';
+import { decryptSopsFile } from './sops/index.js';
+import { valueAtPointer } from './sops/pointer.js';
+import type { PlainMap } from './sops/tree.js';
+
+/**
+ * Value sources that read files: `fromSops: FILE#POINTER` (a SOPS-encrypted YAML, JSON or dotenv
+ * file, MAC always verified) and `fromFile: PATH` (a mounted secret). Paths are relative to the
+ * desired-state file that names them and must stay inside its directory tree. Every value is
+ * sensitive; no error quotes one.
+ *
+ * The file reading here (resolveInTree, readCapped) is hcr's only "read a small regular file
+ * safely" helper so far; it may move to a shared place when another part needs one.
+ */
+
+export type FileSource = { fromSops: string } | { fromFile: string };
+
+/**
+ * Reads value sources for one run: each file is read (and decrypted) once, keyed by its real path,
+ * and age identities are looked up once, however many values name them.
+ */
+export class SecretReader {
+  private readonly identities: AgeIdentities;
+  private readonly sopsFiles = new Map<string, Promise<PlainMap>>();
+  private readonly plainFiles = new Map<string, Promise<string>>();
+
+  /** `env` and `cwd` are the command's: identities, SOPS_AGE_KEY_CMD and sops are found through them. */
+  constructor(
+    private readonly env: Env,
+    private readonly cwd: string,
+  ) {
+    this.identities = new AgeIdentities(env, cwd);
+  }
+
+  /** The value `source` names, for the desired-state file at `desiredFile` (absolute). Throws a UserError. */
+  async read(source: FileSource, desiredFile: string): Promise<string> {
+    if ('fromFile' in source) {
+      const file = await resolveInTree(source.fromFile, desiredFile);
+      return once(this.plainFiles, file.real, () => readFromFile(file));
+    }
+    const { path, pointer } = splitSopsReference(source.fromSops);
+    const file = await resolveInTree(path, desiredFile);
+    const tree = await once(this.sopsFiles, file.real, () =>
+      decryptSopsFile(file, { env: this.env, cwd: this.cwd, identities: this.identities }),
+    );
+    return valueAtPointer(tree, pointer, path);
+  }
+}
+
+function once<T>(cache: Map<string, Promise<T>>, key: string, load: () => Promise<T>): Promise<T> {
+  let value = cache.get(key);
+  if (!value) {
+    value = load();
+    cache.set(key, value);
+  }
+  return value;
+}
+
+/** `secrets/prod.sops.yaml#/admin_secret` → the file and the JSON Pointer (split at the first #). */
+function splitSopsReference(reference: string): { path: string; pointer: string } {
+  const hash = reference.indexOf('#');
+  if (hash < 0)
+    throw new UserError(`${JSON.stringify(reference)} names no value: write FILE#/KEY, e.g. secrets/prod.sops.yaml#/admin_secret`);
+  return { path: reference.slice(0, hash), pointer: reference.slice(hash + 1) };
+}
