@@ -25,7 +25,7 @@ describe('projects from the desired state: create', () => {
   });
 
   it('renames a project the service created under another name, and says so in the report', async () => {
-    const { t, hcr, mutations } = await world({ createIgnoresName: true });
+    const { t, hcr, mutations } = await world({ quirks: { createRenames: true } });
     const apply = await hcr(['apply', '-f', 'create.yaml', '--auto-approve']);
     expect(apply.stderr).toBe('');
     expect(apply.code).toBe(0);
@@ -39,7 +39,7 @@ describe('projects from the desired state: create', () => {
   });
 
   it('reports the service name of the renamed project in the JSON report', async () => {
-    const { hcr } = await world({ createIgnoresName: true });
+    const { hcr } = await world({ quirks: { createRenames: true } });
     const r = await hcr(['apply', '-f', 'create.yaml', '--auto-approve', '--format', 'json']);
     expect(r.code).toBe(0);
     const [project] = JSON.parse(r.stdout).projects;
