@@ -129,6 +129,21 @@ const cases: Case[] = [
     result: { tenantId: TENANT, name: 'random-name-42' },
   },
   {
+    name: 'createTenant',
+    call: (c) => c.createTenant({ cloud: 'aws', region: 'us-east-2', plan: 'cloud_free', name: 'shop-new', envs: {} }),
+    // No `envs` at all: a create carrying any has been seen to fail on the free plan.
+    variables: { cloud: 'aws', region: 'us-east-2', plan: 'cloud_free', name: 'shop-new' },
+    data: { createTenant: { id: TENANT, name: 'shop-new' } },
+    result: { tenantId: TENANT, name: 'shop-new' },
+  },
+  {
+    name: 'listProjectsInRegion',
+    call: (c) => c.listProjectsInRegion('us-east-2'),
+    variables: { region: 'us-east-2' },
+    data: { projects: [projectAnswer('project-1a2b3c4d5e')] },
+    result: [projectAnswer('project-1a2b3c4d5e')],
+  },
+  {
     name: 'deleteTenant',
     call: (c) => c.deleteTenant(TENANT),
     variables: { tenantId: TENANT },
