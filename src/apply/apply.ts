@@ -31,8 +31,9 @@ export async function applyPlan(writer: EnvWriter, plan: Plan, values: ValueReso
   // Creates run one at a time: a create that fails looks for what appeared in its region meanwhile,
   // and another create of this run must not be what it finds.
   const creating = oneAtATime();
+  const create: CreateStep = (project, envs, report) => creating(() => createProject(writer, project, envs, report, options));
   const settled = await mapSettled(plan.projects, options.concurrency, async (project) => {
-    const report = await applyProject(writer, project, values, (create) => creating(() => create(options)));
+    const report = await applyProject(writer, project, values, create);
     options.onProjectDone?.(report);
     return report;
   });
@@ -51,12 +52,9 @@ export async function applyPlan(writer: EnvWriter, plan: Plan, values: ValueReso
   return { projects };
 }
 
-async function applyProject(
-  writer: EnvWriter,
-  project: ProjectPlan,
-  values: ValueResolver,
-  creating: (create: (limits: ReadLimits) => Promise<ProjectReport>) => Promise<ProjectReport>,
-): Promise<ProjectReport> {
+type CreateStep = (project: ProjectPlan, envs: Record<string, string>, report: ProjectReport) => Promise<ProjectReport>;
+
+async function applyProject(writer: EnvWriter, project: ProjectPlan, values: ValueResolver, create: CreateStep): Promise<ProjectReport> {
   const toSet = project.env.filter((c) => c.action !== 'remove');
   const toRemove = project.env.filter((c) => c.action === 'remove').map((c) => c.key);
   const setEnv = Object.fromEntries(toSet.map((c: KeyChange) => [c.key, values(project.name, c)]));
@@ -68,7 +66,7 @@ async function applyProject(
     pending: [...Object.keys(setEnv), ...toRemove],
   };
 
-  if (project.action === 'create') return creating((limits) => createProject(writer, project, setEnv, report, limits));
+  if (project.action === 'create') return create(project, setEnv, report);
   if (project.action === 'delete')
     return project.refused ? { ...report, outcome: 'refused', refused: project.refused } : deleteProject(writer, project, report);
   if (project.action !== 'update' || !project.tenantId || !project.hash) return report;
@@ -186,7 +184,13 @@ async function createProject(
  * its name, then the marker removed. Each step is written in the report's steps; when one fails,
  * the reason says what is done and what is left, and the marker stays for the next apply to find.
  */
-async function settleCreated(writer: EnvWriter, name: string, made: Made, envs: Record<string, string>, report: ProjectReport) {
+async function settleCreated(
+  writer: EnvWriter,
+  name: string,
+  made: Made,
+  envs: Record<string, string>,
+  report: ProjectReport,
+): Promise<ProjectReport> {
   const steps = report.steps!;
   const renamed = made.name !== name;
   const created = `created as ${made.name}`;

@@ -62,6 +62,15 @@ export async function makeProject(
     steps.push(step);
     return { status: 'made', made: project, steps };
   };
+  /** After a failed create, when no project appeared: not made, or not known to be. */
+  const notMade = (err: CloudError, next: string): Creation =>
+    lost(err)
+      ? stop(
+          'unknown',
+          `${err.message}; no project of this name or with hcr's marker appeared in ${region}, so hcr did not send it again. ${next}`,
+        )
+      : stop('failed', `${err.settledMessage}; no project appeared in ${region}: nothing was created`);
+
   if (Object.hasOwn(env, CREATE_MARKER)) {
     return stop(
       'failed',
@@ -113,7 +122,7 @@ export async function makeProject(
   }
   const first = await lookAfter(writer, withEnv, { region, before, name, marker }, limits);
   if (first.status !== 'nothing') return first.status === 'mine' ? made(first.made, first.step) : stop('unknown', first.reason);
-  if (withEnv.kind !== 'server') return notMade(withEnv, region, 'The next apply looks for its marker before creating anything.');
+  if (withEnv.kind !== 'server') return notMade(withEnv, 'The next apply looks for its marker before creating anything.');
 
   steps.push(`${withEnv.settledMessage} (sent with its env); no project appeared in ${region}, so hcr created it without env`);
   const bare = await attempt(writer, { ...options, name, envs: {} });
@@ -122,18 +131,8 @@ export async function makeProject(
   if (second.status !== 'nothing') return second.status === 'mine' ? made(second.made, second.step) : stop('unknown', second.reason);
   return notMade(
     bare,
-    region,
     `A project created without env carries no marker: if one appears under another name, rename it to ${name} before the next apply, or that apply creates another.`,
   );
-
-  function notMade(err: CloudError, where: string, next: string): Creation {
-    return lost(err)
-      ? stop(
-          'unknown',
-          `${err.message}; no project of this name or with hcr's marker appeared in ${where}, so hcr did not send it again. ${next}`,
-        )
-      : stop('failed', `${err.settledMessage}; no project appeared in ${where}: nothing was created`);
-  }
 }
 
 /** createTenant's answer, or the CloudError it failed with. */
