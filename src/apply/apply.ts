@@ -1,23 +1,22 @@
 import { CloudError } from '../cloud/errors.js';
-import type { CreatedTenant, CreateTenantInput, ProjectRef, TenantEnv } from '../cloud/types.js';
+import type { TenantEnv } from '../cloud/types.js';
 import type { KeyChange, Plan, ProjectPlan } from '../plan/types.js';
 import type { ValueResolver } from '../plan/values.js';
-import { mapSettled } from '../util/concurrency.js';
+import { mapSettled, oneAtATime } from '../util/concurrency.js';
+import { CREATE_MARKER } from '../plan/marker.js';
+import { makeProject, newMarker, type CreateWriter, type Made, type ReadLimits } from './create.js';
 import type { ApplyReport, ProjectReport } from './types.js';
 
 /** The calls apply makes; drift and plan never get an object with these. */
-export interface EnvWriter {
-  findProjects(query: { names: string[]; tenantIds: string[] }): Promise<ProjectRef[]>;
+export interface EnvWriter extends CreateWriter {
   getTenantEnv(tenantId: string): Promise<TenantEnv>;
   updateTenantEnv(tenantId: string, currentHash: string, env: Record<string, string>): Promise<TenantEnv>;
   deleteTenantEnv(tenantId: string, currentHash: string, keys: string[]): Promise<TenantEnv>;
-  createTenant(input: CreateTenantInput): Promise<CreatedTenant>;
   updateTenantName(tenantId: string, name: string): Promise<unknown>;
   deleteTenant(tenantId: string): Promise<unknown>;
 }
 
-export interface ApplyOptions {
-  concurrency: number;
+export interface ApplyOptions extends ReadLimits {
   onProjectDone?: (report: ProjectReport) => void;
 }
 
@@ -29,8 +28,12 @@ export interface ApplyOptions {
  * never stops another.
  */
 export async function applyPlan(writer: EnvWriter, plan: Plan, values: ValueResolver, options: ApplyOptions): Promise<ApplyReport> {
+  // Creates run one at a time: a create that fails looks for what appeared in its region meanwhile,
+  // and another create of this run must not be what it finds.
+  const creating = oneAtATime();
+  const create: CreateStep = (project, envs, report) => creating(() => createProject(writer, project, envs, report, options));
   const settled = await mapSettled(plan.projects, options.concurrency, async (project) => {
-    const report = await applyProject(writer, project, values);
+    const report = await applyProject(writer, project, values, create);
     options.onProjectDone?.(report);
     return report;
   });
@@ -49,7 +52,9 @@ export async function applyPlan(writer: EnvWriter, plan: Plan, values: ValueReso
   return { projects };
 }
 
-async function applyProject(writer: EnvWriter, project: ProjectPlan, values: ValueResolver): Promise<ProjectReport> {
+type CreateStep = (project: ProjectPlan, envs: Record<string, string>, report: ProjectReport) => Promise<ProjectReport>;
+
+async function applyProject(writer: EnvWriter, project: ProjectPlan, values: ValueResolver, create: CreateStep): Promise<ProjectReport> {
   const toSet = project.env.filter((c) => c.action !== 'remove');
   const toRemove = project.env.filter((c) => c.action === 'remove').map((c) => c.key);
   const setEnv = Object.fromEntries(toSet.map((c: KeyChange) => [c.key, values(project.name, c)]));
@@ -61,7 +66,7 @@ async function applyProject(writer: EnvWriter, project: ProjectPlan, values: Val
     pending: [...Object.keys(setEnv), ...toRemove],
   };
 
-  if (project.action === 'create') return createProject(writer, project, setEnv, report);
+  if (project.action === 'create') return create(project, setEnv, report);
   if (project.action === 'delete')
     return project.refused ? { ...report, outcome: 'refused', refused: project.refused } : deleteProject(writer, project, report);
   if (project.action !== 'update' || !project.tenantId || !project.hash) return report;
@@ -164,41 +169,125 @@ async function createProject(
   project: ProjectPlan,
   envs: Record<string, string>,
   report: ProjectReport,
+  limits: ReadLimits,
 ): Promise<ProjectReport> {
   const options = project.create;
   if (!options) return finish(report, { status: 'failed', reason: 'the project does not exist and has no `create` block' });
-  // createTenant has no hash to lock on, so look first: a project of that name made since the plan
-  // read (by someone else, or by applying the same saved plan before) makes the plan stale, like a
-  // moved hash. The service would otherwise refuse with a uniqueness error, or make a second project.
-  let existing: ProjectRef[];
-  try {
-    existing = await writer.findProjects({ names: [project.name], tenantIds: [] });
-  } catch (err) {
-    if (!(err instanceof CloudError)) throw err;
-    return finish(report, { status: 'failed', reason: err.message });
+  const creation = await makeProject(writer, project.name, options, envs, limits);
+  if (creation.status !== 'made') return { ...finish(report, creation), steps: creation.steps };
+  return settleCreated(writer, project.name, creation.made, envs, { ...report, steps: creation.steps });
+}
+
+/**
+ * Brings a project just made (or found) to what was asked: its env set (all of it, when the create
+ * carried none or the service dropped some), hcr's marker on it while it has another name, then
+ * its name, then the marker removed. Each step is written in the report's steps; when one fails,
+ * the reason says what is done and what is left, and the marker stays for the next apply to find.
+ */
+async function settleCreated(
+  writer: EnvWriter,
+  name: string,
+  made: Made,
+  envs: Record<string, string>,
+  report: ProjectReport,
+): Promise<ProjectReport> {
+  const steps = report.steps!;
+  const renamed = made.name !== name;
+  const created = `created as ${made.name}`;
+  const wanted = renamed ? { ...envs, [CREATE_MARKER]: made.marker ?? newMarker(name) } : envs;
+  const env = await ensureEnv(writer, made.tenantId, wanted);
+  const done = (fields: Partial<ProjectReport>): ProjectReport => ({
+    ...report,
+    ...(renamed ? { createdAs: made.name } : {}),
+    ...fields,
+  });
+  if (env.status !== 'landed') {
+    const outcome = env.status === 'unknown' ? 'unknown' : 'failed';
+    const keep = renamed || made.marker !== undefined ? `; it keeps hcr's marker ${CREATE_MARKER}, by which the next apply finds it` : '';
+    return done({ outcome, reason: `${created}, but setting its env failed: ${env.reason}${keep}` });
   }
-  if (existing.length > 0)
-    return finish(report, { status: 'conflict', reason: 'the project exists now: it was created since the plan read that it did not' });
-  let created: CreatedTenant;
-  try {
-    created = await writer.createTenant({ ...options, name: project.name, envs });
-  } catch (err) {
-    if (!(err instanceof CloudError)) throw err;
-    if (!err.transient) return finish(report, { status: 'failed', reason: err.message });
-    // createTenant carries no hash to lock on: never send it twice; look for what it made.
-    const [found] = await writer.findProjects({ names: [project.name], tenantIds: [] }).catch(() => []);
-    if (!found?.tenant) return finish(report, { status: 'unknown', reason: `${err.message}; the project was not found afterwards` });
-    created = { tenantId: found.tenant.id, name: found.name };
+  if (env.set.length > 0) {
+    const keys = env.set.map((key) => (key === CREATE_MARKER ? `hcr's marker ${CREATE_MARKER}` : key));
+    steps.push(`set ${keys.join(', ')} with updateTenantEnv`);
   }
-  const done: ProjectReport = { ...report, outcome: 'created', set: Object.keys(envs), pending: [] };
-  if (created.name === project.name) return done;
-  done.createdAs = created.name;
-  try {
-    await writer.updateTenantName(created.tenantId, project.name);
-    return done;
-  } catch (err) {
-    const why = err instanceof CloudError ? err.message : String(err);
-    return { ...done, outcome: 'failed', reason: `created as "${created.name}" but renaming it to "${project.name}" failed: ${why}` };
+  const written = { set: Object.keys(envs), pending: [], hash: env.hash };
+  if (renamed) {
+    const failed = await rename(writer, made.tenantId, name);
+    if (failed !== undefined) {
+      return done({
+        ...written,
+        outcome: 'failed',
+        reason: `${created} with its env, but renaming it to ${name} failed: ${failed}; it keeps hcr's marker ${CREATE_MARKER}, by which the next apply finds it and renames it`,
+      });
+    }
+  }
+  if (!Object.hasOwn(env.env, CREATE_MARKER)) return done({ ...written, outcome: 'created' });
+  const removed = await write(writer, made.tenantId, env.hash, {
+    operation: 'deleteTenantEnv',
+    send: (h) => writer.deleteTenantEnv(made.tenantId, h, [CREATE_MARKER]),
+    landed: (now) => !Object.hasOwn(now, CREATE_MARKER),
+  });
+  if (removed.status !== 'landed') {
+    return done({
+      ...written,
+      outcome: 'failed',
+      reason: `created with its env, but removing hcr's marker ${CREATE_MARKER} failed: ${removed.reason}; the next plan removes it`,
+    });
+  }
+  steps.push(`removed hcr's marker ${CREATE_MARKER}`);
+  return done({ ...written, outcome: 'created', hash: removed.hash });
+}
+
+/**
+ * updateTenantName; undefined once it landed. A failure is settled by looking the tenant up: a
+ * rename that did not land is sent once more when the failure was transient (renaming to the same
+ * name twice changes nothing), as a failed env write is.
+ */
+async function rename(writer: EnvWriter, tenantId: string, name: string): Promise<string | undefined> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await writer.updateTenantName(tenantId, name);
+      return undefined;
+    } catch (err) {
+      if (!(err instanceof CloudError)) throw err;
+      const found = await writer.findProjects({ names: [], tenantIds: [tenantId] }).catch(() => undefined);
+      if (!found) return `${err.message}; looking the project up afterwards failed too`;
+      if (found.some((p) => p.tenant?.id === tenantId && p.name === name)) return undefined;
+      if (!err.transient || attempt === 2) return err.settledMessage;
+    }
+  }
+}
+
+export type EnsuredEnv =
+  | { status: 'landed'; hash: string; env: Record<string, string>; set: string[] }
+  | { status: 'conflict' | 'failed' | 'unknown'; reason: string };
+
+/**
+ * Makes a tenant's env hold `wanted`, leaving every other key alone: reads it, and sets the keys
+ * that are missing or different with one updateTenantEnv on the hash just read. A conflict means
+ * someone wrote meanwhile, which may have been these very keys: it reads and compares again, up
+ * to three times. `env` is what the tenant holds after (as far as `wanted` goes).
+ */
+export async function ensureEnv(writer: EnvWriter, tenantId: string, wanted: Record<string, string>): Promise<EnsuredEnv> {
+  for (let attempt = 1; ; attempt++) {
+    let now: TenantEnv;
+    try {
+      now = await writer.getTenantEnv(tenantId);
+    } catch (err) {
+      if (!(err instanceof CloudError)) throw err;
+      return { status: 'failed', reason: err.message };
+    }
+    const missing = Object.fromEntries(
+      Object.entries(wanted).filter(([key, value]) => !Object.hasOwn(now.env, key) || now.env[key] !== value),
+    );
+    if (Object.keys(missing).length === 0) return { status: 'landed', hash: now.hash, env: now.env, set: [] };
+    const step = await write(writer, tenantId, now.hash, {
+      operation: 'updateTenantEnv',
+      send: (h) => writer.updateTenantEnv(tenantId, h, missing),
+      landed: (env) => Object.entries(missing).every(([k, v]) => Object.hasOwn(env, k) && env[k] === v),
+    });
+    if (step.status === 'landed') return { status: 'landed', hash: step.hash, env: { ...now.env, ...missing }, set: Object.keys(missing) };
+    if (step.status !== 'conflict' || attempt === 3) return step;
   }
 }
 

@@ -34,6 +34,11 @@ export interface ProjectReport {
   refused?: DeletionRefusal;
   /** The name Hasura Cloud gave a created project instead of the one asked for (hcr then renamed it). */
   createdAs?: string;
+  /**
+   * For a project to create: what hcr did, in order, in words (never a value): how it was made
+   * or found, the env set after the create, the marker removed.
+   */
+  steps?: string[];
   /** The config hash after the last accepted write. */
   hash?: string;
 }

@@ -1,5 +1,5 @@
 import { CloudError } from './errors.js';
-import type { Job, JobEvent, ProjectRef, TenantEnv, TenantInfo, TenantRef } from './types.js';
+import type { Job, JobEvent, ProjectRef, TenantEnv, TenantInfo, TenantRef, TenantStatus } from './types.js';
 
 type Json = Record<string, unknown>;
 
@@ -37,6 +37,10 @@ export class Fields {
   boolean(key: string): boolean {
     const value = this.value[key];
     return typeof value === 'boolean' ? value : this.fail(key, 'a boolean');
+  }
+
+  nullableBoolean(key: string): boolean | null {
+    return (this.value[key] ?? null) === null ? null : this.boolean(key);
   }
 
   unknown(key: string): unknown {
@@ -95,6 +99,22 @@ export function readTenant(tenant: Fields): TenantInfo {
     maintenance_mode: tenant.boolean('maintenance_mode'),
     status: tenant.nullableString('status'),
     project: { id: project.string('id'), name: project.string('name'), endpoint: project.string('endpoint') },
+  };
+}
+
+/** Their types are not documented: a text is kept, anything else but null is shown as JSON. */
+const asText = (value: unknown): string | null => (value === null || typeof value === 'string' ? value : JSON.stringify(value));
+
+/** Read as leniently as their being undocumented asks: a field may be missing or null. */
+export function readTenantStatus(tenant: Fields): TenantStatus {
+  const status = tenant.unknown('status') === null ? undefined : tenant.object('status');
+  return {
+    tenantId: tenant.string('id'),
+    active: tenant.nullableBoolean('active'),
+    health: asText(tenant.unknown('health_status')),
+    isActive: status?.nullableBoolean('is_active') ?? null,
+    inconsistentMetadata: status?.nullableBoolean('has_inconsistent_metadata') ?? null,
+    message: asText(status?.unknown('message') ?? null),
   };
 }
 

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ClientError, GraphQLClient } from 'graphql-request';
-import { Fields, readJob, readProject, readTenant, readTenantEnv } from './answers.js';
+import { Fields, readJob, readProject, readTenant, readTenantEnv, readTenantStatus } from './answers.js';
 import { classify } from './classify.js';
 import { CloudError, type CloudErrorKind } from './errors.js';
 import {
@@ -14,14 +14,16 @@ import {
   GET_PROJECT,
   GET_TENANT,
   GET_TENANT_ENV,
+  GET_TENANT_STATUSES,
   LIST_PROJECTS,
+  LIST_PROJECTS_IN_REGION,
   getTenantEnvs,
   UPDATE_TENANT_ENV,
   UPDATE_TENANT_NAME,
   type Operation,
 } from './operations.js';
 import { bufferedFetch } from './transport.js';
-import type { CreatedTenant, CreateTenantInput, Job, PreviewAppInput, ProjectRef, TenantEnv, TenantInfo } from './types.js';
+import type { CreatedTenant, CreateTenantInput, Job, PreviewAppInput, ProjectRef, TenantEnv, TenantInfo, TenantStatus } from './types.js';
 
 /** One HTTP attempt, for `--verbose`: names and timing only, never variables or headers. */
 export interface RequestEvent {
@@ -115,6 +117,21 @@ export class CloudClient {
     return this.#call(LIST_PROJECTS, {}, (data) => data.list('projects').map(readProject));
   }
 
+  /** Every project whose tenant is in this region, newest first. */
+  listProjectsInRegion(region: string): Promise<ProjectRef[]> {
+    return this.#call(LIST_PROJECTS_IN_REGION, { region }, (data) => data.list('projects').map(readProject));
+  }
+
+  /** The undocumented status fields of these tenants (see GET_TENANT_STATUSES), one request per LOOKUP_CHUNK. */
+  async getTenantStatuses(tenantIds: readonly string[]): Promise<TenantStatus[]> {
+    const statuses: TenantStatus[] = [];
+    for (let start = 0; start < tenantIds.length; start += LOOKUP_CHUNK) {
+      const ids = tenantIds.slice(start, start + LOOKUP_CHUNK);
+      statuses.push(...(await this.#call(GET_TENANT_STATUSES, { ids }, (data) => data.list('tenant').map(readTenantStatus))));
+    }
+    return statuses;
+  }
+
   getProject(projectId: string): Promise<ProjectRef | null> {
     return this.#call(GET_PROJECT, { id: projectId }, (data) => {
       const project = data.nullableObject('projects_by_pk');
@@ -182,8 +199,10 @@ export class CloudClient {
     );
   }
 
+  /** With an empty `envs` none is sent: the service has been seen to fail a create that carries any (API.md). */
   createTenant(input: CreateTenantInput): Promise<CreatedTenant> {
-    const variables = { cloud: input.cloud, region: input.region, plan: input.plan, name: input.name, envs: keyValues(input.envs) };
+    const envs = Object.keys(input.envs).length > 0 ? keyValues(input.envs) : undefined;
+    const variables = { cloud: input.cloud, region: input.region, plan: input.plan, name: input.name, envs };
     return this.#call(CREATE_TENANT, variables, (data) => {
       const created = data.object('createTenant');
       return { tenantId: created.string('id'), name: created.string('name') };

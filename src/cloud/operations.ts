@@ -38,6 +38,13 @@ export const LIST_PROJECTS = define(`
   }
 `);
 
+/** Newest first: a project just created is in the first rows even of an answer the service cuts short. */
+export const LIST_PROJECTS_IN_REGION = define(`
+  query listProjectsInRegion($region: String!) {
+    projects(where: { tenant: { region: { _eq: $region } } }, order_by: [{ created_at: desc }]) { ${PROJECT_FIELDS} }
+  }
+`);
+
 export const GET_PROJECT = define(`
   query getProject($id: uuid!) {
     projects_by_pk(id: $id) { ${PROJECT_FIELDS} }
@@ -50,6 +57,16 @@ export const GET_TENANT = define(`
       id slug cloud region project_id active maintenance_mode status
       project { id name endpoint }
     }
+  }
+`);
+
+/**
+ * The undocumented tenant fields a real client's query showed (API.md, "Known rough edges"), alone
+ * in their own request: a service that does not know them refuses the whole document.
+ */
+export const GET_TENANT_STATUSES = define(`
+  query getTenantStatuses($ids: [uuid!]!) {
+    tenant(where: { id: { _in: $ids } }) { id active health_status status { is_active has_inconsistent_metadata message } }
   }
 `);
 

@@ -24,6 +24,20 @@ export interface TenantInfo {
   project: { id: string; name: string; endpoint: string };
 }
 
+/**
+ * The undocumented tenant status fields (API.md, "Known rough edges"): optional extras whose
+ * meaning is not documented, shown as information only.
+ */
+export interface TenantStatus {
+  tenantId: string;
+  active: boolean | null;
+  /** `health_status` as the service words it; its type is not documented, so anything else is shown as JSON. */
+  health: string | null;
+  isActive: boolean | null;
+  inconsistentMetadata: boolean | null;
+  message: string | null;
+}
+
 /** A tenant's env as getTenantEnv / updateTenantEnv / deleteTenantEnv answer it. */
 export interface TenantEnv {
   hash: string;

@@ -15,3 +15,4 @@ export {
   type StoreErrorKind,
 } from './store.js';
 export { MISSING_PREFIX, type PreviewAppPayload } from './preview.js';
+export { parseQuirks, quirkWords, QUIRKS_HELP, type Quirks } from './quirks.js';

@@ -62,6 +62,16 @@ export const previewFailure = {
   superseded: (name: string, jobId: string) => `a newer preview app creation for ${JSON.stringify(name)} was scheduled (job ${jobId})`,
 };
 
+/**
+ * The undocumented tenant status fields (the status-fields quirk). Their meaning and values are
+ * unknown (API.md): these follow the engine's /healthz answers and the metadata error seen in #9731.
+ */
+export const tenantHealth = {
+  ok: 'OK',
+  inconsistent: 'WARN: inconsistent objects in schema',
+  missingEnv: (keys: readonly string[]) => `Inconsistent object: Value for environment variables not found: ${keys.join(', ')}`,
+};
+
 /** Hasura's own wording for these (confirmed, or as the engine words them). */
 export const fieldNotFound = (field: string, type: string) => `field "${field}" not found in type: '${type}'`;
 export const INVALID_QUERY: HasuraErrorText = { message: 'not a valid graphql query', code: 'validation-failed' };

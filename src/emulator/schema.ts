@@ -1,20 +1,28 @@
 import { readFileSync } from 'node:fs';
 import {
   GraphQLError,
+  GraphQLObjectType,
   GraphQLScalarType,
   Kind,
-  buildSchema,
+  buildASTSchema,
+  parse,
   print,
+  type DefinitionNode,
+  type DocumentNode,
+  type FieldDefinitionNode,
   type GraphQLFieldResolver,
-  type GraphQLObjectType,
   type GraphQLResolveInfo,
   type GraphQLSchema,
 } from 'graphql';
-import { uuidNotString } from './messages.js';
+import { serverErrorJson } from './errors.js';
+import { SERVER_ERROR, tenantHealth, uuidNotString } from './messages.js';
 import type { PreviewAppPayload } from './preview.js';
 import { list, normalizeUuid, type ListArgs, type Table } from './query.js';
+import type { Quirks } from './quirks.js';
 import {
+  DEFAULT_PLAN,
   endpointOf,
+  missingMetadataEnv,
   type EnvEntry,
   type EnvState,
   type JobRecord,
@@ -24,12 +32,12 @@ import {
   type TaskRecord,
 } from './store.js';
 
-/** What every resolver gets: the state, and a way to start a preview job's clock. */
+/** What every resolver gets: the state, a way to start a preview job's clock, and the quirks in force. */
 // A type alias, not an interface, so that it fits graphql-http's Record-shaped context type.
 export type ResolverContext = {
   store: Store;
   previewJobCreated(jobId: string): void;
-  createIgnoresName(): boolean;
+  quirks(): Readonly<Quirks>;
 };
 
 type Resolver<A> = GraphQLFieldResolver<unknown, ResolverContext, A>;
@@ -99,6 +107,18 @@ const tenantView = (r: ProjectRecord) => ({
   status: null,
   created_at: r.createdAt,
   updated_at: r.updatedAt,
+  // Only the status-fields schema has these fields (and resolves `status` from `statusObject`).
+  health_status: () => (missingMetadataEnv(r).length > 0 ? tenantHealth.inconsistent : tenantHealth.ok),
+  active_status_reason: null,
+  statusObject: () => {
+    const missing = missingMetadataEnv(r);
+    return {
+      is_active: true,
+      has_inconsistent_metadata: missing.length > 0,
+      message: missing.length > 0 ? tenantHealth.missingEnv(missing) : null,
+      updated_at: r.updatedAt,
+    };
+  },
 });
 
 const envView = (s: EnvState) => ({ hash: s.hash, envVars: { environment: s.env } });
@@ -164,11 +184,15 @@ const queries: Record<string, Resolver<any>> = {
 };
 
 const mutations: Record<string, Resolver<any>> = {
-  createTenant: (_, a: CreateTenantArgs, { store, createIgnoresName }) => {
+  createTenant: (_, a: CreateTenantArgs, { store, quirks }) => {
+    const { createRenames, createEnvsFail = [] } = quirks();
+    if (createEnvsFail.includes(a.plan ?? DEFAULT_PLAN) && a.envs?.some((e) => e !== null)) {
+      throw new GraphQLError(SERVER_ERROR.message, { extensions: serverErrorJson().extensions });
+    }
     const created = store.createProject({
       cloud: a.cloud,
       region: a.region,
-      name: createIgnoresName() ? undefined : (a.name ?? undefined),
+      name: createRenames ? undefined : (a.name ?? undefined),
       plan: a.plan ?? undefined,
       env: a.envs ?? undefined,
     });
@@ -187,8 +211,8 @@ const mutations: Record<string, Resolver<any>> = {
     envView(store.updateEnv(uuidArg(tenantId, info, 'tenantId'), currentHash, envs)),
   deleteTenantEnv: (_, { tenantId, currentHash, deleteEnvs }: EnvWrite<'deleteEnvs', string[]>, { store }, info) =>
     envView(store.deleteEnv(uuidArg(tenantId, info, 'tenantId'), currentHash, deleteEnvs)),
-  createGitHubPreviewApp: (_, { payload }: { payload?: PreviewAppPayload | null }, { store, previewJobCreated }) => {
-    const jobId = store.createPreviewJob(payload ?? null);
+  createGitHubPreviewApp: (_, { payload }: { payload?: PreviewAppPayload | null }, { store, previewJobCreated, quirks }) => {
+    const jobId = store.createPreviewJob(payload ?? null, { dropEnv: quirks().previewDropsEnv === true });
     previewJobCreated(jobId);
     return { githubPreviewAppJobID: jobId };
   },
@@ -218,18 +242,56 @@ function attach(type: GraphQLObjectType | null | undefined, resolvers: Record<st
   }
 }
 
-/** The executable schema: schema.graphql plus the resolvers above. Built once per process. */
-export const emulatorSchema: () => GraphQLSchema = (() => {
-  let built: GraphQLSchema | undefined;
-  return () => {
-    if (built) return built;
-    const schema = buildSchema(readFileSync(SDL_FILE, 'utf8'));
-    const uuid = schema.getType('uuid');
-    if (!(uuid instanceof GraphQLScalarType)) throw new Error('schema.graphql has no uuid scalar');
-    configureUuid(uuid);
-    attach(schema.getQueryType(), queries);
-    attach(schema.getMutationType(), mutations);
-    built = schema;
+/**
+ * The tenant type as a real client's query shows it (#9731), for the status-fields quirk: three
+ * more fields, and `status` an object where cloud-api.graphql (written before that query was
+ * known) has a String. Every other type and field stays as schema.graphql has it.
+ */
+const STATUS_TYPE = parse(`
+  type tenant_status { is_active: Boolean!, has_inconsistent_metadata: Boolean!, message: String, updated_at: timestamptz }
+  extend type tenant { health_status: String, active_status_reason: String }
+`);
+
+function withStatusFields(document: DocumentNode): DocumentNode {
+  const definitions = document.definitions.map((d): DefinitionNode => {
+    if (d.kind !== Kind.OBJECT_TYPE_DEFINITION || d.name.value !== 'tenant') return d;
+    const fields = d.fields?.map((f): FieldDefinitionNode =>
+      f.name.value === 'status' ? { ...f, type: { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: 'tenant_status' } } } : f,
+    );
+    if (!fields?.some((f) => f.name.value === 'status')) throw new Error('schema.graphql has no tenant.status');
+    return { ...d, fields };
+  });
+  return { ...document, definitions: [...definitions, ...STATUS_TYPE.definitions] };
+}
+
+function build(document: DocumentNode): GraphQLSchema {
+  const schema = buildASTSchema(document);
+  const uuid = schema.getType('uuid');
+  if (!(uuid instanceof GraphQLScalarType)) throw new Error('schema.graphql has no uuid scalar');
+  configureUuid(uuid);
+  attach(schema.getQueryType(), queries);
+  attach(schema.getMutationType(), mutations);
+  return schema;
+}
+
+/**
+ * The executable schema: schema.graphql plus the resolvers above, or with `statusFields` the
+ * variant that answers the undocumented tenant fields. Each is built once per process.
+ */
+export const emulatorSchema: (options?: { statusFields?: boolean }) => GraphQLSchema = (() => {
+  const built = new Map<boolean, GraphQLSchema>();
+  return ({ statusFields = false } = {}) => {
+    let schema = built.get(statusFields);
+    if (schema) return schema;
+    const document = parse(readFileSync(SDL_FILE, 'utf8'));
+    schema = build(statusFields ? withStatusFields(document) : document);
+    if (statusFields) {
+      const tenant = schema.getType('tenant');
+      const status = tenant instanceof GraphQLObjectType ? tenant.getFields().status : undefined;
+      if (!status) throw new Error('the status-fields schema has no tenant.status');
+      status.resolve = (source: ReturnType<typeof tenantView>) => source.statusObject();
+    }
+    built.set(statusFields, schema);
     return schema;
   };
 })();

@@ -35,8 +35,9 @@ import {
   tooDeep,
 } from './messages.js';
 import { PREVIEW_JOB_DELAY_MS } from './preview.js';
+import type { Quirks } from './quirks.js';
 import { emulatorSchema, type ResolverContext } from './schema.js';
-import { Store } from './store.js';
+import { PLANS, Store } from './store.js';
 
 export interface EmulatorOptions {
   host?: string;
@@ -49,8 +50,8 @@ export interface EmulatorOptions {
   latencyMs?: number;
   errorRate?: number;
   lostAnswerRate?: number;
-  /** createTenant ignores the name asked for and picks a random one, as the real service has been seen to. */
-  createIgnoresName?: boolean;
+  /** The real service's rough edges to reproduce (see quirks.ts); none by default. */
+  quirks?: Quirks;
   /** How long a preview-app job stays `running`. */
   previewJobDelayMs?: number;
   maxBodyBytes?: number;
@@ -76,7 +77,6 @@ export interface Faults {
   latencyMs?: number;
   errorRate?: number;
   lostAnswerRate?: number;
-  createIgnoresName?: boolean;
 }
 
 export interface Emulator {
@@ -88,6 +88,8 @@ export interface Emulator {
   /** One per HTTP request, in arrival order. */
   requests: RequestRecord[];
   setFaults(f: Faults): void;
+  /** Turns the quirks given on or off (`false`, or `[]` for createEnvsFail); the others stay as they are. */
+  setQuirks(q: Quirks): void;
   close(): Promise<void>;
 }
 
@@ -124,8 +126,14 @@ function checkFaults(f: Faults): void {
   checkRate('lost-answer rate', f.lostAnswerRate);
 }
 
+function checkQuirks(q: Quirks): void {
+  const unknown = q.createEnvsFail?.find((plan) => !PLANS.includes(plan));
+  if (unknown !== undefined) throw new UserError(`createEnvsFail: unknown plan ${JSON.stringify(unknown)} (plans: ${PLANS.join(', ')})`);
+}
+
 function checkOptions(o: EmulatorOptions): void {
   checkFaults(o);
+  checkQuirks(o.quirks ?? {});
   if (o.port !== undefined && !(Number.isInteger(o.port) && o.port >= 0 && o.port <= 65535)) {
     throw new UserError(`port must be an integer from 0 to 65535, got ${o.port}`);
   }
@@ -236,16 +244,19 @@ async function readBody(req: IncomingMessage, max: number): Promise<string | und
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   checkOptions(options);
-  const schema = emulatorSchema();
-  const validated = memoize<readonly GraphQLError[]>(VALIDATION_CACHE_SIZE);
+  // One validation cache per schema: a document valid against one may not be against the other.
+  const schemas = [false, true].map((statusFields) => ({
+    schema: emulatorSchema({ statusFields }),
+    validated: memoize<readonly GraphQLError[]>(VALIDATION_CACHE_SIZE),
+  }));
   const settings = { ...DEFAULTS, ...definedOnly(options) };
   const random = options.random ?? Math.random;
   const faults = {
     latencyMs: options.latencyMs ?? 0,
     errorRate: options.errorRate ?? 0,
     lostAnswerRate: options.lostAnswerRate ?? 0,
-    createIgnoresName: options.createIgnoresName ?? false,
   };
+  const quirks: Quirks = { ...options.quirks };
   const tokens = options.tokens?.length ? [...options.tokens] : [`emu_${randomBytes(24).toString('base64url')}`];
   const accepted = new Set(tokens);
   const requests: RequestRecord[] = [];
@@ -263,7 +274,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     timers.add(timer);
   };
   store.runningJobIds().forEach(startJobClock);
-  const resolverContext: ResolverContext = { store, previewJobCreated: startJobClock, createIgnoresName: () => faults.createIgnoresName };
+  const resolverContext: ResolverContext = { store, previewJobCreated: startJobClock, quirks: () => quirks };
 
   const handler = createHandler<IncomingMessage, RequestState, ResolverContext>({
     // graphql-http must run our graphql instance: under a bundler or test runner its own import
@@ -310,6 +321,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       if (selectionDepth(document, operation) > settings.maxDepth) {
         return errorResponse(record, 200, [hasuraJson(tooDeep(settings.maxDepth))]);
       }
+      const { schema, validated } = schemas[quirks.statusFields ? 1 : 0]!;
       const invalid = validated(params.query, () => validate(schema, document));
       if (invalid.length > 0)
         return errorResponse(
@@ -410,6 +422,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     setFaults(f) {
       checkFaults(f);
       Object.assign(faults, definedOnly(f));
+    },
+    setQuirks(q) {
+      checkQuirks(q);
+      Object.assign(quirks, definedOnly(q));
     },
     close() {
       closing ??= (async () => {

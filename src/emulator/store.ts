@@ -14,6 +14,8 @@ import { gitHubProblem, type PreviewAppPayload } from './preview.js';
 
 export const CLOUDS: readonly string[] = ['aws'];
 export const PLANS: readonly string[] = ['cloud_free', 'cloud_payg'];
+/** The plan of a project created without one. */
+export const DEFAULT_PLAN = 'cloud_free';
 export const ADMIN_SECRET_KEY = 'HASURA_GRAPHQL_ADMIN_SECRET';
 
 /** One Hasura Cloud project and the tenant behind it (always 1:1, so one record). */
@@ -30,6 +32,12 @@ export interface ProjectRecord {
   maintenance: boolean;
   /** Made by a preview-app job, which may redeploy it; absent for any other project. */
   previewApp?: true;
+  /**
+   * Env keys the project's metadata refers to (a remote schema's `{{URL}}`, a header's
+   * `value_from_env`): while one is missing the metadata is inconsistent. A preview app's metadata
+   * refers to the env its job was given.
+   */
+  metadataEnv?: string[];
   createdAt: string;
   updatedAt: string;
 }
@@ -56,7 +64,8 @@ export type JobStatus = 'running' | 'success' | 'failed' | 'skipped';
 
 /** What a preview-app job will do when it runs: decided (and validated) when it is scheduled. */
 export type PreviewOutcome =
-  { error: string } | { project: { name: string; cloud: string; region: string; plan: string; env: Record<string, string> } };
+  | { error: string }
+  | { project: { name: string; cloud: string; region: string; plan: string; env: Record<string, string>; metadataEnv?: string[] } };
 
 export interface JobRecord {
   id: string;
@@ -98,6 +107,7 @@ export interface CreateProjectInput {
   tenantId?: string;
   /** Made by a preview-app job (see ProjectRecord.previewApp). */
   previewApp?: boolean;
+  metadataEnv?: string[];
 }
 
 export interface CreatedProject {
@@ -159,6 +169,10 @@ function entriesOf(input: EnvInput | null | undefined): [string, string][] {
 const envFrom = (entries: Iterable<[string, string]>): Record<string, string> => Object.fromEntries(entries);
 
 export const isValidName = (name: string): boolean => NAME_PATTERN.test(name);
+
+/** The keys the project's metadata refers to that its env lacks: while there are any, the metadata is inconsistent. */
+export const missingMetadataEnv = (record: Readonly<ProjectRecord>): string[] =>
+  (record.metadataEnv ?? []).filter((key) => !Object.hasOwn(record.env, key));
 
 /** What createTenant refuses in its arguments, which a preview job fails for instead. */
 function projectOptionsProblem(o: { name?: string; cloud: string; region: string; plan: string }): string | undefined {
@@ -260,7 +274,7 @@ export class Store {
 
   /** Like createTenant: Cloud sets a random admin secret, then the given env is applied over it. */
   createProject(input: CreateProjectInput = {}): CreatedProject {
-    const options = { cloud: input.cloud ?? 'aws', region: input.region ?? 'us-east-2', plan: input.plan ?? 'cloud_free' };
+    const options = { cloud: input.cloud ?? 'aws', region: input.region ?? 'us-east-2', plan: input.plan ?? DEFAULT_PLAN };
     const problem = projectOptionsProblem({ ...options, name: input.name });
     if (problem) throw new StoreError('invalid', problem);
     if (input.name !== undefined && this.byName.has(input.name)) throw new StoreError('duplicate-name');
@@ -277,6 +291,7 @@ export class Store {
       writes: 1,
       maintenance: false,
       ...(input.previewApp ? { previewApp: true as const } : {}),
+      ...(input.metadataEnv?.length ? { metadataEnv: [...input.metadataEnv] } : {}),
       createdAt: at,
       updatedAt: at,
     };
@@ -346,9 +361,11 @@ export class Store {
   /**
    * createGitHubPreviewApp: validates now, runs when finishPreviewJob is called. The newest job
    * for a name wins: one still running for the same name is skipped, as a push that arrives
-   * while the previous one is building makes that build pointless.
+   * while the previous one is building makes that build pointless. With `dropEnv` the job
+   * builds the project without the payload's env (the preview-drops-env quirk), while its
+   * metadata still refers to those keys.
    */
-  createPreviewJob(payload: PreviewAppPayload | null): string {
+  createPreviewJob(payload: PreviewAppPayload | null, { dropEnv = false } = {}): string {
     const at = now();
     const name = payload?.projectOptions.name ?? null;
     const job: JobRecord = {
@@ -368,7 +385,7 @@ export class Store {
           events: [{ id: randomUUID(), eventType: 'scheduled', publicEventData: null, error: null, createdAt: at }],
         },
       ],
-      outcome: previewOutcome(payload),
+      outcome: previewOutcome(payload, dropEnv),
     };
     if (name !== null) {
       for (const older of this.jobs.values()) {
@@ -409,6 +426,8 @@ export class Store {
     if (!existing) return { projectId: this.createProject({ ...outcome.project, previewApp: true }).projectId };
     if (!existing.previewApp) return { error: previewFailure.nameTaken(existing.name) };
     existing.env = envFrom([...Object.entries(existing.env), ...Object.entries(outcome.project.env)]);
+    if (outcome.project.metadataEnv?.length) existing.metadataEnv = outcome.project.metadataEnv;
+    else delete existing.metadataEnv;
     this.committed(existing);
     return { projectId: existing.projectId };
   }
@@ -466,13 +485,14 @@ export class Store {
   }
 }
 
-function previewOutcome(payload: PreviewAppPayload | null): PreviewOutcome {
+function previewOutcome(payload: PreviewAppPayload | null, dropEnv: boolean): PreviewOutcome {
   if (!payload) return { error: invalidInput.missingPayload() };
   const o = payload.projectOptions;
   const error = gitHubProblem(payload) ?? projectOptionsProblem(o);
   if (error) return { error };
+  const env = envFrom(entriesOf(o.envVars));
   return {
-    project: { name: o.name, cloud: o.cloud, region: o.region, plan: o.plan, env: envFrom(entriesOf(o.envVars)) },
+    project: { name: o.name, cloud: o.cloud, region: o.region, plan: o.plan, env: dropEnv ? {} : env, metadataEnv: Object.keys(env) },
   };
 }
 

@@ -1,6 +1,7 @@
 import { globMatcher } from '../config/glob.js';
 import type { Desired, DesiredProject } from '../config/types.js';
 import { compareKeys, diffEnv } from './diff.js';
+import { CREATE_MARKER } from './marker.js';
 import { looksSecret } from './secrets.js';
 import type { LiveProject, LiveState } from '../state/types.js';
 import type { KeyChange, Plan, PlanSummary, ProjectPlan } from './types.js';
@@ -40,7 +41,10 @@ function planProject(project: DesiredProject, live: LiveProject | undefined, opt
   const ignored = globMatcher(project.ignore);
   const removed = new Set(project.remove);
   const managed = (key: string): boolean =>
-    Object.hasOwn(project.env, key) || removed.has(key) || (project.prune && !ignored(key) && !CLOUD_MANAGED.test(key));
+    Object.hasOwn(project.env, key) ||
+    removed.has(key) ||
+    key === CREATE_MARKER ||
+    (project.prune && !ignored(key) && !CLOUD_MANAGED.test(key));
   const managedLive = Object.fromEntries(Object.entries(live.env).filter(([key]) => managed(key)));
 
   const env = diffEnv(managedLive, desiredEnv).map((d) => toKeyChange(project, d));

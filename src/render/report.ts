@@ -95,9 +95,11 @@ function reviewOrder(projects: readonly ProjectReport[], plan: Plan | undefined)
 /** One line per project that apply touched or tried to, then a Terraform-style closing line. */
 export function renderReportText(report: ApplyReport, options: ReportTextOptions): string {
   const s = summarizeReport(report);
-  const lines = reviewOrder(report.projects, options.plan)
-    .map((p) => projectLine(p, options))
-    .filter((l) => l !== undefined);
+  const lines = reviewOrder(report.projects, options.plan).flatMap((p) => {
+    const line = projectLine(p, options);
+    // A create's steps: how it was made or found, and what was set and removed after.
+    return line === undefined ? [] : [line, ...(p.steps ?? []).map((step) => options.style.dim(`    - ${oneLine(step)}`))];
+  });
   const ok = s.conflict + s.failed + s.unknown === 0;
   // Only the outcomes that happened: a line of zeros hides the one count that matters at a glance.
   const counts = Object.entries(s)
@@ -118,6 +120,7 @@ function projectJson(p: ProjectReport): Record<string, unknown> {
     reason: p.reason,
     refused: p.refused,
     createdAs: p.createdAs,
+    steps: p.steps,
     hash: p.hash,
   };
 }

@@ -25,6 +25,8 @@ class FakeTenant implements EnvWriter {
   }
 
   findProjects = async () => [];
+  listProjectsInRegion = async () => [];
+  getTenantEnvs = async () => [];
   createTenant = async () => ({ tenantId: 't', name: 'x' });
   updateTenantName = async () => ({});
   deleteTenant = async () => ({});
@@ -55,7 +57,8 @@ const planOf = (p: ProjectPlan): Plan => ({
   summary: { add: 1, change: 0, remove: 1, create_projects: 0, delete_projects: 0, refused_delete_projects: 0 },
 });
 const values = (_p: string, c: { after?: string }) => c.after!;
-const run = (tenant: FakeTenant, p = project) => applyPlan(tenant, planOf(p), values, { concurrency: 1 }).then((r) => r.projects[0]!);
+const run = (tenant: FakeTenant, p = project) =>
+  applyPlan(tenant, planOf(p), values, { concurrency: 1, batchSize: 25 }).then((r) => r.projects[0]!);
 
 describe('applyPlan()', () => {
   it('sets, then removes with the hash the update returned', async () => {
@@ -147,9 +150,7 @@ describe('applyPlan()', () => {
       broken,
       { ...planOf(project), projects: [project, { ...project, name: 'other', action: 'no-op', env: [] }] },
       values,
-      {
-        concurrency: 2,
-      },
+      { concurrency: 2, batchSize: 25 },
     );
     expect(report.projects.map((p) => [p.name, p.outcome])).toEqual([
       ['shop', 'failed'],

@@ -4,7 +4,7 @@ import { FaultScript } from '../reliability/harness.js';
 import { CANARIES, expectNoCanary, world, yesAfterEdit } from './setup.js';
 
 describe('projects from the desired state: create', () => {
-  it('plans a missing project with a create block as a create with its env, and apply creates it with that env in one call', async () => {
+  it('plans a missing project with a create block as a create with its env, and apply creates it with that env, then removes its marker', async () => {
     const { t, hcr, mutations } = await world();
     const plan = await hcr(['plan', '-f', 'create.yaml', '--detailed-exitcode']);
     expect(plan.code).toBe(2);
@@ -15,31 +15,32 @@ describe('projects from the desired state: create', () => {
     const apply = await hcr(['apply', '-f', 'create.yaml', '--auto-approve']);
     expect(apply.code).toBe(0);
     expect(apply.stdout).toContain('✓ shop-pr-42: created (2 set)');
-    expect(mutations().map((m) => m.operationName)).toEqual(['createTenant']);
+    expect(mutations().map((m) => m.operationName)).toEqual(['createTenant', 'deleteTenantEnv']);
     const created = t.emulator.store.findProjectByName('shop-pr-42')!;
     expect(created).toMatchObject({ cloud: 'aws', region: 'us-east-2', plan: 'cloud_free' });
     expect(t.emulator.store.getEnv(created.tenantId).env).toMatchObject({
       ACTIONS_ENDPOINT: 'https://actions.example.com',
       FEATURE_X: 'on',
     });
+    expect(t.emulator.store.getEnv(created.tenantId).env).not.toHaveProperty('HCR_CREATE_ID');
   });
 
   it('renames a project the service created under another name, and says so in the report', async () => {
-    const { t, hcr, mutations } = await world({ createIgnoresName: true });
+    const { t, hcr, mutations } = await world({ quirks: { createRenames: true } });
     const apply = await hcr(['apply', '-f', 'create.yaml', '--auto-approve']);
     expect(apply.stderr).toBe('');
     expect(apply.code).toBe(0);
     expect(apply.stdout).toMatch(
       /✓ shop-pr-42: created \(2 set\); Hasura Cloud named it project-[0-9a-f]{10}, so hcr renamed it to shop-pr-42/,
     );
-    expect(mutations().map((m) => m.operationName)).toEqual(['createTenant', 'updateTenantName']);
+    expect(mutations().map((m) => m.operationName)).toEqual(['createTenant', 'updateTenantName', 'deleteTenantEnv']);
     expect(t.emulator.store.listProjects().map((p) => p.name)).toEqual(['shop-pr-42']);
 
     expect((await hcr(['plan', '-f', 'create.yaml', '--detailed-exitcode'])).code).toBe(0);
   });
 
   it('reports the service name of the renamed project in the JSON report', async () => {
-    const { hcr } = await world({ createIgnoresName: true });
+    const { hcr } = await world({ quirks: { createRenames: true } });
     const r = await hcr(['apply', '-f', 'create.yaml', '--auto-approve', '--format', 'json']);
     expect(r.code).toBe(0);
     const [project] = JSON.parse(r.stdout).projects;
@@ -123,7 +124,7 @@ describe('projects from the desired state: destroy', () => {
       mutations()
         .map((m) => m.operationName)
         .sort(),
-    ).toEqual(['createTenant', 'deleteTenant', 'updateTenantEnv']);
+    ).toEqual(['createTenant', 'deleteTenant', 'deleteTenantEnv', 'updateTenantEnv']);
     expect(names(t)).toEqual(['shop-pr-42', 'shop-prod']);
     expectNoCanary(r.stdout, r.stderr);
 

@@ -107,6 +107,18 @@ describe('hcr emulator', () => {
     expect(await cli.stop('SIGTERM')).toBe(0);
   });
 
+  it('with --quirks, reproduces each quirk named', async () => {
+    const cli = await emulatorInProcess(['--token', 'one', '--quirks', 'status-fields,create-envs-fail=cloud_free']);
+    const url = /^listening on (\S+)$/m.exec(cli.stdout())![1]!;
+    const client = new GraphQLClient(url, { headers: { authorization: 'pat one' } });
+    await expect(client.request('{ tenant { health_status status { has_inconsistent_metadata } } }')).resolves.toEqual({ tenant: [] });
+    await expect(
+      client.request('mutation { createTenant(cloud: "aws", region: "us-east-2", envs: [{ key: "K", value: "v" }]) { name } }'),
+    ).rejects.toThrow(/there was an internal error while serving your request/);
+    expect(await cli.stop('SIGTERM')).toBe(0);
+    expect(cli.stderr()).toContain("reproducing Hasura Cloud's quirks: create-envs-fail=cloud_free, status-fields");
+  });
+
   it.each([
     [['--error-rate', '2'], /error rate must be a number from 0 to 1, got 2/],
     [['--lost-answer-rate', '-1'], /lost-answer rate must be a number from 0 to 1/],

@@ -362,8 +362,8 @@ describe('project actions', () => {
     expect((await failure(client.request(CREATE, { cloud: 'azure', region: 'x' }))).extensions.code).toBe('unexpected');
   });
 
-  it('with the createIgnoresName fault, gives a created project a random name, as the real service has been seen to', async () => {
-    t.emulator.setFaults({ createIgnoresName: true });
+  it('with the createRenames quirk, gives a created project a random name, as the real service has been seen to', async () => {
+    t.emulator.setQuirks({ createRenames: true });
     try {
       const { createTenant } = await client.request<Created>(CREATE, {
         cloud: 'aws',
@@ -375,7 +375,7 @@ describe('project actions', () => {
       expect(t.emulator.store.findProjectByName('asked-for')).toBeUndefined();
       expect(t.emulator.store.findProjectByName(createTenant.name)?.env.K).toBe('v');
     } finally {
-      t.emulator.setFaults({ createIgnoresName: false });
+      t.emulator.setQuirks({ createRenames: false });
     }
   });
 

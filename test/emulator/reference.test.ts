@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { printType, type GraphQLObjectType } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ADMIN_SECRET_KEY } from '../../src/emulator/index.js';
+import { emulatorSchema } from '../../src/emulator/schema.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 
 /** The public reference's example ids and hash, replaced by real ones; nothing else changes. */
@@ -76,5 +78,27 @@ describe("the public API reference's documents run unchanged", () => {
     );
     expect(job.tasks[0]?.events.at(-1)).toMatchObject({ eventType: 'failed', error: expect.stringMatching(/githubPersonalAccessToken/) });
     expect(t.emulator.store.findProjectByName('my-app_name')).toBeUndefined();
+  });
+});
+
+describe('the status-fields quirk', () => {
+  it('keeps every type and field of schema.graphql but tenant.status, which is an object in the real query (#9731)', () => {
+    const base = emulatorSchema();
+    const quirky = emulatorSchema({ statusFields: true });
+    const types = Object.values(base.getTypeMap()).filter((type) => !type.name.startsWith('__'));
+    for (const type of types.filter((type) => type.name !== 'tenant')) {
+      expect(printType(quirky.getType(type.name)!), type.name).toBe(printType(type));
+    }
+    const fields = (schema: typeof base) => {
+      const tenant = schema.getType('tenant') as GraphQLObjectType;
+      return Object.fromEntries(Object.values(tenant.getFields()).map((f) => [f.name, String(f.type)]));
+    };
+    expect(fields(quirky)).toEqual({
+      ...fields(base),
+      status: 'tenant_status',
+      health_status: 'String',
+      active_status_reason: 'String',
+    });
+    expect(fields(base).status).toBe('String');
   });
 });

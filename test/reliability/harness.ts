@@ -206,7 +206,10 @@ export async function reliabilityWorld(options: TestEmulatorOptions & { env?: Re
 }
 
 /** A world whose emulator injects exactly the faults of `script` (see FaultScript). */
-export async function scriptedWorld(script: Record<string, Step[]>, options: { env?: Record<string, string> } = {}) {
+export async function scriptedWorld(
+  script: Record<string, Step[]>,
+  options: { env?: Record<string, string> } & Pick<TestEmulatorOptions, 'quirks'> = {},
+) {
   const faults = new FaultScript(script);
   const w = await reliabilityWorld({ ...options, ...FaultScript.rates, random: faults.random });
   faults.attach(w.emulator);

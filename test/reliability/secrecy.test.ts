@@ -215,7 +215,7 @@ describe('--token-file', () => {
 describe('no secret in any output: projects created and destroyed', () => {
   it('plan in every view, saved and shown, then its apply, creating a project the service names otherwise and deleting one full of secrets', async () => {
     const v = await vault();
-    v.w.emulator.setFaults({ createIgnoresName: true });
+    v.w.emulator.setQuirks({ createRenames: true });
     v.w.t.seed('vault-old', { HASURA_GRAPHQL_ADMIN_SECRET: v.canaries.make('old-admin'), API_KEY: v.canaries.make('old-api') });
     const file = ['-f', `${FIXTURES}vault-lifecycle.yaml`];
     for (const format of ['text', 'json', 'markdown']) {

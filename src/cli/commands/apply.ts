@@ -80,6 +80,7 @@ export const applyCommand = defineCommand<ApplyArgs>({
     let done = 0;
     const first = await applyPlan(client, plan, values, {
       concurrency: args.concurrency,
+      batchSize: args.batchSize,
       onProjectDone: () => progress.update(++done, plan.projects.length),
     });
     progress.done();
@@ -183,6 +184,7 @@ async function refreshConflicts(ctx: Context, args: ApplyArgs, planned: Planned,
   });
   const again = await applyPlan(planned.client, { ...fresh, projects: retry }, desiredValues(planned.desired), {
     concurrency: args.concurrency,
+    batchSize: args.batchSize,
   });
   const retried = new Map(again.projects.map((p) => [p.name, p]));
   return { projects: report.projects.map((p) => retried.get(p.name) ?? p) };

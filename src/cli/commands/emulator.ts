@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { startEmulator } from '../../emulator/index.js';
+import { parseQuirks, quirkWords, QUIRKS_HELP, startEmulator } from '../../emulator/index.js';
 import { MISSING_PREFIX, PREVIEW_JOB_DELAY_MS } from '../../emulator/preview.js';
 import { defineCommand } from '../context.js';
 
@@ -12,6 +12,7 @@ interface EmulatorArgs {
   errorRate?: number;
   lostAnswerRate?: number;
   previewJobDelay?: number;
+  quirks?: string[];
   createIgnoresName?: boolean;
 }
 
@@ -23,7 +24,11 @@ job for a project name skips the job for that name still running.
 
 Names are unique: createTenant and updateTenantName refuse a taken one (constraint-violation); a preview job \
 redeploys the preview app of its name, and fails, touching nothing, when the name belongs to a project that is \
-not a preview app.`;
+not a preview app.
+
+Quirks (--quirks, comma-separated or repeated): the real service's known rough edges, each off unless named:
+${QUIRKS_HELP}
+Example: --quirks create-envs-fail=cloud_free,preview-drops-env,status-fields,create-renames`;
 
 export const emulatorCommand = defineCommand<EmulatorArgs>({
   builder: (y) =>
@@ -43,12 +48,20 @@ export const emulatorCommand = defineCommand<EmulatorArgs>({
         type: 'number',
         describe: `Milliseconds a preview-app job runs before it finishes [default: ${PREVIEW_JOB_DELAY_MS}]`,
       })
+      .option('quirks', {
+        type: 'string',
+        array: true,
+        describe:
+          "Reproduce the real service's rough edges: create-renames, create-envs-fail=PLAN, preview-drops-env, status-fields (below)",
+      })
       .option('create-ignores-name', {
         type: 'boolean',
-        describe: 'createTenant ignores the name asked for and picks a random one, as Hasura Cloud has been seen to',
+        describe: 'The same as --quirks create-renames: createTenant ignores the name asked for and picks a random one',
       })
       .epilog(EPILOG),
   async run(ctx, args) {
+    const quirks = parseQuirks(args.quirks ?? []);
+    if (args.createIgnoresName) quirks.createRenames = true;
     const envToken = ctx.env.HASURA_CLOUD_ACCESS_TOKEN;
     const tokens = args.token?.length ? args.token : envToken ? [envToken] : undefined;
     const emulator = await startEmulator({
@@ -60,8 +73,10 @@ export const emulatorCommand = defineCommand<EmulatorArgs>({
       errorRate: args.errorRate,
       lostAnswerRate: args.lostAnswerRate,
       previewJobDelayMs: args.previewJobDelay,
-      createIgnoresName: args.createIgnoresName,
+      quirks,
     });
+    const reproduced = quirkWords(quirks);
+    if (reproduced.length > 0) ctx.log(`reproducing Hasura Cloud's quirks: ${reproduced.join(', ')}`);
     if (!tokens) {
       // Nobody chose a token, so the user has to be told the one that works.
       const [generated] = emulator.tokens;

@@ -4,6 +4,7 @@ import { UserError } from '../../errors.js';
 import { writeSavedPlan } from '../../plan/saved.js';
 import { desiredValues } from '../../plan/values.js';
 import { defineCommand } from '../context.js';
+import { printStatus, statusOption, type StatusArgs } from '../status.js';
 import {
   allowDestroyOption,
   formatOption,
@@ -15,7 +16,7 @@ import {
   type ReadArgs,
 } from '../pipeline.js';
 
-interface PlanArgs extends ReadArgs {
+interface PlanArgs extends ReadArgs, StatusArgs {
   format: Format;
   detailedExitcode: boolean;
   allowDestroy: boolean;
@@ -25,7 +26,7 @@ interface PlanArgs extends ReadArgs {
 export const planCommand = defineCommand<PlanArgs>({
   builder: (y) =>
     allowDestroyOption(
-      formatOption(readOptions(y)),
+      statusOption(formatOption(readOptions(y))),
       'Plan the deletion of projects marked destroy: true (apply needs the flag too); without it they show as refused',
     )
       .option('detailed-exitcode', {
@@ -38,8 +39,9 @@ export const planCommand = defineCommand<PlanArgs>({
         describe: 'Also save the plan to this file (mode 0600; hashes of secrets, never their values) for `hcr apply FILE`',
       }) as never,
   run: async (ctx, args) => {
-    const { desired, plan } = await readAndPlan(ctx, args, { allowDestroy: args.allowDestroy });
+    const { desired, live, plan, client } = await readAndPlan(ctx, args, { allowDestroy: args.allowDestroy });
     printPlan(ctx, plan, args.format, 'plan');
+    if (args.status) await printStatus(ctx, client, live);
     if (args.out !== undefined) {
       const out = resolve(ctx.cwd, args.out);
       if (desired.files.some((file) => resolve(ctx.cwd, file) === out)) {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ensureEnv } from '../../apply/apply.js';
 import type { CloudClient } from '../../cloud/client.js';
 import { CONSOLE_PROJECTS_URL, consoleUrl } from '../../cloud/console.js';
 import type { Job } from '../../cloud/types.js';
@@ -116,6 +117,7 @@ const createCommand = defineCommand<CreateArgs>({
       consoleUrl: consoleUrl(project.id),
       jobId,
       env: [...env.keys()],
+      ...(env.size > 0 ? await checkEnv(client, project.tenant?.id, env) : {}),
     };
     printCreated(ctx, created, args.format);
     setGitHubOutputs(ctx, {
@@ -124,9 +126,29 @@ const createCommand = defineCommand<CreateArgs>({
       endpoint: created.endpoint,
       console_url: created.consoleUrl,
     });
-    return 0;
+    if (!created.envMissing) return 0;
+    // The app is up, but maybe not with the env it was given: the run has failed.
+    ctx.log(`error: preview app ${created.name} is up, but hcr could not make sure it has the env it was given: ${created.envProblem}`);
+    return 1;
   },
 });
+
+/**
+ * Hasura Cloud has been seen to build a preview app without the env its job was given (API.md),
+ * so the env is read back: the keys missing or different are set with updateTenantEnv on the hash
+ * just read. Names only, never values, go into what is printed.
+ */
+async function checkEnv(
+  client: CloudClient,
+  tenantId: string | undefined,
+  env: Map<string, string>,
+): Promise<Pick<Created, 'envSetAfterJob' | 'envMissing' | 'envProblem'>> {
+  const keys = [...env.keys()];
+  if (!tenantId) return { envMissing: keys, envProblem: 'the project has no tenant, so its env cannot be read' };
+  const ensured = await ensureEnv(client, tenantId, Object.fromEntries(env));
+  if (ensured.status === 'landed') return ensured.set.length > 0 ? { envSetAfterJob: ensured.set } : {};
+  return { envMissing: keys, envProblem: ensured.reason };
+}
 
 const deleteCommand = defineCommand<DeleteArgs>({
   command: 'delete',
@@ -276,6 +298,11 @@ interface Created {
   jobId: string;
   /** The keys set with --env and --env-file; their values are not output. */
   env: string[];
+  /** Keys the job did not apply, which hcr then set with updateTenantEnv. */
+  envSetAfterJob?: string[];
+  /** Keys hcr could not make sure of: the job did not apply them, or reading or setting them failed (`envProblem`). */
+  envMissing?: string[];
+  envProblem?: string;
 }
 
 function printCreated(ctx: Context, created: Created, format: 'text' | 'json'): void {
@@ -291,6 +318,12 @@ function printCreated(ctx: Context, created: Created, format: 'text' | 'json'): 
     ...(created.tenantId ? [`  tenant:   ${created.tenantId}`] : []),
     `  job:      ${created.jobId}`,
     ...(created.env.length > 0 ? [`  env:      ${created.env.join(', ')} (values not shown)`] : []),
+    ...(created.envSetAfterJob
+      ? [`  env set:  ${created.envSetAfterJob.join(', ')}: the preview job did not apply them, so hcr set them with updateTenantEnv`]
+      : []),
+    ...(created.envMissing
+      ? [`  env NOT CONFIRMED: ${created.envMissing.join(', ')}: the preview job may not have applied them (${created.envProblem})`]
+      : []),
   ];
   ctx.stdout.write(`${lines.join('\n')}\n`);
 }
