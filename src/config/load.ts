@@ -106,7 +106,23 @@ export async function loadDesired(paths: string[], options: LoadOptions): Promis
   const selected = new Set(selection.selected);
   const desired = projects.filter((p) => selected.has(p.name)).map((p) => resolveProject(p, options.env, problems));
   problems.throwIfAny();
-  return { projects: desired, files: found.files.map((f) => f.display) };
+  return { projects: desired, files: found.files.map((f) => f.display), sensitiveKeys: sensitiveKeys(files) };
+}
+
+/** The keys some entry of some file declares sensitive, wherever it is and whether or not its project is selected. */
+function sensitiveKeys(files: ValidFile[]): Set<string> {
+  const keys = new Set<string>();
+  for (const { content } of files) {
+    const envs = [content.defaults?.env, ...Object.values(content.projects ?? {}).map((p) => p.env)];
+    for (const env of envs) for (const [key, entry] of Object.entries(env ?? {})) if (declaredSensitive(entry)) keys.add(key);
+  }
+  return keys;
+}
+
+/** A literal is sensitive only when marked so; a value from any other source is, unless marked `sensitive: false`. */
+function declaredSensitive(entry: EnvEntry): boolean {
+  if (typeof entry === 'string') return false;
+  return 'value' in entry ? entry.sensitive === true : entry.sensitive !== false;
 }
 
 /**
@@ -352,15 +368,17 @@ function resolveValue(
 ): DesiredValue | undefined {
   const entry = declared.value;
   const fromFile: ValueSource = { file: declared.file.document.file, project, key };
-  if (typeof entry === 'string') return { value: entry, sensitive: false, source: fromFile, at: at(declared) };
-  if ('value' in entry) return { value: entry.value, sensitive: entry.sensitive ?? false, source: fromFile, at: at(declared) };
+  if (typeof entry === 'string' || 'value' in entry) {
+    const value = typeof entry === 'string' ? entry : entry.value;
+    return { value, sensitive: declaredSensitive(entry), source: fromFile, at: at(declared) };
+  }
   const variable = readVariable(entry.fromEnv, variables);
   if ('problem' in variable) {
     const name = { ...declared, path: [...declared.path, 'fromEnv'] };
     problems.add({ at: at(name), message: `${displayPath(declared.path)}: ${variable.problem}` });
     return undefined;
   }
-  return { value: variable.value, sensitive: entry.sensitive ?? true, source: { fromEnv: entry.fromEnv }, at: at(declared) };
+  return { value: variable.value, sensitive: declaredSensitive(entry), source: { fromEnv: entry.fromEnv }, at: at(declared) };
 }
 
 /**
