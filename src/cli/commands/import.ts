@@ -61,11 +61,11 @@ export const importCommand = defineCommand<ImportArgs>({
     const declaredSensitive = globMatcher(args.sensitiveKeys);
     const secret = (key: string, value: string) => declaredSensitive(key) || looksSecret(key, value);
     for (const p of projects) for (const [key, value] of Object.entries(p.env)) if (secret(key, value)) ctx.redactor.add(value);
-    // Anything holding a secret is one too (a URL with the admin secret in it, say, or the token):
-    // hcr's redactor would mask it in any output, so it must not be in the file either.
+    // A value that holds a secret is one too: a URL with the admin secret in it, say, or the token.
+    // The redactor knows both, and finds a value inside another by the rule it masks by.
     const file = desiredYaml(projects, {
       schema: schemaReference(out ? dirname(out) : ctx.cwd),
-      sensitive: (key, value) => secret(key, value) || ctx.redactor.apply(value) !== value,
+      sensitive: (key, value) => secret(key, value) || ctx.redactor.foundIn(value),
     });
 
     if (out) {

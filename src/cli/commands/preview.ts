@@ -103,7 +103,7 @@ const createCommand = defineCommand<CreateArgs>({
     });
     ctx.log(`Scheduled preview app ${name} (job ${jobId}); waiting up to ${args.timeout} s for it.`);
     const job = await waitForJob(ctx, client, name, jobId, wait);
-    const projectId = finishedProjectId(name, job);
+    const projectId = finishedProjectId(name, job, (text) => ctx.redactor.mask(text));
     const project = await client.getProject(projectId);
     if (!project) throw new UserError(`preview job ${jobId} reported project ${projectId}, which Hasura Cloud does not know`);
     if (project.name !== name) ctx.log(`warning: Hasura Cloud named the project ${project.name}, not ${name}`);
@@ -248,10 +248,13 @@ function latestStep(job: Job): string {
   return task ? `${task.name}: ${event?.event_type ?? 'waiting'}` : job.status;
 }
 
-/** The project a finished job made, or the job's own account of why there is none. */
-function finishedProjectId(name: string, job: Job): string {
+/**
+ * The project a finished job made, or the job's own account of why there is none, with `mask`
+ * applied to it: a build log may repeat the GitHub token or an env value it was given.
+ */
+function finishedProjectId(name: string, job: Job, mask: (text: string) => string): string {
   const events = job.tasks.flatMap((task) => task.task_events);
-  const reasons = events.flatMap((e) => (e.error ? [e.error] : []));
+  const reasons = events.flatMap((e) => (e.error ? [mask(e.error)] : []));
   if (job.status === 'failed') {
     throw new UserError(
       `preview app ${name} failed (job ${job.id}): ${reasons.length > 0 ? reasons.join('; ') : 'Hasura Cloud gave no reason'}`,
