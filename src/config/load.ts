@@ -147,6 +147,11 @@ export async function resolveSource(
   return 'value' in entry ? entry.value : variableOrThrow(entry.fromEnv, options.env);
 }
 
+/** What `hcr validate` finds wrong with one file on its own (encoding, YAML, schema, globs); nothing when it is valid. */
+export async function fileProblems(absolute: string, display: string): Promise<Diagnostic[]> {
+  return (await readValidFile(absolute, display)).diagnostics;
+}
+
 /** One file through every check that needs no other file: encoding, YAML, schema, globs. */
 async function readValidFile(absolute: string, display: string): Promise<{ valid?: ValidFile; diagnostics: Diagnostic[] }> {
   const { document, diagnostics } = await readDocument(absolute, display);
