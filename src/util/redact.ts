@@ -98,14 +98,23 @@ function counts(text: string, start: number, end: number, rule: Rule): boolean {
   if (rule === 'anywhere') return true;
   const before = charBefore(text, start);
   const after = charAt(text, end);
-  // A quote escaped in JSON (`\"on\"`) closes the value as well as a bare one.
-  if (rule === 'quoted') return before !== undefined && QUOTES.has(before) && (after === before || text.startsWith(`\\${before}`, end));
+  if (rule === 'quoted') return before !== undefined && QUOTES.has(before) && text.startsWith(`${escapes(text, start - 1)}${before}`, end);
   const first = charAt(text, start)!;
   const last = charBefore(text, end)!;
   const glued =
     (WORD.test(first) && WORD.test(before ?? '') && !ESCAPE_BEFORE.test(text.slice(Math.max(0, start - 6), start))) ||
     (WORD.test(last) && WORD.test(after ?? ''));
   return !glued;
+}
+
+/**
+ * The backslashes just before position `i`: a value quoted in JSON (`\"on\"`), or in JSON in a
+ * JSON string (`\\\"on\\\"`), is closed by a quote escaped the same way, not by another one.
+ */
+function escapes(text: string, i: number): string {
+  let start = i;
+  while (start > 0 && text[start - 1] === '\\') start--;
+  return text.slice(start, i);
 }
 
 /** The whole character (a surrogate pair is one) that starts at `i`. */
