@@ -205,9 +205,8 @@ export class CloudClient {
   }
 
   createGitHubPreviewApp(payload: PreviewAppInput): Promise<{ jobId: string }> {
-    // A credential, and values that are never printed, whoever calls this.
+    // A credential, whoever calls this.
     this.#secrets.add(payload.githubPersonalAccessToken);
-    for (const { value } of payload.projectOptions.envVars) this.#secrets.add(value);
     return this.#call(CREATE_GITHUB_PREVIEW_APP, { payload }, (data) => ({
       jobId: data.object('createGitHubPreviewApp').string('githubPreviewAppJobID'),
     }));

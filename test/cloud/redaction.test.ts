@@ -39,7 +39,7 @@ const calls: [string, (c: CloudClient) => Promise<unknown>, string[]][] = [
     (c) => c.createTenant({ cloud: 'cloud-77', region: 'region-77', name: PROJECT_NAME, envs: { [SECRET_KEY]: SECRET_VALUE } }),
     [SECRET_VALUE],
   ],
-  // The client itself knows the GitHub token and a preview app's env values for secrets.
+  // The client itself knows the GitHub token for a secret.
   ['createGitHubPreviewApp', (c) => c.createGitHubPreviewApp(preview), [GITHUB_TOKEN, SECRET_VALUE]],
 ];
 
@@ -101,18 +101,18 @@ const failures: [string, () => void][] = [
   ['a timeout', () => post().times(5).delay(500).reply(200, {})],
 ];
 
-/** The run's sensitive values, as the CLI gives them to the client; the preview app's are left for the client to find. */
-function secrets(operation: string): Redactor {
+/** The run's sensitive values, as the CLI gives them to the client; the GitHub token is left for the client to know. */
+function secrets(): Redactor {
   const known = new Redactor();
-  if (operation !== 'createGitHubPreviewApp') known.add(SECRET_VALUE);
+  known.add(SECRET_VALUE);
   return known;
 }
 
 describe('no error shows a sensitive value or the token', () => {
   describe.each(failures)('%s', (_failure, fail) => {
-    it.each(calls)('%s', async (operation, call, values) => {
+    it.each(calls)('%s', async (_operation, call, values) => {
       fail();
-      const err = await call(testClient({ timeoutMs: 30, secrets: secrets(operation) }).client).then(
+      const err = await call(testClient({ timeoutMs: 30, secrets: secrets() }).client).then(
         () => undefined,
         (e: unknown) => e,
       );
@@ -126,7 +126,7 @@ describe('no error shows a sensitive value or the token', () => {
 
   it('masks what the service echoes but keeps the rest of what it said', async () => {
     post().reply(200, graphqlError(`value "${SECRET_VALUE}" for ${SECRET_KEY} of ${TENANT} is too long`, 'validation-failed'));
-    const err = await testClient({ secrets: secrets('updateTenantEnv') })
+    const err = await testClient({ secrets: secrets() })
       .client.updateTenantEnv(TENANT, HASH, { [SECRET_KEY]: SECRET_VALUE, MODE: 'maint' })
       .catch((e: unknown) => e);
     expect((err as CloudError).message).toBe(`updateTenantEnv failed: value "(sensitive)" for ${SECRET_KEY} of ${TENANT} is too long`);
@@ -134,7 +134,7 @@ describe('no error shows a sensitive value or the token', () => {
 
   it('leaves a message whole where no sensitive value is in it: a plain value sent is no secret', async () => {
     post().reply(200, graphqlError('project is in maintenance mode'));
-    const err = await testClient({ secrets: secrets('updateTenantEnv') })
+    const err = await testClient({ secrets: secrets() })
       .client.updateTenantEnv(TENANT, HASH, { MODE: 'maint', CLOUD: 'aws' })
       .catch((e: unknown) => e);
     expect((err as CloudError).message).toBe('updateTenantEnv failed: project is in maintenance mode');
