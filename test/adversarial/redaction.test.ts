@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { entries, sayingService, secretWorld } from './secret-world.js';
+import { sayingService } from '../helpers/saying-service.js';
+import { entries, secretWorld } from './secret-world.js';
 
 /** The fixture's sensitive values: short ones, which used to be masked inside every word, and JSON's special characters. */
 const VALUES = {
