@@ -6,6 +6,9 @@ const MIN_WORD_LENGTH = 4;
 /** Values at least this long are masked wherever they occur, even inside a longer word. */
 const MIN_ANYWHERE_LENGTH = 16;
 
+/** How many characters of a form index it. */
+const PREFIX = 4;
+
 /** Where an occurrence of a value counts: quoted, as a whole word, or anywhere. */
 type Rule = 'quoted' | 'word' | 'anywhere';
 
@@ -35,13 +38,25 @@ const ESCAPE_BEFORE = /\\(u[0-9a-fA-F]{4}|[nrtbfv0])$/;
  */
 export class Redactor {
   readonly #values = new Set<string>();
-  readonly #forms: Form[] = [];
+  /**
+   * Forms of PREFIX characters or more, by their first PREFIX characters: a text is read once,
+   * looking up each place in it, rather than once per form (an import of a thousand projects
+   * holds thousands of secrets and tests every value against them).
+   */
+  readonly #byPrefix = new Map<string, Form[]>();
+  readonly #short: Form[] = [];
 
   add(value: string | undefined): void {
     if (!value || this.#values.has(value)) return;
     this.#values.add(value);
     const rule: Rule = value.length >= MIN_ANYWHERE_LENGTH ? 'anywhere' : value.length >= MIN_WORD_LENGTH ? 'word' : 'quoted';
-    for (const text of encodings(value)) this.#forms.push({ text, rule });
+    for (const text of encodings(value)) {
+      const form = { text, rule };
+      const prefix = text.slice(0, PREFIX);
+      if (text.length < PREFIX) this.#short.push(form);
+      else if (this.#byPrefix.has(prefix)) this.#byPrefix.get(prefix)!.push(form);
+      else this.#byPrefix.set(prefix, [form]);
+    }
   }
 
   /** `text` with every whole occurrence of a known value replaced by `(sensitive)`. */
@@ -64,13 +79,21 @@ export class Redactor {
 
   #occurrences(text: string, first: boolean): [number, number][] {
     const found: [number, number][] = [];
-    for (const form of this.#forms) {
-      for (let at = text.indexOf(form.text); at >= 0; at = text.indexOf(form.text, at + 1)) {
-        const end = at + form.text.length;
-        if (!counts(text, at, end, form.rule)) continue;
-        found.push([at, end]);
-        if (first) return found;
+    const occurs = (form: Form, at: number): boolean => {
+      const end = at + form.text.length;
+      if (!counts(text, at, end, form.rule)) return false;
+      found.push([at, end]);
+      return first;
+    };
+    if (this.#byPrefix.size > 0) {
+      for (let at = 0; at + PREFIX <= text.length; at++) {
+        for (const form of this.#byPrefix.get(text.slice(at, at + PREFIX)) ?? []) {
+          if (text.startsWith(form.text, at) && occurs(form, at)) return found;
+        }
       }
+    }
+    for (const form of this.#short) {
+      for (let at = text.indexOf(form.text); at >= 0; at = text.indexOf(form.text, at + 1)) if (occurs(form, at)) return found;
     }
     return found;
   }
