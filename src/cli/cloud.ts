@@ -40,9 +40,10 @@ export function checkBatchSize(batchSize: number): void {
 
 /**
  * The only way commands get a CloudClient: endpoint and token resolved from the flags and ctx.env
- * (failing with a UserError before any request), the token registered with the redactor, and
- * every attempt logged to ctx.debug under --verbose. The client (and with it graphql and
- * graphql-request) is imported here, so that commands which never call this do not load it.
+ * (failing with a UserError before any request), the run's sensitive values (the token too) masked
+ * in what the service says, and every attempt logged to ctx.debug under --verbose. The client (and
+ * with it graphql and graphql-request) is imported here, so that commands which never call this do
+ * not load it.
  */
 export async function cloudClient(ctx: Context, args: CloudArgs, options: { readOnly?: boolean } = {}): Promise<CloudClient> {
   if (args.retries !== undefined) wholeNumber('--retries', args.retries, 0);
@@ -57,6 +58,7 @@ export async function cloudClient(ctx: Context, args: CloudArgs, options: { read
     retries: args.retries,
     timeoutMs: args.timeout === undefined ? undefined : Math.round(args.timeout * 1000),
     readOnly: options.readOnly,
+    secrets: ctx.redactor,
     onRequest: ctx.verbose ? (event) => ctx.debug(describeRequest(event)) : undefined,
   });
 }

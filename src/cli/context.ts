@@ -1,6 +1,6 @@
 import type { Argv } from 'yargs';
 import { Redactor } from '../util/redact.js';
-import { redactingOut, type Io, type Out } from './output.js';
+import type { Io, Out } from './output.js';
 import { style, wantsColor, type Style } from '../render/style.js';
 
 export interface GlobalArgs {
@@ -32,7 +32,11 @@ export interface Context {
   readonly color: boolean;
   readonly style: Style;
   readonly verbose: boolean;
-  /** Every secret hcr learns is registered here and masked in all output. */
+  /**
+   * Every sensitive value this run learns (the token, resolved secrets, live values the plan hides):
+   * masked in text from outside (the service's errors) before it goes into a message. What hcr
+   * prints itself is built without secrets and never filtered.
+   */
   readonly redactor: Redactor;
   log(message: string): void;
   debug(message: string): void;
@@ -51,8 +55,7 @@ export interface Progress {
 
 export function createContext(io: Io, env: Record<string, string | undefined>, cwd: string, args: GlobalArgs, runHcr: RunHcr): Context {
   const redactor = new Redactor();
-  const stdout = redactingOut(io.stdout, redactor);
-  const stderr = redactingOut(io.stderr, redactor);
+  const { stdout, stderr } = io;
   const color = wantsColor(io.stdout.isTTY, env, args.color);
   const verbose = Boolean(args.verbose);
   return {

@@ -6,14 +6,14 @@ import type { Context } from './context.js';
 export const underGitHubActions = (ctx: Context): boolean => ctx.env.GITHUB_ACTIONS === 'true';
 
 /**
- * Appends `text()`, redacted, to the file a GitHub Actions variable names ($GITHUB_OUTPUT,
+ * Appends `text()` to the file a GitHub Actions variable names ($GITHUB_OUTPUT,
  * $GITHUB_STEP_SUMMARY); outside GitHub Actions, or with the variable unset, the text is not even made.
  */
 function appendToGitHubFile(ctx: Context, variable: 'GITHUB_OUTPUT' | 'GITHUB_STEP_SUMMARY', text: () => string): void {
   const file = ctx.env[variable];
   if (!underGitHubActions(ctx) || !file) return;
   try {
-    appendFileSync(file, ctx.redactor.apply(text()));
+    appendFileSync(file, text());
   } catch (err) {
     throw new UserError(`cannot write to ${variable} (${file}): ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }

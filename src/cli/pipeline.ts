@@ -3,6 +3,7 @@ import type { CloudClient } from '../cloud/client.js';
 import { loadDesired } from '../config/load.js';
 import type { Desired } from '../config/types.js';
 import { plan as makePlan } from '../plan/plan.js';
+import { hiddenValues } from '../plan/values.js';
 import type { LiveState } from '../state/types.js';
 import type { Plan } from '../plan/types.js';
 import { renderPlanJson, renderPlanMarkdown, renderPlanText, type ViewMode } from '../render/index.js';
@@ -53,8 +54,8 @@ export interface ReadAndPlanOptions {
 
 /**
  * Load and validate the whole input first (no request is made for invalid input), then read the
- * live state of the selected projects and plan. Every sensitive value is registered with the
- * redactor before anything can print.
+ * live state of the selected projects and plan. Every sensitive value, and every value the plan
+ * hides, is registered to be masked in what the service says.
  */
 export async function readAndPlan(ctx: Context, args: ReadArgs, options: ReadAndPlanOptions = {}): Promise<Planned> {
   checkConcurrency(args.concurrency);
@@ -72,6 +73,7 @@ export async function readAndPlan(ctx: Context, args: ReadArgs, options: ReadAnd
   });
   progress.done();
   const plan = makePlan(desired, live, { allowDestroy: options.allowDestroy });
+  for (const value of hiddenValues(plan, desired, live)) ctx.redactor.add(value);
   for (const project of plan.projects) {
     if (project.action === 'update' && live.get(project.name)?.maintenance) {
       ctx.log(`Warning: ${project.name} is in maintenance mode; Hasura Cloud refuses its env changes until maintenance ends.`);

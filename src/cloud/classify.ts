@@ -1,5 +1,5 @@
 import { ClientError } from 'graphql-request';
-import { Redactor } from '../util/redact.js';
+import type { Redactor } from '../util/redact.js';
 import { CloudError, type CloudErrorKind } from './errors.js';
 import { TransportFailure } from './transport.js';
 
@@ -7,8 +7,8 @@ import { TransportFailure } from './transport.js';
 export interface FailedAttempt {
   operation: string;
   mutation: boolean;
-  /** Only used to mask any of their values that the service echoes back. */
-  variables: object;
+  /** The sensitive values (the token among them) to mask in what the service says: it may echo what it was sent. */
+  secrets: Redactor;
   host: string;
   timeoutMs: number;
 }
@@ -33,8 +33,9 @@ const NETWORK_WORDS: Record<string, string> = {
 
 /**
  * The one place where a failed request becomes a typed CloudError. Messages are built from the
- * service's `errors[].message` and the operation name only: never from graphql-request's own
- * message (it embeds the request and its variables), never with a header.
+ * service's `errors[].message`, with every sensitive value masked in it, and the operation name
+ * only: never from graphql-request's own message (it embeds the request and its variables), never
+ * with a header.
  */
 export function classify(err: unknown, attempt: FailedAttempt): CloudError {
   if (err instanceof TransportFailure) return transportError(err, attempt);
@@ -58,7 +59,7 @@ function kindOf({ message, code }: ServiceError): CloudErrorKind {
 function answerError(response: ClientError['response'], attempt: FailedAttempt): CloudError {
   const { status } = response;
   const errors = serviceErrors(response.errors);
-  const said = mask(errors.map((e) => e.message).join('; '), attempt.variables);
+  const said = errors.map((e) => attempt.secrets.mask(e.message)).join('; ');
   const httpText = `HTTP ${status} from the service${said ? `: ${said}` : ''}`;
 
   if (status === 429 || status >= 500) {
@@ -123,17 +124,6 @@ function serviceErrors(raw: unknown): ServiceError[] {
       ...(typeof extensions.code === 'string' ? { code: extensions.code } : {}),
     };
   });
-}
-
-/** A service may echo what it was sent; no value of the request's variables leaves here. */
-function mask(text: string, variables: object): string {
-  const redactor = new Redactor();
-  const visit = (value: unknown): void => {
-    if (typeof value === 'string') redactor.add(value);
-    else if (isRecord(value) || Array.isArray(value)) Object.values(value).forEach(visit);
-  };
-  visit(variables);
-  return redactor.apply(text);
 }
 
 function retryAfter(headers: Headers): number | undefined {

@@ -23,6 +23,7 @@ import {
   type Operation,
 } from './operations.js';
 import { bufferedFetch } from './transport.js';
+import { Redactor } from '../util/redact.js';
 import type { CreatedTenant, CreateTenantInput, Job, PreviewAppInput, ProjectRef, TenantEnv, TenantInfo, TenantStatus } from './types.js';
 
 /** One HTTP attempt, for `--verbose`: names and timing only, never variables or headers. */
@@ -56,6 +57,8 @@ export interface CloudClientOptions {
   onRequest?: (event: RequestEvent) => void;
   /** Refuse every mutation before it is sent: what `hcr drift` runs with. */
   readOnly?: boolean;
+  /** The sensitive values of this run, masked in what the service says; the token is added to them. */
+  secrets?: Redactor;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
   /** A monotonic clock in milliseconds. */
@@ -80,6 +83,7 @@ export class CloudClient {
   readonly #backoffCapMs: number;
   readonly #onRequest: ((event: RequestEvent) => void) | undefined;
   readonly #readOnly: boolean;
+  readonly #secrets: Redactor;
   readonly #sleep: (ms: number) => Promise<void>;
   readonly #random: () => number;
   readonly #now: () => number;
@@ -98,6 +102,8 @@ export class CloudClient {
     this.#backoffCapMs = options.backoffCapMs ?? 5_000;
     this.#onRequest = options.onRequest;
     this.#readOnly = options.readOnly ?? false;
+    this.#secrets = options.secrets ?? new Redactor();
+    this.#secrets.add(options.token);
     this.#sleep = options.sleep ?? ((ms) => sleep(ms));
     this.#random = options.random ?? Math.random;
     this.#now = options.now ?? (() => performance.now());
@@ -218,6 +224,8 @@ export class CloudClient {
   }
 
   createGitHubPreviewApp(payload: PreviewAppInput): Promise<{ jobId: string }> {
+    // A credential, whoever calls this.
+    this.#secrets.add(payload.githubPersonalAccessToken);
     return this.#call(CREATE_GITHUB_PREVIEW_APP, { payload }, (data) => ({
       jobId: data.object('createGitHubPreviewApp').string('githubPreviewAppJobID'),
     }));
@@ -283,7 +291,13 @@ export class CloudClient {
       try {
         data = await this.#graphql.request({ document: operation.document, variables, signal: AbortSignal.timeout(timeoutMs) });
       } catch (err) {
-        const error = classify(err, { operation: operation.name, mutation: operation.mutation, variables, host: this.#host, timeoutMs });
+        const error = classify(err, {
+          operation: operation.name,
+          mutation: operation.mutation,
+          secrets: this.#secrets,
+          host: this.#host,
+          timeoutMs,
+        });
         const partial = operation.batch !== undefined && error.kind !== 'not-authorized' ? partialData(err) : undefined;
         if (partial !== undefined) {
           report('partial');

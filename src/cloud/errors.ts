@@ -1,7 +1,8 @@
 /**
  * Typed errors of the Hasura Cloud client. Callers branch on `kind`, never on message text.
- * Messages hold what the service said (its `errors[].message`) and the operation name, never a
- * request's variables (they can hold secrets) and never the token.
+ * Messages hold what the service said (its `errors[].message`, with every sensitive value of the
+ * run masked in it) and the operation name: never the request graphql-request would quote, and
+ * never the token.
  */
 export type CloudErrorKind =
   /** The token is missing, wrong or lacks access (`field ... not found in type: 'query_root'`). */

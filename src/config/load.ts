@@ -111,7 +111,27 @@ export async function loadDesired(paths: string[], options: LoadOptions): Promis
     projects.filter((p) => selected.has(p.name)).map((p) => resolveProject(p, options.env, secrets, problems)),
   );
   problems.throwIfAny();
-  return { projects: desired, files: found.files.map((f) => f.display) };
+  return { projects: desired, files: found.files.map((f) => f.display), sensitiveKeys: sensitiveKeys(files) };
+}
+
+/** The keys some entry of some file declares sensitive, wherever it is and whether or not its project is selected. */
+function sensitiveKeys(files: ValidFile[]): Set<string> {
+  const keys = new Set<string>();
+  for (const { content } of files) {
+    const envs = [content.defaults?.env, ...Object.values(content.projects ?? {}).map((p) => p.env)];
+    for (const env of envs) for (const [key, entry] of Object.entries(env ?? {})) if (declaredSensitive(entry)) keys.add(key);
+  }
+  return keys;
+}
+
+/**
+ * A literal is sensitive only when marked so; a fromEnv value is, unless marked `sensitive: false`;
+ * a file source (fromSops, fromFile) always is.
+ */
+function declaredSensitive(entry: EnvEntry): boolean {
+  if (typeof entry === 'string') return false;
+  if ('value' in entry) return entry.sensitive === true;
+  return 'fromEnv' in entry ? entry.sensitive !== false : true;
 }
 
 /**
@@ -147,6 +167,11 @@ async function resolveSource(
   if ('value' in entry) return entry.value;
   if ('fromEnv' in entry) return variableOrThrow(entry.fromEnv, options.env);
   return secrets.read(entry, resolve(options.cwd, source.file));
+}
+
+/** What `hcr validate` finds wrong with one file on its own (encoding, YAML, schema, globs); nothing when it is valid. */
+export async function fileProblems(absolute: string, display: string): Promise<Diagnostic[]> {
+  return (await readValidFile(absolute, display)).diagnostics;
 }
 
 /** One file through every check that needs no other file: encoding, YAML, schema, globs. */
@@ -383,8 +408,10 @@ async function resolveValue(
 ): Promise<DesiredValue | undefined> {
   const entry = declared.value;
   const fromFile: ValueSource = { file: declared.file.document.file, project, key };
-  if (typeof entry === 'string') return { value: entry, sensitive: false, source: fromFile, at: at(declared) };
-  if ('value' in entry) return { value: entry.value, sensitive: entry.sensitive ?? false, source: fromFile, at: at(declared) };
+  if (typeof entry === 'string' || 'value' in entry) {
+    const value = typeof entry === 'string' ? entry : entry.value;
+    return { value, sensitive: declaredSensitive(entry), source: fromFile, at: at(declared) };
+  }
   if (!('fromEnv' in entry)) return readFileSource(entry, declared, secrets, problems);
   const variable = readVariable(entry.fromEnv, variables);
   if ('problem' in variable) {
@@ -392,7 +419,7 @@ async function resolveValue(
     problems.add({ at: at(name), message: `${displayPath(declared.path)}: ${variable.problem}` });
     return undefined;
   }
-  return { value: variable.value, sensitive: entry.sensitive ?? true, source: { fromEnv: entry.fromEnv }, at: at(declared) };
+  return { value: variable.value, sensitive: declaredSensitive(entry), source: { fromEnv: entry.fromEnv }, at: at(declared) };
 }
 
 /** A fromSops/fromFile value; a source that cannot be read is a problem at the line naming it. Always sensitive. */

@@ -18,7 +18,15 @@ const rules = new Map<NameKind, { def: NameDef; re: RegExp }>();
  */
 export function nameProblem(kind: NameKind, name: string): string | undefined {
   const { def, re } = rule(kind);
-  return re.test(name) ? undefined : `${JSON.stringify(name)} is not a valid ${def.title}; expected ${expected(def)}`;
+  return re.test(name) ? undefined : `${JSON.stringify(shortName(name))} is not a valid ${def.title}; expected ${expected(def)}`;
+}
+
+/** How long a name may be in a message before it is shortened. */
+const SHOWN_NAME_LENGTH = 64;
+
+/** A name as a message shows it: a name of thousands of characters (from live state, say) by its start and length. */
+export function shortName(name: string): string {
+  return name.length <= SHOWN_NAME_LENGTH ? name : `${name.slice(0, SHOWN_NAME_LENGTH)}… (${name.length} characters)`;
 }
 
 /**

@@ -57,4 +57,9 @@ export interface Desired {
   /** Sorted by name. */
   projects: DesiredProject[];
   files: string[];
+  /**
+   * Every key declared sensitive anywhere in the files (defaults, or any project, selected or not):
+   * such a key is sensitive in every project, also where another sets it plainly or removes it.
+   */
+  sensitiveKeys: ReadonlySet<string>;
 }

@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { link, open, rename, rm } from 'node:fs/promises';
+import { link, mkdtemp, open, rename, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Document, Scalar, isScalar, parseDocument, type YAMLMap } from 'yaml';
-import { nameProblem } from './names.js';
+import { Document, LineCounter, Scalar, isMap, isScalar, parseDocument, type YAMLMap } from 'yaml';
+import { fileProblems } from './load.js';
+import { nameProblem, shortName } from './names.js';
+import type { Diagnostic } from './types.js';
 
 /** One live project as it is imported. */
 export interface ImportedProject {
@@ -19,17 +22,17 @@ export interface ImportedVariable {
   key: string;
 }
 
-/** A live key the file does not declare, and why. */
-export interface SkippedKey {
+/** A live key the file does not declare, or (without `key`) a whole project it leaves out, and why. */
+export interface Skipped {
   project: string;
-  key: string;
+  key?: string;
   reason: string;
 }
 
 export interface ImportedFile {
   text: string;
   variables: ImportedVariable[];
-  skipped: SkippedKey[];
+  skipped: Skipped[];
 }
 
 export interface ImportOptions {
@@ -37,6 +40,8 @@ export interface ImportOptions {
   schema: string;
   /** Whether a value must stay out of the file (written as fromEnv). */
   sensitive(key: string, value: string): boolean;
+  /** Why a project (without `key`) or one of its keys must be left out, if it must. */
+  excluded?(project: string, key?: string): string | undefined;
 }
 
 /** This package's schema, found from this module's place (src/ or dist/, both one level below the root). */
@@ -57,40 +62,46 @@ const HEADER = [
   'are left alone (set prune: true to have hcr delete them).',
 ];
 
-/**
- * JSON.stringify, which the yaml library's double quotes are built on, leaves these characters
- * as they are, and the loader refuses them raw in a file; a value holding one cannot be written.
- */
-const UNWRITABLE = /[\x7F-\x84\x86-\x9F\uFFFE\uFFFF]/;
-/** Control, format and separator characters other than a newline: shown escaped, in double quotes, so nothing is invisible. */
+/** Control, format and separator characters other than a newline: a value with one is written in double quotes. */
 const INVISIBLE = /[^\P{C}\n]|[\p{Zl}\p{Zp}]|[^\P{Zs} ]/u;
+/**
+ * The invisible characters JSON.stringify, on which the yaml library's double quotes are built,
+ * leaves as they are (it escapes only C0 controls and lone surrogates). Raw, the loader refuses
+ * some (DEL, C1 controls) and a terminal or an editor hides or obeys the others (bidi overrides,
+ * zero-width and line separators); they are escaped after the fact. Only double-quoted values can
+ * hold them: keys and names are plain ASCII, and comments escape them first.
+ */
+const LEFT_RAW = /[^\P{C}\x00-\x1F]|[\p{Zl}\p{Zp}]|[^\P{Zs} ]/gu;
 
 /**
  * The desired state (version 1) that equals `projects` as they are live: every key, sorted, each
- * value written so that the loader reads back exactly the same string. Values `options.sensitive`
- * picks are written as `{ fromEnv: VARIABLE }` with a generated, unique variable name, and their
- * value appears nowhere in the result. Keys a file cannot declare are skipped and listed.
+ * value written so that the loader reads back exactly the same string, with every invisible
+ * character escaped. Values `options.sensitive` picks are written as `{ fromEnv: VARIABLE }` with
+ * a generated, unique variable name, and their value appears nowhere in the result. Keys a file
+ * cannot declare, and projects whose name it cannot hold, are skipped and listed.
  */
 export function desiredYaml(projects: readonly ImportedProject[], options: ImportOptions): ImportedFile {
   const doc = new Document({ version: 1 });
   doc.commentBefore = [` yaml-language-server: $schema=${options.schema}`, ...HEADER.map((line) => ` ${line}`)].join('\n');
   const variables: ImportedVariable[] = [];
-  const skipped: SkippedKey[] = [];
+  const skipped: Skipped[] = [];
   const taken = new Set<string>();
   const projectsNode = doc.createNode({}) as YAMLMap;
 
   for (const project of [...projects].sort((a, b) => compare(a.name, b.name))) {
+    const projectProblem = nameProblem('projectName', project.name) ?? options.excluded?.(project.name);
+    if (projectProblem) {
+      skipped.push({ project: project.name, reason: projectProblem });
+      continue;
+    }
     const env = doc.createNode({}) as YAMLMap;
     const notImported: string[] = [];
     for (const key of Object.keys(project.env).sort(compare)) {
       const value = project.env[key]!;
-      const skip = (reason: string) => {
-        skipped.push({ project: project.name, key, reason });
+      const problem = nameProblem('envKey', key) ?? options.excluded?.(project.name, key);
+      if (problem) {
+        skipped.push({ project: project.name, key, reason: problem });
         notImported.push(key);
-      };
-      const badName = nameProblem('envKey', key);
-      if (badName) {
-        skip(badName);
       } else if (value !== '' && options.sensitive(key, value)) {
         // An empty value is no secret, and fromEnv refuses an empty variable: it stays a plain "".
         const variable = uniqueVariable(project.name, key, taken);
@@ -98,21 +109,89 @@ export function desiredYaml(projects: readonly ImportedProject[], options: Impor
         const ref = doc.createNode({ fromEnv: variable }) as YAMLMap;
         ref.flow = true;
         env.set(key, ref);
-      } else if (UNWRITABLE.test(value)) {
-        skip('its value holds a control character a desired-state file cannot hold (--sensitive-keys can read it from the environment)');
       } else {
         env.set(key, valueNode(value));
       }
     }
     const envKey = new Scalar('env');
-    if (notImported.length > 0)
-      envKey.commentBefore = ` Not imported (a desired-state file cannot hold them; left alone): ${notImported.join(', ')}`;
+    if (notImported.length > 0) {
+      const keys = notImported.map((key) => JSON.stringify(shortName(key))).join(', ');
+      envKey.commentBefore = ` Not imported (left alone): ${keys}`;
+    }
     const projectNode = doc.createNode({ tenantId: project.tenantId }) as YAMLMap;
     projectNode.add(doc.createPair(envKey, env));
     projectsNode.set(project.name, projectNode);
   }
   doc.set('projects', projectsNode);
-  return { text: doc.toString({ lineWidth: 0 }), variables, skipped };
+  return { text: escapeLeftRaw(doc.toString({ lineWidth: 0 })), variables, skipped };
+}
+
+function escapeLeftRaw(text: string): string {
+  return text.replace(LEFT_RAW, (c) => {
+    const code = c.codePointAt(0)!;
+    return code > 0xffff ? `\\U${code.toString(16).padStart(8, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+
+/**
+ * Which project, and which of its keys, holds `line` (1-based) of a file desiredYaml wrote: where
+ * a check of the file found a problem, so that the entry can be left out.
+ */
+export function entryAt(text: string, line: number): { project: string; key?: string } | undefined {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines });
+  const spans = (node: unknown): { key: string; value: unknown }[] =>
+    isMap(node)
+      ? node.items.flatMap((pair) => {
+          const key = isScalar(pair.key) ? String(pair.key.value) : '';
+          const start = (pair.key as Scalar | null)?.range?.[0];
+          const end = (pair.value as Scalar | null)?.range?.[2] ?? (pair.value as Scalar | null)?.range?.[1];
+          if (start === undefined || end === undefined) return [];
+          return lines.linePos(start).line <= line && line <= lines.linePos(Math.max(start, end - 1)).line
+            ? [{ key, value: pair.value }]
+            : [];
+        })
+      : [];
+  const [project] = spans(doc.get('projects', true));
+  if (!project) return undefined;
+  const [key] = spans(isMap(project.value) ? project.value.get('env', true) : undefined);
+  return { project: project.key, ...(key && { key: key.key }) };
+}
+
+/**
+ * desiredYaml's file, checked as `hcr validate` checks a file (as `display`). A project or key the
+ * check finds a problem in (a value longer than a file may hold, say) is left out and listed with
+ * the problem, so that import never writes a file hcr then rejects; `problems` are those that no
+ * entry can be left out for (the file as a whole is too large), and then the file must not be
+ * written. The check reads a private temporary copy, which holds no secret: they are fromEnv.
+ */
+export async function checkedDesiredYaml(
+  projects: readonly ImportedProject[],
+  options: ImportOptions,
+  display: string,
+): Promise<ImportedFile & { problems: Diagnostic[] }> {
+  const refused = new Map<string, string>();
+  const id = (project: string, key?: string) => JSON.stringify([project, key ?? null]);
+  const dir = await mkdtemp(join(tmpdir(), 'hcr-import-'));
+  try {
+    for (;;) {
+      const file = desiredYaml(projects, {
+        ...options,
+        excluded: (project, key) => options.excluded?.(project, key) ?? refused.get(id(project, key)),
+      });
+      const path = join(dir, 'imported.yaml');
+      await writeFile(path, file.text, { mode: 0o600 });
+      const problems = await fileProblems(path, display);
+      const before = refused.size;
+      for (const problem of problems) {
+        const entry = problem.at && entryAt(file.text, problem.at.line);
+        if (entry) refused.set(id(entry.project, entry.key), problem.message);
+      }
+      if (refused.size === before) return { ...file, problems };
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 /**

@@ -1,6 +1,6 @@
 import { globMatcher } from '../config/glob.js';
 import type { Desired, DesiredProject } from '../config/types.js';
-import { compareKeys, diffEnv } from './diff.js';
+import { compareKeys, diffEnv, type EnvDiff } from './diff.js';
 import { CREATE_MARKER } from './marker.js';
 import { looksSecret } from './secrets.js';
 import type { LiveProject, LiveState } from '../state/types.js';
@@ -20,19 +20,25 @@ export interface PlanOptions {
 /** The plan: pure and deterministic — sorted by project, then key; no I/O, no secrets. */
 export function plan(desired: Desired, live: LiveState, options: PlanOptions = {}): Plan {
   const projects = desired.projects
-    .map((project) => planProject(project, live.get(project.name), options))
+    .map((project) => planProject(project, live.get(project.name), desired.sensitiveKeys, options))
     .sort((a, b) => compareKeys(a.name, b.name));
   return { format_version: 1, projects, summary: summarize(projects) };
 }
 
-function planProject(project: DesiredProject, live: LiveProject | undefined, options: PlanOptions): ProjectPlan {
+function planProject(
+  project: DesiredProject,
+  live: LiveProject | undefined,
+  sensitiveKeys: ReadonlySet<string>,
+  options: PlanOptions,
+): ProjectPlan {
   if (project.destroy) return planDestroy(project, live, options);
   const desiredEnv = Object.fromEntries(Object.entries(project.env).map(([key, v]) => [key, v.value]));
+  const toKeyChange = (d: EnvDiff) => keyChange(project, sensitiveKeys, d);
   if (!live) {
     return {
       name: project.name,
       action: 'create',
-      env: diffEnv({}, desiredEnv).map((d) => toKeyChange(project, d)),
+      env: diffEnv({}, desiredEnv).map(toKeyChange),
       unmanaged: 0,
       ...(project.create ? { create: project.create } : {}),
     };
@@ -47,7 +53,7 @@ function planProject(project: DesiredProject, live: LiveProject | undefined, opt
     (project.prune && !ignored(key) && !CLOUD_MANAGED.test(key));
   const managedLive = Object.fromEntries(Object.entries(live.env).filter(([key]) => managed(key)));
 
-  const env = diffEnv(managedLive, desiredEnv).map((d) => toKeyChange(project, d));
+  const env = diffEnv(managedLive, desiredEnv).map(toKeyChange);
   return {
     name: project.name,
     tenantId: live.tenantId,
@@ -73,15 +79,22 @@ function planDestroy(project: DesiredProject, live: LiveProject | undefined, opt
   };
 }
 
-function toKeyChange(project: DesiredProject, d: ReturnType<typeof diffEnv>[number]): KeyChange {
-  if (d.action === 'remove') {
-    return looksSecret(d.key, d.before)
-      ? { key: d.key, action: 'remove', sensitive: true }
-      : { key: d.key, action: 'remove', sensitive: false, before: d.before };
-  }
-  const declared = project.env[d.key]!;
-  if (declared.sensitive) return { key: d.key, action: d.action, sensitive: true, source: declared.source };
-  return { ...d, sensitive: false };
+/**
+ * Where hcr decides what every view may show. A change is sensitive, and shows neither side, when
+ * its desired value is sensitive, when any file declares its key sensitive, or when its key, its
+ * live value or its desired value looks secret: a live value hcr cannot be sure is no secret is
+ * hidden even where a plain value replaces it, and the plain value with it (the two sides of one
+ * change are shown together or not at all).
+ */
+function keyChange(project: DesiredProject, sensitiveKeys: ReadonlySet<string>, d: EnvDiff): KeyChange {
+  const declared = d.action === 'remove' ? undefined : project.env[d.key]!;
+  const sensitive =
+    declared?.sensitive === true ||
+    sensitiveKeys.has(d.key) ||
+    looksSecret(d.key, d.before) ||
+    (d.after !== undefined && looksSecret(d.key, d.after));
+  if (!sensitive) return { ...d, sensitive: false };
+  return { key: d.key, action: d.action, sensitive: true, ...(declared && { source: declared.source }) };
 }
 
 /** The plan's counts, always derived from its projects (also to check a saved plan's). */

@@ -178,6 +178,9 @@ const INVISIBLE = /[\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2
 
 const escapeInvisible = (json: string) => json.replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
+/** Free text from elsewhere (a message, a name from live state) with control and invisible characters escaped. */
+export const printable = (text: string): string => escapeInvisible(text).replace(/[\x00-\x1f]/g, (c) => JSON.stringify(c).slice(1, -1));
+
 /** JSON-quotes a string so whitespace, newlines and invisible characters show as escapes. */
 export const quote = (s: string): string => escapeInvisible(JSON.stringify(s));
 

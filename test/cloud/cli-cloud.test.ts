@@ -32,12 +32,15 @@ describe('cloudClient', () => {
     expect(sent).toHaveLength(1);
   });
 
-  it('registers the token with the redactor, so no output can show it', async () => {
+  it("masks the token and the run's other sensitive values in what the service says, and nothing else", async () => {
+    post().reply(200, { errors: [{ message: `bad token ${TOKEN} for value "s3cret-value" in maintenance` }] });
     const args = { endpoint: ENDPOINT };
-    const { ctx, stderr } = context(args);
-    await cloudClient(ctx, args);
-    ctx.log(`the service said: bad token ${TOKEN}`);
-    expect(stderr()).toBe('the service said: bad token (sensitive)\n');
+    const { ctx } = context(args);
+    const client = await cloudClient(ctx, args);
+    ctx.redactor.add('s3cret-value');
+    ctx.redactor.add('maint');
+    const err = await client.getTenantEnv(TENANT).catch((e: unknown) => e);
+    expect((err as Error).message).toBe('getTenantEnv failed: bad token (sensitive) for value "(sensitive)" in maintenance');
   });
 
   it('logs each attempt to the debug log under --verbose, and nothing without it', async () => {

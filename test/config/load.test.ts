@@ -41,6 +41,12 @@ afterEach(() => {
 });
 
 describe('loadDesired', () => {
+  it('collects the keys any file declares sensitive, from defaults and from projects that are not selected', async () => {
+    const desired = await load(['sensitive-keys'], { projects: ['beta'] });
+    expect(desired.projects.map((p) => p.name)).toEqual(['beta']);
+    expect([...desired.sensitiveKeys].sort()).toEqual(['ALPHA_FLAG', 'SHARED_TOGGLE']);
+  });
+
   it('reads every *.yaml and *.yml below a directory, sorted, skipping hidden directories and other files', async () => {
     const desired = await load(['split']);
     expect(desired.files).toEqual(['split/00-defaults.yml', 'split/blog/blog.yaml', 'split/shop.yaml']);

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDesired } from '../../src/config/load.js';
-import { desiredYaml, type ImportedProject } from '../../src/config/write.js';
+import { parse } from 'yaml';
+import { checkedDesiredYaml, desiredYaml, type ImportedProject } from '../../src/config/write.js';
 
 const TENANT = '7a79cf94-0e53-4520-a560-1b02bf522f08';
 
@@ -165,15 +166,58 @@ describe('desiredYaml', () => {
     expect(loaded).toEqual(env);
   });
 
-  it('skips a value with a character a file cannot hold, unless it is read from the environment anyway', () => {
-    const env = { DEL: 'a\u007fb', C1: 'a\u0090b', DEL_SECRET: 'x\u007fy' };
-    const { text, skipped } = desiredYaml([{ name: 'p', tenantId: TENANT, env }], {
-      schema: 's.json',
-      sensitive: (key) => key === 'DEL_SECRET',
-    });
-    expect(skipped.map((s) => s.key)).toEqual(['C1', 'DEL']);
-    expect(text).toContain('DEL_SECRET: { fromEnv: P_DEL_SECRET }');
-    expect(text).not.toMatch(/[\u007f\u0090]/);
+  it('escapes every control and invisible character, so none is raw in the file, and reads them back the same', async () => {
+    const env = {
+      DEL: 'a\u007fb',
+      C1: 'a\u0090b\u009b31m',
+      NEL: 'a\u0085b',
+      BIDI: 'RTL \u202eevil',
+      ZERO_WIDTH: 'a\u200bb\u2060c',
+      SEPARATORS: 'a\u2028b\u2029c',
+      NONCHARACTERS: 'a\ufffeb\uffff',
+      PRIVATE_USE: 'a\ue000b',
+      ODD_SPACES: 'a\u3000b\u00a0c',
+      ASTRAL_FORMAT: 'tag\u{e0041}',
+      LONE_SURROGATE: 'a\ud800b',
+      NUL: 'nul\u0000byte',
+    };
+    const { file, loaded } = await roundTrip(env);
+    expect(file.skipped).toEqual([]);
+    expect(loaded).toEqual(env);
+    expect(file.text).not.toMatch(/[^\P{C}\n]|[\p{Zl}\p{Zp}]|[^\P{Zs} ]/u);
+    expect(file.text).toContain('BIDI: "RTL \\u202eevil"');
+  });
+
+  it('leaves out, with the reason, a project whose name or tenant a file cannot hold, and shortens long keys in its comment', async () => {
+    const long = `K${'x'.repeat(9_999)}-`;
+    const projects: ImportedProject[] = [
+      { name: 'Bad Name', tenantId: TENANT, env: { A: '1' } },
+      { name: 'odd-tenant', tenantId: 'tenant-1', env: { A: '1' } },
+      { name: 'good', tenantId: TENANT, env: { A: '1', [long]: 'v' } },
+    ];
+    const file = await checkedDesiredYaml(projects, { schema: 's.json', sensitive: () => false }, 'out.yaml');
+    expect(file.problems).toEqual([]);
+    expect(file.skipped.map(({ project, key }) => [project, key?.length])).toEqual([
+      ['Bad Name', undefined],
+      ['good', 10_001],
+      ['odd-tenant', undefined],
+    ]);
+    expect(file.skipped[0]!.reason).toMatch(/^"Bad Name" is not a valid project name/);
+    expect(file.skipped[2]!.reason).toMatch(/tenantId/);
+    expect(file.text).toContain(`# Not imported (left alone): "K${'x'.repeat(63)}… (10001 characters)"`);
+    expect(Object.keys(parse(file.text).projects)).toEqual(['good']);
+  });
+
+  it('says, rather than writes, a file too large for hcr to read', async () => {
+    const env = Object.fromEntries(Array.from({ length: 2_000 }, (_, i) => [`K${i}`, 'v'.repeat(3_000)]));
+    const file = await checkedDesiredYaml(
+      [{ name: 'big', tenantId: TENANT, env }],
+      { schema: 's.json', sensitive: () => false },
+      'out.yaml',
+    );
+    expect(file.problems.map((p) => p.message)).toEqual([
+      expect.stringMatching(/^the file is 5\.\d MiB; hcr reads desired-state files of at most 5 MiB/),
+    ]);
   });
 
   it('is the same text for the same input, projects and keys sorted', () => {

@@ -11,7 +11,7 @@ const secret = (value: string, variable: string): DesiredValue => ({ value, sens
 function project(name: string, env: Record<string, DesiredValue>, extra: Partial<DesiredProject> = {}): DesiredProject {
   return { name, prune: false, ignore: [], remove: [], env, destroy: false, protect: false, at, ...extra };
 }
-const desired = (...projects: DesiredProject[]): Desired => ({ projects, files: [at.file] });
+const desired = (...projects: DesiredProject[]): Desired => ({ projects, files: [at.file], sensitiveKeys: new Set() });
 const live = (entries: Record<string, Record<string, string>>) =>
   new Map(Object.entries(entries).map(([name, env]): [string, LiveProject] => [name, { tenantId: `t-${name}`, hash: `h-${name}`, env }]));
 
@@ -96,6 +96,42 @@ describe('plan()', () => {
       { key: 'PLAIN', action: 'remove', sensitive: false, before: 'p' },
       { key: 'STRIPE_API_KEY', action: 'remove', sensitive: true },
     ]);
+  });
+
+  it('hides both sides of a change from a live value that looks secret to a plain one', () => {
+    const result = plan(
+      desired(project('shop', { DB: literal('postgres://db.example.com/shop'), MODE: literal('on') })),
+      live({ shop: { DB: 'postgres://app:canary@db.example.com/shop', MODE: 'q8Vn2KxZ7pLw4RtY9mBc1HsD' } }),
+    );
+    expect(result.projects[0]!.env).toEqual([
+      { key: 'DB', action: 'change', sensitive: true, source: literal('').source },
+      { key: 'MODE', action: 'change', sensitive: true, source: literal('').source },
+    ]);
+  });
+
+  it('hides a plain value under a name that looks secret, and one that looks secret under any name', () => {
+    const result = plan(
+      desired(project('shop', { SMTP_PASS: literal('hunter2'), SETTING: literal('Bearer abc.def.ghi'), PLAIN: literal('on') })),
+      live({ shop: {} }),
+    );
+    expect(result.projects[0]!.env.map((c) => [c.key, c.sensitive])).toEqual([
+      ['PLAIN', false],
+      ['SETTING', true],
+      ['SMTP_PASS', true],
+    ]);
+  });
+
+  it('hides every change of a key that any file declares sensitive, removals included', () => {
+    const d = {
+      ...desired(project('shop', { TOGGLE: literal('on') }, { remove: ['OLD_FLAG'] })),
+      sensitiveKeys: new Set(['TOGGLE', 'OLD_FLAG']),
+    };
+    const result = plan(d, live({ shop: { TOGGLE: 'off', OLD_FLAG: 'x' } }));
+    expect(result.projects[0]!.env).toEqual([
+      { key: 'OLD_FLAG', action: 'remove', sensitive: true },
+      { key: 'TOGGLE', action: 'change', sensitive: true, source: literal('').source },
+    ]);
+    expect(desiredValues(d)('shop', result.projects[0]!.env[1]!)).toBe('on');
   });
 
   it('plans a create for a project that does not exist live', () => {

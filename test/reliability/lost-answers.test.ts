@@ -75,7 +75,7 @@ describe('a write that failed without landing', () => {
     expect(s.live()).toEqual(SOLO);
     expect(await s.plan()).toEqual([
       { key: 'FEATURE', action: 'change', sensitive: false, before: 'v1', after: 'v2' },
-      { key: 'NEW_KEY', action: 'add', sensitive: false, after: 'added' },
+      { key: 'NEW_KEY', action: 'add', sensitive: true }, // named like a secret: hidden
       { key: 'OLD_FLAG', action: 'remove', sensitive: false, before: 'old' },
     ]);
   });
@@ -104,7 +104,7 @@ describe('a write hcr cannot confirm: unknown, exit 1, and the next plan shows t
     expect(s.live().FEATURE).toBe('hotfix');
     expect(await s.plan()).toEqual([
       { key: 'FEATURE', action: 'change', sensitive: false, before: 'hotfix', after: 'v2' },
-      { key: 'NEW_KEY', action: 'add', sensitive: false, after: 'added' },
+      { key: 'NEW_KEY', action: 'add', sensitive: true }, // named like a secret: hidden
       { key: 'OLD_FLAG', action: 'remove', sensitive: false, before: 'old' },
     ]);
   });

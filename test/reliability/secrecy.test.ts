@@ -1,8 +1,7 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CliOptions } from '../helpers/cli.js';
+import { sayingService } from '../helpers/saying-service.js';
 import { Canaries } from './canaries.js';
 import { FIXTURES, reliabilityWorld, scriptedWorld, type Step } from './harness.js';
 
@@ -54,33 +53,10 @@ async function vault(script?: Record<string, Step[]>) {
  * A service in front of the emulator whose error for the `echoed` operations repeats everything
  * the request carried: its body (with every variable) and its Authorization header.
  */
-async function echoingService(upstream: string, echoed: string[]): Promise<string> {
-  const server = createServer((req, res) => {
-    let body = '';
-    req.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
-    req.on('end', async () => {
-      const { operationName } = JSON.parse(body) as { operationName?: string };
-      if (echoed.includes(operationName ?? '')) {
-        const message = `cannot process ${body} sent with ${req.headers.authorization}`;
-        res
-          .writeHead(200, { 'content-type': 'application/json' })
-          .end(JSON.stringify({ errors: [{ message, extensions: { code: 'unexpected' } }] }));
-        return;
-      }
-      const answer = await fetch(upstream, {
-        method: 'POST',
-        headers: { authorization: req.headers.authorization ?? '', 'content-type': 'application/json' },
-        body,
-      });
-      res.writeHead(answer.status, { 'content-type': 'application/json' }).end(await answer.text());
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  onTestFinished(() => {
-    server.closeAllConnections();
-    return new Promise<void>((resolve) => server.close(() => resolve()));
-  });
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/graphql`;
+function echoingService(upstream: string, echoed: string[]): Promise<string> {
+  return sayingService(upstream, ({ operation, body, authorization }) =>
+    echoed.includes(operation) ? `cannot process ${body} sent with ${authorization}` : undefined,
+  );
 }
 
 describe('no secret in any output: canaries through every command', () => {

@@ -1,12 +1,15 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { CloudClient } from '../../cloud/client.js';
+import { formatDiagnostics } from '../../config/diagnostics.js';
 import { globMatcher, globProblem } from '../../config/glob.js';
+import { shortName } from '../../config/names.js';
 import { selectProjects } from '../../config/select.js';
 import { didYouMean } from '../../config/words.js';
-import { desiredYaml, schemaReference, writeFileAtomically, type ImportedFile, type ImportedProject } from '../../config/write.js';
+import { checkedDesiredYaml, schemaReference, writeFileAtomically, type ImportedFile, type ImportedProject } from '../../config/write.js';
 import { UserError } from '../../errors.js';
 import { looksSecret } from '../../plan/secrets.js';
+import { displayName, printable } from '../../render/index.js';
 import { readEnvs } from '../../state/read.js';
 import { plural } from '../../util/words.js';
 import { batchOption, checkBatchSize, cloudClient, type BatchArgs, type CloudArgs } from '../cloud.js';
@@ -58,15 +61,7 @@ export const importCommand = defineCommand<ImportArgs>({
     const client = await cloudClient(ctx, args, { readOnly: true });
     const projects = await readProjects(client, args.project, args.batchSize);
 
-    const declaredSensitive = globMatcher(args.sensitiveKeys);
-    const secret = (key: string, value: string) => declaredSensitive(key) || looksSecret(key, value);
-    for (const p of projects) for (const [key, value] of Object.entries(p.env)) if (secret(key, value)) ctx.redactor.add(value);
-    // Anything holding a secret is one too (a URL with the admin secret in it, say, or the token):
-    // hcr's redactor would mask it in any output, so it must not be in the file either.
-    const file = desiredYaml(projects, {
-      schema: schemaReference(out ? dirname(out) : ctx.cwd),
-      sensitive: (key, value) => secret(key, value) || ctx.redactor.apply(value) !== value,
-    });
+    const file = await importedFile(ctx, projects, args, out);
 
     if (out) {
       try {
@@ -83,6 +78,39 @@ export const importCommand = defineCommand<ImportArgs>({
     return 0;
   },
 });
+
+/**
+ * The file for `projects`, with every value that looks secret, or holds a secret (a URL with the
+ * admin secret in it, say, or the token), read from a fromEnv variable; refused, with nothing
+ * written, if hcr would reject it.
+ */
+async function importedFile(ctx: Context, projects: ImportedProject[], args: ImportArgs, out: string | undefined): Promise<ImportedFile> {
+  const declaredSensitive = globMatcher(args.sensitiveKeys);
+  const secret = (key: string, value: string) => declaredSensitive(key) || looksSecret(key, value);
+  for (const p of projects) for (const [key, value] of Object.entries(p.env)) if (secret(key, value)) ctx.redactor.add(value);
+  const file = await checkedDesiredYaml(
+    projects,
+    {
+      schema: schemaReference(out ? dirname(out) : ctx.cwd),
+      // The redactor knows every secret value and the token, and finds one inside another value by the rule it masks by.
+      sensitive: (key, value) => secret(key, value) || ctx.redactor.foundIn(value),
+    },
+    args.out ?? 'the imported file',
+  );
+  if (file.problems.length > 0) {
+    const problems = formatDiagnostics(file.problems, { githubActions: false }).trimEnd().split('\n');
+    throw new UserError(
+      `hcr would reject the file this import makes, so nothing was written:\n${problems.map((line) => `  ${printable(line)}`).join('\n')}\n` +
+        'If it is too large, import fewer projects at a time (--project), into several files.',
+    );
+  }
+  const left = file.skipped.filter((s) => s.key === undefined);
+  if (left.length === projects.length) {
+    const reasons = left.map((s) => `  ${displayName(shortName(s.project))}: ${printable(s.reason)}`);
+    throw new UserError(`no project can be imported, so nothing was written:\n${reasons.join('\n')}`);
+  }
+  return file;
+}
 
 function exists(display: string): UserError {
   return new UserError(`${display} already exists; nothing was written (pass --force to replace it)`);
@@ -117,19 +145,30 @@ function unmatchedProject(pattern: string, names: string[]): string {
   return `--project ${JSON.stringify(pattern)} matches no project in Hasura Cloud${guess ? ` — did you mean "${guess}"?` : names.length === 0 ? ' (the account has no projects)' : ''}`;
 }
 
-/** What was imported, and what the user must do before a plan of it shows no changes: on stderr. */
+/**
+ * What was imported, and what the user must do before a plan of it shows no changes: on stderr,
+ * with every name and message from live state escaped, as it may hold control characters.
+ */
 function report(ctx: Context, projects: ImportedProject[], file: ImportedFile, out: string | undefined, unusedGlobs: string[]): void {
-  const keys = projects.reduce((n, p) => n + Object.keys(p.env).length, 0);
+  const leftOut = new Set(file.skipped.filter((s) => s.key === undefined).map((s) => s.project));
+  const imported = projects.filter((p) => !leftOut.has(p.name));
+  const keys = imported.reduce((n, p) => n + Object.keys(p.env).length, 0);
   const names =
-    projects
+    imported
       .slice(0, SHOWN_NAMES)
       .map((p) => p.name)
-      .join(', ') + (projects.length > SHOWN_NAMES ? ', …' : '');
-  const lines = [`Imported ${plural(projects.length, 'project')} (${names}) with ${plural(keys, 'key')}${out ? ` into ${out}` : ''}.`];
+      .join(', ') + (imported.length > SHOWN_NAMES ? ', …' : '');
+  const lines = [`Imported ${plural(imported.length, 'project')} (${names}) with ${plural(keys, 'key')}${out ? ` into ${out}` : ''}.`];
   for (const glob of unusedGlobs) lines.push(`warning: --sensitive-keys ${JSON.stringify(glob)} matched no key`);
-  if (file.skipped.length > 0) {
-    lines.push(`Not imported (left alone, as the file does not prune): ${plural(file.skipped.length, 'key')}`);
-    for (const s of file.skipped) lines.push(`  ${s.project} ${s.key}: ${s.reason}`);
+  const projectsLeft = file.skipped.filter((s) => s.key === undefined);
+  const keysLeft = file.skipped.filter((s) => s.key !== undefined);
+  if (projectsLeft.length > 0) {
+    lines.push(`Not imported (a desired-state file cannot hold them): ${plural(projectsLeft.length, 'project')}`);
+    for (const s of projectsLeft) lines.push(`  ${displayName(shortName(s.project))}: ${printable(s.reason)}`);
+  }
+  if (keysLeft.length > 0) {
+    lines.push(`Not imported (left alone, as the file does not prune): ${plural(keysLeft.length, 'key')}`);
+    for (const s of keysLeft) lines.push(`  ${s.project} ${displayName(shortName(s.key!))}: ${printable(s.reason)}`);
   }
   const plan = `hcr plan -f ${out ?? 'FILE'}`;
   const saved = out ? '' : ' (FILE: this output, saved)';

@@ -80,6 +80,10 @@ const createCommand = defineCommand<CreateArgs>({
       if (value.trim() === '') throw new UserError(`${flag} must not be empty`);
     }
     const env = projectEnv(ctx, args);
+    // What the service or the job says may repeat an env value: masked, unless it is also one of
+    // the plain flags (--cloud azure with --env REGION_HINT=azure), which is what a message about it means.
+    const flags = new Set([name, args.repo, args.branch, args.directory, args.cloud, args.region, args.plan]);
+    for (const value of env.values()) if (!flags.has(value)) ctx.redactor.add(value);
     const wait = { timeout: seconds('--timeout', args.timeout), interval: seconds('--poll-interval', args.pollInterval) };
     const githubToken = ctx.env.GITHUB_TOKEN?.trim();
     if (!githubToken) {
@@ -104,7 +108,7 @@ const createCommand = defineCommand<CreateArgs>({
     });
     ctx.log(`Scheduled preview app ${name} (job ${jobId}); waiting up to ${args.timeout} s for it.`);
     const job = await waitForJob(ctx, client, name, jobId, wait);
-    const projectId = finishedProjectId(name, job);
+    const projectId = finishedProjectId(name, job, (text) => ctx.redactor.mask(text));
     const project = await client.getProject(projectId);
     if (!project) throw new UserError(`preview job ${jobId} reported project ${projectId}, which Hasura Cloud does not know`);
     if (project.name !== name) ctx.log(`warning: Hasura Cloud named the project ${project.name}, not ${name}`);
@@ -189,13 +193,11 @@ function checkedName(name: string): string {
 }
 
 /**
- * The project's env: --env-file, then --env over it. Every value is registered as a secret before
- * anything can fail, and messages name entries by place and key only: an entry without its `=`,
- * or with a malformed key, may be a value typed in the wrong place, and is never repeated back.
+ * The project's env: --env-file, then --env over it. Messages name entries by place and key only:
+ * an entry without its `=`, or with a malformed key, may be a value typed in the wrong place, and
+ * is never repeated back.
  */
 function projectEnv(ctx: Context, args: CreateArgs): Map<string, string> {
-  // The value after `=`, or the whole entry when it has none: then it may be a value without its key.
-  for (const entry of args.env) ctx.redactor.add(entry.slice(entry.indexOf('=') + 1));
   const env = args.envFile === undefined ? new Map<string, string>() : readEnvFile(ctx, args.envFile);
   const flags = new Map<string, string>();
   args.env.forEach((entry, i) => {
@@ -222,7 +224,6 @@ function readEnvFile(ctx: Context, file: string): Map<string, string> {
     );
   }
   const { env, diagnostics } = parseEnvFile(text, file);
-  for (const value of env.values()) ctx.redactor.add(value);
   if (diagnostics.length > 0) throw new ValidationError(diagnostics);
   return env;
 }
@@ -270,10 +271,13 @@ function latestStep(job: Job): string {
   return task ? `${task.name}: ${event?.event_type ?? 'waiting'}` : job.status;
 }
 
-/** The project a finished job made, or the job's own account of why there is none. */
-function finishedProjectId(name: string, job: Job): string {
+/**
+ * The project a finished job made, or the job's own account of why there is none, with `mask`
+ * applied to it: a build log may repeat the GitHub token or an env value it was given.
+ */
+function finishedProjectId(name: string, job: Job, mask: (text: string) => string): string {
   const events = job.tasks.flatMap((task) => task.task_events);
-  const reasons = events.flatMap((e) => (e.error ? [e.error] : []));
+  const reasons = events.flatMap((e) => (e.error ? [mask(e.error)] : []));
   if (job.status === 'failed') {
     throw new UserError(
       `preview app ${name} failed (job ${job.id}): ${reasons.length > 0 ? reasons.join('; ') : 'Hasura Cloud gave no reason'}`,
