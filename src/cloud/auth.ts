@@ -1,6 +1,5 @@
-import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { UserError } from '../errors.js';
+import { checkedToken, readTokenFile } from '../util/token-file.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -46,7 +45,7 @@ export interface TokenSource {
 
 /** The personal access token, from `--token-file` (mode 600) or `HASURA_CLOUD_ACCESS_TOKEN`. Never from a flag. */
 export function resolveToken({ tokenFile, env, cwd = process.cwd() }: TokenSource): string {
-  if (tokenFile !== undefined) return checked(readTokenFile(resolve(cwd, tokenFile)), `token file ${tokenFile}`);
+  if (tokenFile !== undefined) return readTokenFile(tokenFile, cwd, 'personal access token');
   const token = env.HASURA_CLOUD_ACCESS_TOKEN?.trim();
   if (!token) {
     throw new UserError(
@@ -55,38 +54,5 @@ export function resolveToken({ tokenFile, env, cwd = process.cwd() }: TokenSourc
         'To try hcr without an account, run `hcr emulator` and point --endpoint at it.',
     );
   }
-  return checked(token, 'HASURA_CLOUD_ACCESS_TOKEN');
-}
-
-function readTokenFile(path: string): string {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (err) {
-    throw new UserError(`cannot read token file ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-  }
-  try {
-    const stat = fstatSync(fd);
-    if (!stat.isFile()) throw new UserError(`token file ${path} is not a regular file`);
-    const mode = stat.mode & 0o777;
-    if (process.platform !== 'win32' && (mode & 0o077) !== 0) {
-      throw new UserError(
-        `token file ${path} has mode ${mode.toString(8).padStart(4, '0')}: it is readable by group or others. ` +
-          `Restrict it with: chmod 600 ${path}`,
-      );
-    }
-    const token = readFileSync(fd, 'utf8').trim();
-    if (token === '') throw new UserError(`token file ${path} is empty; put the personal access token in it`);
-    return token;
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** A token goes into an HTTP header; one with spaces or line breaks would fail there, echoing itself. */
-function checked(token: string, source: string): string {
-  if (!/^[\x21-\x7e]+$/.test(token)) {
-    throw new UserError(`${source}: the access token contains spaces, line breaks or non-ASCII characters; expected a single token`);
-  }
-  return token;
+  return checkedToken(token, 'HASURA_CLOUD_ACCESS_TOKEN');
 }
