@@ -1,5 +1,6 @@
 import { UserError } from '../errors.js';
 import { checkedToken, readTokenFile } from '../util/token-file.js';
+import { tokenSafeUrl } from '../util/url.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -13,26 +14,7 @@ export function resolveEndpoint(flag: string | undefined, env: Env): string {
       : env.HASURA_CLOUD_ENDPOINT
         ? ['HASURA_CLOUD_ENDPOINT', env.HASURA_CLOUD_ENDPOINT]
         : ['the default endpoint', DEFAULT_ENDPOINT];
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new UserError(`${source}: "${value}" is not a URL; expected e.g. ${DEFAULT_ENDPOINT}`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new UserError(`${source}: "${value}" is not an http(s) URL; expected e.g. ${DEFAULT_ENDPOINT}`);
-  }
-  if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
-    throw new UserError(
-      `${source}: refusing ${url.href}: over plain http:// the access token would travel in clear text. ` +
-        'Use https://; http:// is allowed only for this machine (localhost, 127.0.0.1, [::1]), e.g. `hcr emulator`.',
-    );
-  }
-  return url.href;
-}
-
-function isLoopback(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
+  return tokenSafeUrl(source, value, DEFAULT_ENDPOINT).href;
 }
 
 export interface TokenSource {
