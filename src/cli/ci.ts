@@ -1,0 +1,101 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { text } from 'node:stream/consumers';
+import { marker, markedBody, subjectId, type FullText } from '../ci/body.js';
+import { DRIFT_LABEL, syncDriftIssue, type DriftIssueOutcome } from '../ci/drift-issue.js';
+import type { GitHubApi } from '../ci/github/client.js';
+import { gitHubRepo, gitHubToken, type GitHubRepo } from '../ci/github/context.js';
+import { gitHubIssues } from '../ci/github/threads.js';
+import type { Posted } from '../ci/sticky.js';
+import { UserError } from '../errors.js';
+import type { Plan } from '../plan/types.js';
+import { GITHUB_COMMENT_LIMIT, renderPlanMarkdown } from '../render/index.js';
+import { HCR_VERSION } from '../version.js';
+import type { Context } from './context.js';
+import type { DesiredArgs } from './options.js';
+
+/**
+ * A GitHub client for the repository of the run, its token checked and registered with the
+ * redactor before any request. Octokit is imported here, so only the commands that talk to
+ * GitHub load it.
+ */
+export async function gitHubClient(ctx: Context, tokenFile: string | undefined): Promise<{ api: GitHubApi; repo: GitHubRepo }> {
+  const repo = gitHubRepo(ctx.env);
+  const token = gitHubToken(ctx.env, tokenFile, ctx.cwd);
+  ctx.redactor.add(token);
+  const { GitHubApi } = await import('../ci/github/client.js');
+  const api = new GitHubApi({ baseUrl: repo.apiUrl, token, userAgent: `hcr/${HCR_VERSION}`, log: ctx.log, debug: ctx.debug });
+  return { api, repo };
+}
+
+/** `--body-file`: a file, or `-` for stdin. Empty is a mistake (a comment of nothing but the marker). */
+export async function readBody(ctx: Context, file: string): Promise<string> {
+  let body: string;
+  try {
+    body = file === '-' ? await text(ctx.stdin) : await readFile(resolve(ctx.cwd, file), 'utf8');
+  } catch (err) {
+    throw new UserError(`cannot read --body-file ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+  if (body.trim() === '') throw new UserError(`--body-file ${file} is empty: nothing to post`);
+  return body.replace(/\n+$/, '');
+}
+
+/** One line on what happened to the comment. */
+export function describePosted(posted: Posted, what: string, full: FullText | undefined, cut: boolean): string {
+  const where = posted.note.url ? `: ${posted.note.url}` : ` (${posted.note.id})`;
+  const verb = { created: 'Posted', updated: 'Updated', unchanged: 'Left unchanged', recreated: 'Posted anew' }[posted.action];
+  const extra = [
+    ...(posted.action === 'recreated' ? [`deleted the earlier ${posted.others === 1 ? 'one' : posted.others}`] : []),
+    ...(posted.action !== 'recreated' && posted.others > 0 ? [`${posted.others} older with the same marker left alone`] : []),
+    ...(cut ? [`cut to fit, the whole text is in the ${full?.label ?? 'output'}`] : []),
+  ];
+  return `${verb} ${what}${where}${extra.length > 0 ? ` (${extra.join('; ')})` : ''}`;
+}
+
+/**
+ * `hcr drift --github-issue`: checked (repository, token) before drift reads anything; then, given
+ * drift's report and exit code, keeps the one drift issue of this desired state in step. The exit
+ * code stays drift's: with drift (2), a failure to write the issue is reported and 2 still
+ * returned, so a broken token cannot turn "drift" into "error" and hide what was found; with none
+ * (0), a failure to close the issue is the only problem left, so it is an error (1).
+ */
+export async function gitHubDriftIssue(ctx: Context, args: DesiredArgs) {
+  // Not --token-file: drift's is the Hasura Cloud token.
+  const { api, repo } = await gitHubClient(ctx, undefined);
+  const id = subjectId({ files: args.file, projects: args.project, shard: args.shard }, ctx.cwd);
+  const mark = marker('drift', id);
+  return async (plan: Plan, code: number): Promise<number> => {
+    const report = renderPlanMarkdown(plan, { mode: 'drift', maxLength: GITHUB_COMMENT_LIMIT - mark.length - 1 });
+    const shard = args.shard ? ` (shard ${args.shard.index}/${args.shard.count})` : '';
+    try {
+      const outcome = await syncDriftIssue(gitHubIssues(api, repo), {
+        mark,
+        label: DRIFT_LABEL,
+        title: `Hasura Cloud has drifted from ${args.file.join(', ')}${shard}`,
+        body: code === 2 ? markedBody(mark, report, GITHUB_COMMENT_LIMIT, repo.summary) : undefined,
+        closing: `No drift any more, as of ${repo.summary?.url ?? `an hcr drift run at ${new Date().toISOString()}`}.`,
+      });
+      ctx.log(describeDriftIssue(outcome));
+      return code;
+    } catch (err) {
+      if (code !== 2 || !(err instanceof UserError)) throw err;
+      ctx.stderr.write(`${ctx.style.red('Error:')} ${err.message}\nThe drift issue could not be written; drift's exit code (2) stands.\n`);
+      return code;
+    }
+  };
+}
+
+function describeDriftIssue(outcome: DriftIssueOutcome): string {
+  switch (outcome.action) {
+    case 'opened':
+      return `Opened drift issue #${outcome.issue.number}: ${outcome.issue.url}`;
+    case 'updated':
+      return `Updated drift issue #${outcome.issue.number} with this report: ${outcome.issue.url}`;
+    case 'unchanged':
+      return `Drift issue #${outcome.issue.number} already holds this report: ${outcome.issue.url}`;
+    case 'closed':
+      return outcome.issues.map((i) => `Closed drift issue #${i.number}, as there is no drift any more: ${i.url}`).join('\n');
+    case 'none':
+      return 'No drift, and no drift issue open.';
+  }
+}
