@@ -67,7 +67,7 @@ export function markedBody(mark: string, text: string, limit: number, full: Full
   let kept = text.slice(0, Math.max(0, limit - mark.length - 1 - note.length - 200));
   kept = kept.slice(0, Math.max(0, kept.lastIndexOf('\n')));
   const closed = closeOpenBlocks(kept);
-  if (mark.length + 1 + closed.length + note.length > limit) return `${mark}${note}`;
+  if (closed === '' || mark.length + 1 + closed.length + note.length > limit) return `${mark}${note}`;
   return `${mark}\n${closed}${note}`;
 }
 
