@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli, type CliResult } from '../helpers/cli.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { GitHubStandIn } from '../helpers/github-standin.js';
+import { GitLabStandIn } from '../helpers/gitlab-standin.js';
 
 const TOKEN = 'ghs_driftTokenCanary41c7';
 /** The fixture's one fromEnv secret: it must reach neither the issue nor any output. */
@@ -190,6 +191,68 @@ describe('hcr drift --github-issue', () => {
 
     const unreadable = await drift([], { HASURA_CLOUD_ACCESS_TOKEN: 'wrong-token' });
     expect(unreadable.code).toBe(1);
+    expect(gh.server.calls).toEqual([]);
+  });
+});
+
+describe('hcr drift --gitlab-issue', () => {
+  it('opens, updates and closes one GitLab issue, as on GitHub', async () => {
+    const gl = await GitLabStandIn.start({ token: 'glpat-driftCanary55e0' });
+    const run = async () => {
+      const result = await runCli(['drift', '-f', 'shop.yaml', '--gitlab-issue'], {
+        cwd: dir,
+        env: {
+          ...cloud.env,
+          SHOP_PROD_ADMIN_SECRET: ADMIN_SECRET,
+          CI_API_V4_URL: gl.url,
+          CI_PROJECT_ID: '12',
+          CI_JOB_URL: 'https://gitlab.example.com/acme/shop/-/jobs/3301',
+          GITLAB_TOKEN: 'glpat-driftCanary55e0',
+        },
+      });
+      outputs.push(result.stdout, result.stderr);
+      const calls = gl.server.lines();
+      gl.server.calls.length = 0;
+      return { ...result, calls };
+    };
+    const list = 'GET /projects/12/issues?labels=hcr-drift&state=opened&sort=asc&order_by=created_at&per_page=100 → 200';
+    try {
+      setLive('https://hotfix.example.com');
+      const opened = await run();
+      expect(opened).toMatchObject({ code: 2, stderr: 'Opened drift issue #1: https://gitlab.example.com/acme/shop/-/issues/1\n' });
+      expect(opened.calls).toEqual([
+        'GET /user → 200',
+        list,
+        'GET /projects/12/labels/hcr-drift → 404',
+        'POST /projects/12/labels → 201',
+        'POST /projects/12/issues → 201',
+      ]);
+      expect(gl.labels.get('hcr-drift')).toMatchObject({ color: '#D93F0B' });
+      expect(gl.issues[0]!.description).toMatch(new RegExp(`^${MARK}\\n## hcr drift\\n`));
+
+      setLive('https://hotfix-2.example.com');
+      expect((await run()).calls).toEqual(['GET /user → 200', list, 'PUT /projects/12/issues/1 → 200']);
+      expect(gl.issues[0]!.description).toContain('hotfix-2.example.com');
+
+      setLive('https://actions.example.com');
+      const closed = await run();
+      expect(closed.code).toBe(0);
+      expect(closed.calls).toEqual(['GET /user → 200', list, 'POST /projects/12/issues/1/notes → 201', 'PUT /projects/12/issues/1 → 200']);
+      expect(gl.issues[0]).toMatchObject({
+        state: 'closed',
+        notes: ['No drift any more, as of https://gitlab.example.com/acme/shop/-/jobs/3301.'],
+      });
+    } finally {
+      await gl.close();
+    }
+  });
+
+  it('refuses --github-issue with --gitlab-issue', async () => {
+    const result = await drift(['--gitlab-issue']);
+    expect(result).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('Arguments github-issue and gitlab-issue are mutually exclusive'),
+    });
     expect(gh.server.calls).toEqual([]);
   });
 });

@@ -18,6 +18,9 @@ export interface GitLabOptions {
 /** What a call does, for messages. */
 export type What = string;
 
+/** GitLab's 404: a UserError, which `find` expects. */
+class NotFound extends UserError {}
+
 /** Attempts of one request: the first, then retries after 1, 4 and 9 s (a 5xx, no answer) or what GitLab asks (429). */
 const ATTEMPTS = 4;
 const DEFAULT_MAX_WAIT_SECONDS = 300;
@@ -38,6 +41,16 @@ export class GitLabApi {
   async request<T>(what: What, method: string, path: string, body?: Record<string, unknown>): Promise<T> {
     const response = await this.#send(what, method, `${this.#base}${path}`, body);
     return (response.status === 204 ? undefined : await response.json()) as T;
+  }
+
+  /** The same request, for something that may not exist: undefined when GitLab answers 404. */
+  async find<T>(what: What, path: string): Promise<T | undefined> {
+    try {
+      return await this.request<T>(what, 'GET', path);
+    } catch (err) {
+      if (err instanceof NotFound) return undefined;
+      throw err;
+    }
   }
 
   /** Every item of a list, 100 a page, following GitLab's x-next-page (or its Link header). */
@@ -100,7 +113,7 @@ export class GitLabApi {
       case 403:
         return new UserError(`GitLab refused to ${what} (${status}): the token may not. hcr needs ${TOKEN_HELP}.`);
       case 404:
-        return new UserError(
+        return new NotFound(
           `GitLab found nothing to ${what} (${status}): check CI_PROJECT_ID and the merge request; GitLab also answers 404 to a token that may not see the project.`,
         );
       case 429:

@@ -1,22 +1,30 @@
-import { gitHubDriftIssue } from '../ci.js';
+import { driftIssue } from '../ci.js';
 import { defineCommand } from '../context.js';
 import { formatOption, hasChanges, printPlan, readAndPlan, readOptions, type Format, type ReadArgs } from '../pipeline.js';
 
 interface DriftArgs extends ReadArgs {
   format: Format;
-  githubIssue: boolean;
+  // No default: yargs would count a default false as given, and refuse the pair.
+  githubIssue?: boolean;
+  gitlabIssue?: boolean;
 }
 
 export const driftCommand = defineCommand<DriftArgs>({
   builder: (y) =>
-    formatOption(readOptions(y)).option('github-issue', {
-      type: 'boolean',
-      default: false,
-      describe:
-        'Keep one GitHub issue (label hcr-drift) open with the report while drift lasts; close it once there is none. GITHUB_TOKEN needs issues: write',
-    }) as never,
+    formatOption(readOptions(y))
+      .option('github-issue', {
+        type: 'boolean',
+        describe:
+          'Keep one GitHub issue (label hcr-drift) open with the report while drift lasts; close it once there is none. GITHUB_TOKEN needs issues: write',
+        conflicts: 'gitlab-issue',
+      })
+      .option('gitlab-issue', {
+        type: 'boolean',
+        describe: 'The same in GitLab (CI_API_V4_URL, CI_PROJECT_ID); GITLAB_TOKEN a project access token, scope api',
+      }) as never,
   run: async (ctx, args) => {
-    const syncIssue = args.githubIssue ? await gitHubDriftIssue(ctx, args) : undefined;
+    const host = args.githubIssue ? 'github' : args.gitlabIssue ? 'gitlab' : undefined;
+    const syncIssue = host ? await driftIssue(ctx, args, host) : undefined;
     // A project marked destroy that exists is drift whether or not a plan would be allowed to delete it.
     const { plan } = await readAndPlan(ctx, args, { readOnly: true, allowDestroy: true });
     printPlan(ctx, plan, args.format, 'drift');

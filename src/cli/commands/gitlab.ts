@@ -1,19 +1,14 @@
 import { markedBody } from '../../ci/body.js';
-import { GitLabApi } from '../../ci/gitlab/client.js';
-import { gitLabProject, gitLabToken, mergeRequestIid } from '../../ci/gitlab/context.js';
+import { mergeRequestIid } from '../../ci/gitlab/context.js';
 import { mergeRequestThread } from '../../ci/gitlab/threads.js';
 import { postSticky } from '../../ci/sticky.js';
-import { HCR_VERSION } from '../../version.js';
-import { describePosted, readBody } from '../ci.js';
+import { describePosted, GITLAB_BODY_LIMIT, gitLabClient, readBody } from '../ci.js';
 import { defineCommand } from '../context.js';
 import { commentMarker, commentOptions, type CommentArgs } from './github.js';
 
 interface GitLabCommentArgs extends CommentArgs {
   mr?: number;
 }
-
-/** GitLab takes notes of up to a million characters. */
-const GITLAB_NOTE_LIMIT = 1_000_000;
 
 const commentCommand = defineCommand<GitLabCommentArgs>({
   command: 'comment',
@@ -25,13 +20,10 @@ const commentCommand = defineCommand<GitLabCommentArgs>({
     }) as never,
   run: async (ctx, args) => {
     const mark = commentMarker(args, ctx.cwd);
-    const project = gitLabProject(ctx.env);
+    const { api, project } = gitLabClient(ctx, args.tokenFile);
     const iid = mergeRequestIid(ctx.env, args.mr);
-    const token = gitLabToken(ctx.env, args.tokenFile, ctx.cwd);
-    ctx.redactor.add(token);
     const text = await readBody(ctx, args.bodyFile);
-    const api = new GitLabApi({ baseUrl: project.apiUrl, token, userAgent: `hcr/${HCR_VERSION}`, log: ctx.log, debug: ctx.debug });
-    const body = markedBody(mark, text, GITLAB_NOTE_LIMIT, project.job);
+    const body = markedBody(mark, text, GITLAB_BODY_LIMIT, project.job);
     const posted = await postSticky(mergeRequestThread(api, project, iid), mark, body, args.behavior);
     const cut = body !== `${mark}\n${text}`;
     ctx.stdout.write(`${describePosted(posted, `the note on merge request !${iid}`, project.job, cut)}\n`);
