@@ -53,7 +53,8 @@ describe('action.yml, as a file', () => {
   });
 });
 
-describe('action.yml, run', () => {
+/** Each run starts hcr as processes of its own, through tsx. */
+describe('action.yml, run', { timeout: 60_000 }, () => {
   let gh: GitHubStandIn;
   let cloud: TestEmulator;
   let runner: ActionRunner;

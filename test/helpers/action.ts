@@ -66,8 +66,11 @@ export class ActionRunner {
     chmodSync(join(this.#bin, 'npm'), 0o755);
   }
 
-  /** Runs the action in `cwd` (the job's checkout), with these inputs and the calling step's env. */
-  async run(inputs: Record<string, string>, stepEnv: Env, cwd: string): Promise<ActionResult> {
+  /**
+   * Runs the action in `cwd` (the job's checkout), with these inputs and the calling step's env;
+   * `runner` adds to the variables of the run (the job's own event).
+   */
+  async run(inputs: Record<string, string>, stepEnv: Env, cwd: string, runner: Env = {}): Promise<ActionResult> {
     const action = readAction();
     const unknown = Object.keys(inputs).filter((name) => !(name in action.inputs));
     if (unknown.length > 0) throw new Error(`action.yml has no input ${unknown.join(', ')}`);
@@ -108,6 +111,7 @@ export class ActionRunner {
         RUNNER_TEMP: temp,
         ...files,
         ...this.runner,
+        ...runner,
         ...stepEnv,
         ...env,
       });
