@@ -1,7 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import { text } from 'node:stream/consumers';
-import { marker, markedBody, subjectId, type FullText } from '../ci/body.js';
+import { marker, markedBody, subjectId } from '../ci/body.js';
 import { DRIFT_LABEL, syncDriftIssue, type DriftIssueOutcome } from '../ci/drift-issue.js';
 import type { GitHubApi } from '../ci/github/client.js';
 import { gitHubRepo, gitHubToken, type GitHubRepo } from '../ci/github/context.js';
@@ -9,7 +6,6 @@ import { gitHubIssues } from '../ci/github/threads.js';
 import { GitLabApi } from '../ci/gitlab/client.js';
 import { gitLabProject, gitLabToken, type GitLabProject } from '../ci/gitlab/context.js';
 import { gitLabIssues } from '../ci/gitlab/threads.js';
-import type { Posted } from '../ci/sticky.js';
 import { UserError } from '../errors.js';
 import type { Plan } from '../plan/types.js';
 import { GITHUB_COMMENT_LIMIT, renderPlanMarkdown } from '../render/index.js';
@@ -38,30 +34,6 @@ export function gitLabClient(ctx: Context, tokenFile: string | undefined): { api
   ctx.redactor.add(token);
   const api = new GitLabApi({ baseUrl: project.apiUrl, token, userAgent: `hcr/${HCR_VERSION}`, log: ctx.log, debug: ctx.debug });
   return { api, project };
-}
-
-/** `--body-file`: a file, or `-` for stdin. Empty is a mistake (a comment of nothing but the marker). */
-export async function readBody(ctx: Context, file: string): Promise<string> {
-  let body: string;
-  try {
-    body = file === '-' ? await text(ctx.stdin) : await readFile(resolve(ctx.cwd, file), 'utf8');
-  } catch (err) {
-    throw new UserError(`cannot read --body-file ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-  }
-  if (body.trim() === '') throw new UserError(`--body-file ${file} is empty: nothing to post`);
-  return body.replace(/\n+$/, '');
-}
-
-/** One line on what happened to the comment. */
-export function describePosted(posted: Posted, what: string, full: FullText | undefined, cut: boolean): string {
-  const where = posted.note.url ? `: ${posted.note.url}` : ` (${posted.note.id})`;
-  const verb = { created: 'Posted', updated: 'Updated', unchanged: 'Left unchanged', recreated: 'Posted anew' }[posted.action];
-  const extra = [
-    ...(posted.action === 'recreated' ? [`deleted the earlier ${posted.others === 1 ? 'one' : posted.others}`] : []),
-    ...(posted.action !== 'recreated' && posted.others > 0 ? [`${posted.others} older with the same marker left alone`] : []),
-    ...(cut ? [`cut to fit, the whole text is in the ${full?.label ?? 'output'}`] : []),
-  ];
-  return `${verb} ${what}${where}${extra.length > 0 ? ` (${extra.join('; ')})` : ''}`;
 }
 
 /** Where the drift issue is kept: `--github-issue` or `--gitlab-issue`. */

@@ -1,5 +1,4 @@
-import { UserError } from '../errors.js';
-import { checkedToken, readTokenFile } from '../util/token-file.js';
+import { readToken } from '../util/token-file.js';
 import { tokenSafeUrl } from '../util/url.js';
 
 type Env = Record<string, string | undefined>;
@@ -27,14 +26,15 @@ export interface TokenSource {
 
 /** The personal access token, from `--token-file` (mode 600) or `HASURA_CLOUD_ACCESS_TOKEN`. Never from a flag. */
 export function resolveToken({ tokenFile, env, cwd = process.cwd() }: TokenSource): string {
-  if (tokenFile !== undefined) return readTokenFile(tokenFile, cwd, 'personal access token');
-  const token = env.HASURA_CLOUD_ACCESS_TOKEN?.trim();
-  if (!token) {
-    throw new UserError(
+  return readToken({
+    tokenFile,
+    cwd,
+    env,
+    variable: 'HASURA_CLOUD_ACCESS_TOKEN',
+    what: 'personal access token',
+    missing:
       'no Hasura Cloud access token: set HASURA_CLOUD_ACCESS_TOKEN to a personal access token ' +
-        '(Hasura Cloud console → Account settings → Access tokens), or pass --token-file FILE (a file of mode 600). ' +
-        'To try hcr without an account, run `hcr emulator` and point --endpoint at it.',
-    );
-  }
-  return checkedToken(token, 'HASURA_CLOUD_ACCESS_TOKEN');
+      '(Hasura Cloud console → Account settings → Access tokens), or pass --token-file FILE (a file of mode 600). ' +
+      'To try hcr without an account, run `hcr emulator` and point --endpoint at it.',
+  });
 }

@@ -7,7 +7,7 @@ import { UserError } from '../errors.js';
  * that a token lying readable by others is refused rather than used. Relative to `cwd`; `what`
  * names the token in messages ("personal access token").
  */
-export function readTokenFile(file: string, cwd: string, what: string): string {
+function readTokenFile(file: string, cwd: string, what: string): string {
   const path = resolve(cwd, file);
   let fd: number;
   try {
@@ -33,8 +33,27 @@ export function readTokenFile(file: string, cwd: string, what: string): string {
   }
 }
 
+/** Where a command takes its token from: `--token-file`, which wins, else an environment variable. Never a flag's value, which would show in logs. */
+export interface TokenSource {
+  tokenFile: string | undefined;
+  cwd: string;
+  env: Record<string, string | undefined>;
+  variable: string;
+  /** Names the token in messages ("GitHub token"). */
+  what: string;
+  /** The message when neither is given: how to get one. */
+  missing: string;
+}
+
+export function readToken(source: TokenSource): string {
+  if (source.tokenFile !== undefined) return readTokenFile(source.tokenFile, source.cwd, source.what);
+  const token = source.env[source.variable]?.trim();
+  if (!token) throw new UserError(source.missing);
+  return checkedToken(token, source.variable);
+}
+
 /** A token goes into an HTTP header; one with spaces or line breaks would fail there, echoing itself. */
-export function checkedToken(token: string, source: string): string {
+function checkedToken(token: string, source: string): string {
   if (!/^[\x21-\x7e]+$/.test(token)) {
     throw new UserError(`${source}: the token contains spaces, line breaks or non-ASCII characters; expected a single token`);
   }

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { GitHubApi, type GitHubOptions } from '../../src/ci/github/client.js';
+import type { ClientOptions } from '../../src/ci/client-options.js';
+import { GitHubApi } from '../../src/ci/github/client.js';
 import { UserError } from '../../src/errors.js';
 import { GitHubStandIn } from '../helpers/github-standin.js';
 
@@ -19,7 +20,7 @@ beforeEach(async () => {
 afterEach(() => gh.close());
 
 /** A client whose waits last a millisecond per second GitHub asks for, logging what it says. */
-function client(options: Partial<GitHubOptions> = {}): GitHubApi {
+function client(options: Partial<ClientOptions> = {}): GitHubApi {
   return new GitHubApi({
     baseUrl: gh.url,
     token: TOKEN,

@@ -5,6 +5,7 @@ import { throttling } from '@octokit/plugin-throttling';
 import { RequestError } from '@octokit/request-error';
 import Bottleneck from 'bottleneck/light.js';
 import { UserError } from '../../errors.js';
+import { DEFAULT_MAX_WAIT_SECONDS, DEFAULT_TIMEOUT_MS, type ClientOptions } from '../client-options.js';
 
 /**
  * GitHub's own client with its retry and throttling plugins, as GitHub documents them: writes
@@ -12,23 +13,6 @@ import { UserError } from '../../errors.js';
  * `retry-after` or `x-ratelimit-reset`, a 5xx or a dropped connection retried after 1, 4 and 9 s.
  */
 const HcrOctokit = Octokit.plugin(paginateRest, retry, throttling);
-
-export interface GitHubOptions {
-  /** GITHUB_API_URL: https://api.github.com, or https://HOST/api/v3 on GitHub Enterprise Server. */
-  baseUrl: string;
-  token: string;
-  userAgent: string;
-  /** What all waits for rate limits may add up to in one run; a longer wait fails at once, saying when to retry. */
-  maxWaitSeconds?: number;
-  /** How long one of GitHub's seconds lasts here: tests make it a millisecond. */
-  secondMs?: number;
-  /** How long one attempt may take. */
-  timeoutMs?: number;
-  /** Waits worth telling the user about (stderr). */
-  log(message: string): void;
-  /** Each attempt, under --verbose. */
-  debug(message: string): void;
-}
 
 /** What a call does, for messages, and the permission the token needs for it. */
 export interface Call {
@@ -38,8 +22,6 @@ export interface Call {
 
 /** Past this many rate-limit retries of one request, GitHub is saying no for longer than a CI job should wait. */
 const RATE_LIMIT_RETRIES = 3;
-const DEFAULT_MAX_WAIT_SECONDS = 300;
-const DEFAULT_TIMEOUT_MS = 30_000;
 
 export type Params = Record<string, unknown>;
 
@@ -52,12 +34,12 @@ export interface Account {
 /** A GitHub REST API client whose every failure is a UserError that says what to do, never the token. */
 export class GitHubApi {
   readonly #octokit: InstanceType<typeof HcrOctokit>;
-  readonly #options: GitHubOptions;
+  readonly #options: ClientOptions;
   #waitedSeconds = 0;
   /** The wait GitHub last asked for that hcr declined, for the message. */
   #declined: number | undefined;
 
-  constructor(options: GitHubOptions) {
+  constructor(options: ClientOptions) {
     this.#options = options;
     const secondMs = options.secondMs ?? 1000;
     const maxWait = options.maxWaitSeconds ?? DEFAULT_MAX_WAIT_SECONDS;

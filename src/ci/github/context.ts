@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { UserError } from '../../errors.js';
-import { checkedToken, readTokenFile } from '../../util/token-file.js';
+import { readToken } from '../../util/token-file.js';
 import { tokenSafeUrl } from '../../util/url.js';
 import type { FullText } from '../body.js';
 
@@ -33,16 +33,17 @@ export function gitHubRepo(env: Env): GitHubRepo {
   return { apiUrl, owner: match[1]!, repo: match[2]!, summary };
 }
 
-/** The token: `--token-file` (mode 600) or GITHUB_TOKEN. Never a flag's value, which would show in logs. */
+/** The token: `--token-file` (mode 600) or GITHUB_TOKEN. */
 export function gitHubToken(env: Env, tokenFile: string | undefined, cwd: string): string {
-  if (tokenFile !== undefined) return readTokenFile(tokenFile, cwd, 'GitHub token');
-  const token = env.GITHUB_TOKEN?.trim();
-  if (!token) {
-    throw new UserError(
+  return readToken({
+    tokenFile,
+    cwd,
+    env,
+    variable: 'GITHUB_TOKEN',
+    what: 'GitHub token',
+    missing:
       'no GitHub token: set GITHUB_TOKEN (in GitHub Actions: env: GITHUB_TOKEN: ${{ github.token }}), or pass --token-file FILE (mode 600)',
-    );
-  }
-  return checkedToken(token, 'GITHUB_TOKEN');
+  });
 }
 
 /** Events whose payload names a pull request. */

@@ -1,19 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { UserError } from '../../errors.js';
-
-export interface GitLabOptions {
-  /** CI_API_V4_URL: https://gitlab.com/api/v4, or that of a self-managed GitLab. */
-  baseUrl: string;
-  token: string;
-  userAgent: string;
-  /** What all waits (rate limits, retries) may add up to in one run. */
-  maxWaitSeconds?: number;
-  /** How long one of GitLab's seconds lasts here: tests make it a millisecond. */
-  secondMs?: number;
-  timeoutMs?: number;
-  log(message: string): void;
-  debug(message: string): void;
-}
+import { DEFAULT_MAX_WAIT_SECONDS, DEFAULT_TIMEOUT_MS, type ClientOptions } from '../client-options.js';
 
 /** What a call does, for messages. */
 export type What = string;
@@ -23,17 +10,15 @@ class NotFound extends UserError {}
 
 /** Attempts of one request: the first, then retries after 1, 4 and 9 s (a 5xx, no answer) or what GitLab asks (429). */
 const ATTEMPTS = 4;
-const DEFAULT_MAX_WAIT_SECONDS = 300;
-const DEFAULT_TIMEOUT_MS = 30_000;
 const TOKEN_HELP = 'a project access token (role Reporter or above, scope api) in GITLAB_TOKEN; CI_JOB_TOKEN may not write notes or issues';
 
 /** A GitLab REST API (v4) client whose every failure is a UserError that says what to do, never the token. */
 export class GitLabApi {
-  readonly #options: GitLabOptions;
+  readonly #options: ClientOptions;
   readonly #base: string;
   #waitedSeconds = 0;
 
-  constructor(options: GitLabOptions) {
+  constructor(options: ClientOptions) {
     this.#options = options;
     this.#base = options.baseUrl.replace(/\/+$/, '');
   }

@@ -1,5 +1,5 @@
 import { UserError } from '../../errors.js';
-import { checkedToken, readTokenFile } from '../../util/token-file.js';
+import { readToken } from '../../util/token-file.js';
 import { tokenSafeUrl } from '../../util/url.js';
 import type { FullText } from '../body.js';
 
@@ -28,14 +28,15 @@ export function gitLabProject(env: Env): GitLabProject {
 
 /** The token: `--token-file` (mode 600) or GITLAB_TOKEN. */
 export function gitLabToken(env: Env, tokenFile: string | undefined, cwd: string): string {
-  if (tokenFile !== undefined) return readTokenFile(tokenFile, cwd, 'GitLab token');
-  const token = env.GITLAB_TOKEN?.trim();
-  if (!token) {
-    throw new UserError(
+  return readToken({
+    tokenFile,
+    cwd,
+    env,
+    variable: 'GITLAB_TOKEN',
+    what: 'GitLab token',
+    missing:
       'no GitLab token: set GITLAB_TOKEN (a masked CI/CD variable holding a project access token, role Reporter, scope api), or pass --token-file FILE (mode 600)',
-    );
-  }
-  return checkedToken(token, 'GITLAB_TOKEN');
+  });
 }
 
 /** The merge request: `--mr`, else the one of the merge request pipeline (CI_MERGE_REQUEST_IID). */

@@ -1,10 +1,8 @@
-import { markedBody } from '../../ci/body.js';
 import { mergeRequestIid } from '../../ci/gitlab/context.js';
 import { mergeRequestThread } from '../../ci/gitlab/threads.js';
-import { postSticky } from '../../ci/sticky.js';
-import { describePosted, GITLAB_BODY_LIMIT, gitLabClient, readBody } from '../ci.js';
+import { GITLAB_BODY_LIMIT, gitLabClient } from '../ci.js';
+import { commentMarker, commentOptions, postComment, type CommentArgs } from '../comment.js';
 import { defineCommand } from '../context.js';
-import { commentMarker, commentOptions, type CommentArgs } from './github.js';
 
 interface GitLabCommentArgs extends CommentArgs {
   mr?: number;
@@ -22,12 +20,12 @@ const commentCommand = defineCommand<GitLabCommentArgs>({
     const mark = commentMarker(args, ctx.cwd);
     const { api, project } = gitLabClient(ctx, args.tokenFile);
     const iid = mergeRequestIid(ctx.env, args.mr);
-    const text = await readBody(ctx, args.bodyFile);
-    const body = markedBody(mark, text, GITLAB_BODY_LIMIT, project.job);
-    const posted = await postSticky(mergeRequestThread(api, project, iid), mark, body, args.behavior);
-    const cut = body !== `${mark}\n${text}`;
-    ctx.stdout.write(`${describePosted(posted, `the note on merge request !${iid}`, project.job, cut)}\n`);
-    return 0;
+    return postComment(ctx, args, mark, {
+      thread: mergeRequestThread(api, project, iid),
+      full: project.job,
+      limit: GITLAB_BODY_LIMIT,
+      what: `the note on merge request !${iid}`,
+    });
   },
 });
 
