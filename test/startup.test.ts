@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './helpers/cli.js';
 import { startTestEmulator, type TestEmulator } from './helpers/emulator.js';
+import { GitHubStandIn } from './helpers/github-standin.js';
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -46,15 +47,26 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** Runs hcr from src as a process of its own: its output, and the modules it loaded as paths from the repository. */
-async function hcr(args: string[], env: Record<string, string> = {}): Promise<{ stdout: string; modules: string[] }> {
+/**
+ * Runs hcr from src as a process of its own: its output, and the modules it loaded as paths from
+ * the repository. It must exit with `code`.
+ */
+async function hcr(args: string[], env: Record<string, string> = {}, code = 0): Promise<{ stdout: string; modules: string[] }> {
   const log = join(dir, `modules-${args[0]}.log`);
   await writeFile(log, '');
-  const { stdout } = await promisify(execFile)(
+  const run = promisify(execFile)(
     process.execPath,
     ['--import', 'tsx', '--import', `data:text/javascript,${encodeURIComponent(RECORDER)}`, join(REPO_ROOT, 'src/cli/bin.ts'), ...args],
     { cwd: REPO_ROOT, env: { PATH: process.env.PATH ?? '', HCR_TEST_MODULE_LOG: log, ...env } },
   );
+  const { stdout, exitCode } = await run.then(
+    (done) => ({ stdout: done.stdout, exitCode: 0 }),
+    (err: { code?: unknown; stdout?: string }) => {
+      if (typeof err.code !== 'number') throw err;
+      return { stdout: err.stdout ?? '', exitCode: err.code };
+    },
+  );
+  expect(exitCode, `hcr ${args.join(' ')}`).toBe(code);
   const urls = (await readFile(log, 'utf8')).split('\n').filter((url) => url.startsWith('file:'));
   return { stdout, modules: [...new Set(urls.map((url) => fileURLToPath(url).slice(REPO_ROOT.length)))].sort() };
 }
@@ -63,6 +75,7 @@ const file = () => join(dir, 'hasura-cloud.yaml');
 const under = (modules: string[], ...prefixes: string[]) => modules.filter((m) => prefixes.some((p) => m.startsWith(p)));
 
 const GRAPHQL = ['node_modules/graphql/', 'node_modules/graphql-request/', 'node_modules/graphql-http/'];
+const OCTOKIT = ['node_modules/@octokit/', 'node_modules/bottleneck/'];
 const EMULATOR = ['src/emulator/'];
 
 describe('start-up: what each command loads', () => {
@@ -73,10 +86,10 @@ describe('start-up: what each command loads', () => {
     expect(under(modules, 'node_modules/yargs/')).toEqual([]);
   });
 
-  it('--help loads no command: no GraphQL, emulator, YAML or ajv code', async () => {
+  it('--help loads no command: no GraphQL, GitHub client, emulator, YAML or ajv code', async () => {
     const { modules } = await hcr(['--help']);
     expect(under(modules, 'src/cli/commands/')).toEqual(['src/cli/commands/index.ts']);
-    expect(under(modules, ...GRAPHQL, ...EMULATOR, 'node_modules/yaml/', 'node_modules/ajv/')).toEqual([]);
+    expect(under(modules, ...GRAPHQL, ...OCTOKIT, ...EMULATOR, 'node_modules/yaml/', 'node_modules/ajv/')).toEqual([]);
   });
 
   it("validate loads the validators compiled at build time, not ajv's compiler, and no GraphQL or emulator code", async () => {
@@ -101,6 +114,27 @@ describe('start-up: what each command loads', () => {
   it('plan, which reads live state, loads the GraphQL client (so the checks above can see it)', async () => {
     const { modules } = await hcr(['plan', '-f', file()], cloud.env);
     expect(under(modules, 'node_modules/graphql-request/')).not.toEqual([]);
-    expect(under(modules, ...EMULATOR)).toEqual([]);
+    expect(under(modules, ...EMULATOR, ...OCTOKIT)).toEqual([]);
+  });
+
+  it('drift loads the GitHub client only with --github-issue', async () => {
+    // The fixture's live LOG_LEVEL differs: drift, exit 2.
+    const { modules } = await hcr(['drift', '-f', file()], cloud.env, 2);
+    expect(modules).toContain('src/cli/commands/drift.ts');
+    expect(under(modules, ...OCTOKIT)).toEqual([]);
+  });
+
+  it('github comment loads the GitHub client (octokit), and no GraphQL or emulator code', async () => {
+    const gh = await GitHubStandIn.start({ token: 'ghs_startup' });
+    try {
+      await writeFile(join(dir, 'plan.md'), '## hcr plan\n');
+      const env = { GITHUB_API_URL: gh.url, GITHUB_REPOSITORY: 'acme/shop', GITHUB_TOKEN: 'ghs_startup' };
+      const { stdout, modules } = await hcr(['github', 'comment', '--body-file', join(dir, 'plan.md'), '--pr', '42'], env);
+      expect(stdout).toMatch(/^Posted the comment on pull request #42/);
+      expect(under(modules, 'node_modules/@octokit/plugin-throttling/', 'node_modules/@octokit/plugin-retry/')).not.toEqual([]);
+      expect(under(modules, ...GRAPHQL, ...EMULATOR)).toEqual([]);
+    } finally {
+      await gh.close();
+    }
   });
 });

@@ -1,6 +1,5 @@
-import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { UserError } from '../errors.js';
+import { readToken } from '../util/token-file.js';
+import { tokenSafeUrl } from '../util/url.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -14,26 +13,7 @@ export function resolveEndpoint(flag: string | undefined, env: Env): string {
       : env.HASURA_CLOUD_ENDPOINT
         ? ['HASURA_CLOUD_ENDPOINT', env.HASURA_CLOUD_ENDPOINT]
         : ['the default endpoint', DEFAULT_ENDPOINT];
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new UserError(`${source}: "${value}" is not a URL; expected e.g. ${DEFAULT_ENDPOINT}`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new UserError(`${source}: "${value}" is not an http(s) URL; expected e.g. ${DEFAULT_ENDPOINT}`);
-  }
-  if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
-    throw new UserError(
-      `${source}: refusing ${url.href}: over plain http:// the access token would travel in clear text. ` +
-        'Use https://; http:// is allowed only for this machine (localhost, 127.0.0.1, [::1]), e.g. `hcr emulator`.',
-    );
-  }
-  return url.href;
-}
-
-function isLoopback(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
+  return tokenSafeUrl(source, value, DEFAULT_ENDPOINT).href;
 }
 
 export interface TokenSource {
@@ -46,47 +26,15 @@ export interface TokenSource {
 
 /** The personal access token, from `--token-file` (mode 600) or `HASURA_CLOUD_ACCESS_TOKEN`. Never from a flag. */
 export function resolveToken({ tokenFile, env, cwd = process.cwd() }: TokenSource): string {
-  if (tokenFile !== undefined) return checked(readTokenFile(resolve(cwd, tokenFile)), `token file ${tokenFile}`);
-  const token = env.HASURA_CLOUD_ACCESS_TOKEN?.trim();
-  if (!token) {
-    throw new UserError(
+  return readToken({
+    tokenFile,
+    cwd,
+    env,
+    variable: 'HASURA_CLOUD_ACCESS_TOKEN',
+    what: 'personal access token',
+    missing:
       'no Hasura Cloud access token: set HASURA_CLOUD_ACCESS_TOKEN to a personal access token ' +
-        '(Hasura Cloud console → Account settings → Access tokens), or pass --token-file FILE (a file of mode 600). ' +
-        'To try hcr without an account, run `hcr emulator` and point --endpoint at it.',
-    );
-  }
-  return checked(token, 'HASURA_CLOUD_ACCESS_TOKEN');
-}
-
-function readTokenFile(path: string): string {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (err) {
-    throw new UserError(`cannot read token file ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-  }
-  try {
-    const stat = fstatSync(fd);
-    if (!stat.isFile()) throw new UserError(`token file ${path} is not a regular file`);
-    const mode = stat.mode & 0o777;
-    if (process.platform !== 'win32' && (mode & 0o077) !== 0) {
-      throw new UserError(
-        `token file ${path} has mode ${mode.toString(8).padStart(4, '0')}: it is readable by group or others. ` +
-          `Restrict it with: chmod 600 ${path}`,
-      );
-    }
-    const token = readFileSync(fd, 'utf8').trim();
-    if (token === '') throw new UserError(`token file ${path} is empty; put the personal access token in it`);
-    return token;
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** A token goes into an HTTP header; one with spaces or line breaks would fail there, echoing itself. */
-function checked(token: string, source: string): string {
-  if (!/^[\x21-\x7e]+$/.test(token)) {
-    throw new UserError(`${source}: the access token contains spaces, line breaks or non-ASCII characters; expected a single token`);
-  }
-  return token;
+      '(Hasura Cloud console → Account settings → Access tokens), or pass --token-file FILE (a file of mode 600). ' +
+      'To try hcr without an account, run `hcr emulator` and point --endpoint at it.',
+  });
 }

@@ -16,6 +16,16 @@ export interface Script {
   text: string;
 }
 
+/** A GitHub step that runs hcr's own Action (action.yml): `uses: OWNER/hasura-cloud-reconciler@vN`. */
+export interface ActionStep {
+  job: string;
+  where: string;
+  /** Its `with:`, as written. */
+  inputs: Record<string, string>;
+  /** The workflow's, job's and step's `env:`, merged, as written. */
+  env: Record<string, string>;
+}
+
 export interface Workflow {
   ci: Ci;
   /** The file name inside examples/<ci>/. */
@@ -24,7 +34,11 @@ export interface Workflow {
   /** The parsed YAML. Example files are ours and small: they are checked by the tests, not typed. */
   doc: any;
   scripts: Script[];
+  actions: ActionStep[];
 }
+
+/** How a workflow names hcr's Action. */
+export const ACTION_USES = /^[\w.-]+\/hasura-cloud-reconciler@v\d+$/;
 
 /** An `hcr ...` line of a workflow, parsed as its shell would, with the environment the workflow gives it. */
 export interface HcrCommand extends ShellCommand {
@@ -49,7 +63,25 @@ export function readWorkflow(ci: Ci, name: string): Workflow {
   const problems = [...parsed.errors, ...parsed.warnings];
   if (problems.length > 0) throw new Error(`${ci}/${name}: ${problems.map((p) => p.message).join('\n')}`);
   const doc = parsed.toJS();
-  return { ci, name, text, doc, scripts: ci === 'github-actions' ? gitHubScripts(doc) : gitLabScripts(doc) };
+  const github = ci === 'github-actions';
+  return { ci, name, text, doc, scripts: github ? gitHubScripts(doc) : gitLabScripts(doc), actions: github ? gitHubActions(doc) : [] };
+}
+
+function gitHubActions(doc: any): ActionStep[] {
+  return Object.entries<any>(doc.jobs).flatMap(([job, spec]) =>
+    (spec.steps as any[]).flatMap((step, index): ActionStep[] =>
+      ACTION_USES.test(String(step.uses))
+        ? [
+            {
+              job,
+              where: step.name ?? step.id ?? `steps[${index}]`,
+              inputs: stringValues(step.with ?? {}),
+              env: stringValues({ ...doc.env, ...spec.env, ...step.env }),
+            },
+          ]
+        : [],
+    ),
+  );
 }
 
 function gitHubScripts(doc: any): Script[] {
@@ -112,7 +144,7 @@ const NO_EVENT: GitHubEvent = { context: {}, variables: {} };
  * step should get secrets and plain values only (no GH_TOKEN, say), and the test could not know
  * its value anyway.
  */
-function scriptEnv(ci: Ci, script: Script, secrets: Env, event: GitHubEvent): Env {
+export function scriptEnv(ci: Ci, script: Pick<Script, 'job' | 'where' | 'env'>, secrets: Env, event: GitHubEvent): Env {
   if (ci === 'gitlab-ci') return { ...script.env, ...secrets };
   const env = Object.entries(script.env).map(([key, value]) => {
     const resolved = value.replace(EXPRESSION, (_, expression: string) => {
@@ -144,12 +176,14 @@ export function hcrCommands(wf: Workflow, secrets: Env, event: GitHubEvent = NO_
   });
 }
 
-/** The desired-state path a workflow reads (its HCR_CONFIG) and the paths that trigger it. */
+/** The desired-state path a workflow reads (its Action's `config:`, or HCR_CONFIG) and the paths that trigger it. */
 export function configAndTriggers(wf: Workflow): { config: string; triggers: string[] | undefined } {
   if (wf.ci === 'github-actions') {
     const on = wf.doc.on;
     const triggers = on.pull_request?.paths ?? on.push?.paths;
-    return { config: wf.doc.env.HCR_CONFIG, triggers };
+    const [step, ...more] = wf.actions;
+    if (!step || more.length > 0) throw new Error(`${wf.name}: expected one step of hcr's Action`);
+    return { config: step.inputs.config ?? fail(`${wf.name}: the Action's config is not given`), triggers };
   }
   const [job] = Object.values<any>(wf.doc);
   const changes = (job.rules as any[]).flatMap((r) => r.changes ?? []);

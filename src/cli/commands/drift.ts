@@ -1,18 +1,36 @@
+import { driftIssue } from '../ci.js';
 import { defineCommand } from '../context.js';
 import { printStatus, statusOption, type StatusArgs } from '../status.js';
 import { formatOption, hasChanges, printPlan, readAndPlan, readOptions, type Format, type ReadArgs } from '../pipeline.js';
 
 interface DriftArgs extends ReadArgs, StatusArgs {
   format: Format;
+  // No default: yargs would count a default false as given, and refuse the pair.
+  githubIssue?: boolean;
+  gitlabIssue?: boolean;
 }
 
 export const driftCommand = defineCommand<DriftArgs>({
-  builder: (y) => statusOption(formatOption(readOptions(y))) as never,
+  builder: (y) =>
+    statusOption(formatOption(readOptions(y)))
+      .option('github-issue', {
+        type: 'boolean',
+        describe:
+          'Keep one GitHub issue (label hcr-drift) open with the report while drift lasts; close it once there is none. GITHUB_TOKEN needs issues: write',
+        conflicts: 'gitlab-issue',
+      })
+      .option('gitlab-issue', {
+        type: 'boolean',
+        describe: 'The same in GitLab (CI_API_V4_URL, CI_PROJECT_ID); GITLAB_TOKEN a project access token, scope api',
+      }) as never,
   run: async (ctx, args) => {
+    const host = args.githubIssue ? 'github' : args.gitlabIssue ? 'gitlab' : undefined;
+    const syncIssue = host ? await driftIssue(ctx, args, host) : undefined;
     // A project marked destroy that exists is drift whether or not a plan would be allowed to delete it.
     const { plan, live, client } = await readAndPlan(ctx, args, { readOnly: true, allowDestroy: true });
     printPlan(ctx, plan, args.format, 'drift');
     if (args.status) await printStatus(ctx, client, live);
-    return hasChanges(plan) ? 2 : 0;
+    const code = hasChanges(plan) ? 2 : 0;
+    return syncIssue ? syncIssue(plan, code) : code;
   },
 });

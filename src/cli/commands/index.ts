@@ -38,6 +38,16 @@ export const commands: LazyCommand[] = [
     load: async () => (await import('./preview.js')).previewCommand,
   },
   {
+    command: 'github',
+    describe: 'Talk to GitHub from CI: one sticky pull-request comment (the plan) that every run edits',
+    load: async () => (await import('./github.js')).githubCommand,
+  },
+  {
+    command: 'gitlab',
+    describe: 'Talk to GitLab from CI: one sticky merge-request note (the plan) that every run edits',
+    load: async () => (await import('./gitlab.js')).gitlabCommand,
+  },
+  {
     command: 'schema',
     describe: 'Print the JSON Schema of the desired-state file (for editors and other tools)',
     load: async () => (await import('./schema.js')).schemaCommand,
