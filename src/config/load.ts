@@ -8,7 +8,7 @@ import { displayPath, valueAt, type Path } from './path.js';
 import { schemaDiagnostics } from './schema.js';
 import { selectProjects, type Shard } from './select.js';
 import type { CreateOptions, Desired, DesiredProject, DesiredValue, Diagnostic, ValueSource } from './types.js';
-import { didYouMean, quoteList } from './words.js';
+import { didYouMean, quoteList } from '../util/words.js';
 
 /** A desired-state file as the schema guarantees it to be. */
 type EnvEntry = string | { value: string; sensitive?: boolean } | { fromEnv: string; sensitive?: boolean };

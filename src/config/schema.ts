@@ -5,7 +5,8 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { ParsedDocument } from './document.js';
 import { displayPath, parsePointer, pointer, valueAt, type Path } from './path.js';
 import type { Diagnostic } from './types.js';
-import { didYouMean, lowerFirst, quoteList } from './words.js';
+import { didYouMean, quoteList } from '../util/words.js';
+import { lowerFirst } from './words.js';
 
 /** The parts of a JSON Schema that messages are made from. */
 export interface SchemaNode {

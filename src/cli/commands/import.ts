@@ -3,12 +3,11 @@ import { dirname, resolve } from 'node:path';
 import type { CloudClient } from '../../cloud/client.js';
 import { globMatcher, globProblem } from '../../config/glob.js';
 import { selectProjects } from '../../config/select.js';
-import { didYouMean } from '../../config/words.js';
 import { desiredYaml, schemaReference, writeFileAtomically, type ImportedFile, type ImportedProject } from '../../config/write.js';
 import { UserError } from '../../errors.js';
 import { looksSecret } from '../../plan/secrets.js';
 import { readEnvs } from '../../state/read.js';
-import { plural } from '../../util/words.js';
+import { didYouMean, plural } from '../../util/words.js';
 import { batchOption, checkBatchSize, cloudClient, type BatchArgs, type CloudArgs } from '../cloud.js';
 import { defineCommand, type Context } from '../context.js';
 
