@@ -8,10 +8,12 @@ import { displayPath, valueAt, type Path } from './path.js';
 import { schemaDiagnostics } from './schema.js';
 import { selectProjects, type Shard } from './select.js';
 import type { CreateOptions, Desired, DesiredProject, DesiredValue, Diagnostic, ValueSource } from './types.js';
+import type { RuleId, Setting } from '../hasura/rules.js';
 import { didYouMean, quoteList } from '../util/words.js';
 
 /** A desired-state file as the schema guarantees it to be. */
 type EnvEntry = string | { value: string; sensitive?: boolean } | { fromEnv: string; sensitive?: boolean };
+type Checks = Partial<Record<RuleId, Setting>>;
 interface ProjectEntry {
   tenantId?: string;
   create?: CreateOptions;
@@ -21,10 +23,19 @@ interface ProjectEntry {
   env?: Record<string, EnvEntry>;
   destroy?: boolean;
   protect?: boolean;
+  production?: boolean;
+  checks?: Checks;
 }
 interface FileContent {
   version: 1;
-  defaults?: { env?: Record<string, EnvEntry>; ignore?: string[]; prune?: boolean; protect?: boolean };
+  defaults?: {
+    env?: Record<string, EnvEntry>;
+    ignore?: string[];
+    prune?: boolean;
+    protect?: boolean;
+    production?: boolean;
+    checks?: Checks;
+  };
   projects?: Record<string, ProjectEntry>;
 }
 
@@ -49,6 +60,8 @@ interface Defaults {
   ignore: Glob[];
   prune?: Declared<boolean>;
   protect?: Declared<boolean>;
+  production?: Declared<boolean>;
+  checks: Map<RuleId, Declared<Setting>>;
 }
 
 interface ProjectDeclaration extends Declared<ProjectEntry> {
@@ -61,6 +74,8 @@ interface MergedProject extends ProjectDeclaration {
   ignore: string[];
   prune: boolean;
   protect: boolean;
+  production: boolean;
+  checks: Checks;
 }
 
 export interface LoadOptions {
@@ -168,7 +183,7 @@ function compile(glob: Declared<string>): Glob {
 
 /** Defaults of every file, for every project. Files may repeat a default but not contradict one. */
 function mergeDefaults(files: ValidFile[], problems: Problems): Defaults {
-  const merged: Defaults = { env: new Map(), ignore: [] };
+  const merged: Defaults = { env: new Map(), ignore: [], checks: new Map() };
   for (const file of files) {
     const { env = {}, ignore = [] } = file.content.defaults ?? {};
     for (const [key, value] of Object.entries(env)) {
@@ -177,7 +192,7 @@ function mergeDefaults(files: ValidFile[], problems: Problems): Defaults {
       if (!earlier) merged.env.set(key, declared);
       else if (!sameEntry(earlier.value, value)) problems.add(contradiction(declared, earlier));
     }
-    for (const setting of ['prune', 'protect'] as const) {
+    for (const setting of ['prune', 'protect', 'production'] as const) {
       const value = file.content.defaults?.[setting];
       if (value === undefined) continue;
       const declared = { value, file, path: ['defaults', setting] };
@@ -188,6 +203,12 @@ function mergeDefaults(files: ValidFile[], problems: Problems): Defaults {
     ignore.forEach((value, i) => {
       if (!merged.ignore.some((g) => g.value === value)) merged.ignore.push(compile({ value, file, path: ['defaults', 'ignore', i] }));
     });
+    for (const [id, value] of Object.entries(file.content.defaults?.checks ?? {}) as [RuleId, Setting][]) {
+      const declared = { value, file, path: ['defaults', 'checks', id] };
+      const earlier = merged.checks.get(id);
+      if (!earlier) merged.checks.set(id, declared);
+      else if (earlier.value !== value) problems.add(contradiction(declared, earlier));
+    }
   }
   for (const [key, declared] of merged.env) {
     const glob = merged.ignore.find((g) => g.matches(key));
@@ -259,7 +280,7 @@ function mergeProject(project: ProjectDeclaration, defaults: Defaults, problems:
   const protect = entry.protect ?? defaults.protect?.value ?? false;
   if (entry.destroy) {
     checkDestroy(project, problems);
-    return { ...project, env: new Map(), ignore: [], prune: false, protect };
+    return { ...project, env: new Map(), ignore: [], prune: false, protect, production: false, checks: {} };
   }
   const ownEnv = entry.env ?? {};
   const own = <T>(value: T, ...rest: (string | number)[]): Declared<T> => ({ value, file, path: [...path, ...rest] });
@@ -297,11 +318,19 @@ function mergeProject(project: ProjectDeclaration, defaults: Defaults, problems:
       });
     env.set(key, declared);
   }
-  return { ...project, env, ignore: ignore.map((g) => g.value), prune: entry.prune ?? defaults.prune?.value ?? false, protect };
+  return {
+    ...project,
+    env,
+    ignore: ignore.map((g) => g.value),
+    prune: entry.prune ?? defaults.prune?.value ?? false,
+    protect,
+    production: entry.production ?? defaults.production?.value ?? false,
+    checks: { ...Object.fromEntries([...defaults.checks].map(([id, d]) => [id, d.value])), ...entry.checks },
+  };
 }
 
 /** Settings a project to destroy may not have. */
-const NOT_WITH_DESTROY = ['create', 'prune', 'ignore', 'remove', 'env'] as const;
+const NOT_WITH_DESTROY = ['create', 'prune', 'ignore', 'remove', 'env', 'production', 'checks'] as const;
 
 /**
  * A project to destroy is deleted whole: creating it, or setting, removing or ignoring its keys,
@@ -326,7 +355,7 @@ function resolveProject(project: MergedProject, variables: Record<string, string
   const env: Record<string, DesiredValue> = Object.create(null);
   for (const [key, declared] of [...project.env].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const value = resolveValue(key, declared, project.name, variables, problems);
-    if (value) env[key] = value;
+    if (value) env[key] = { ...value, keyAt: at(declared, 'key') };
   }
   const { tenantId, create, remove = [] } = project.value;
   return {
@@ -339,6 +368,8 @@ function resolveProject(project: MergedProject, variables: Record<string, string
     env,
     destroy: project.value.destroy ?? false,
     protect: project.protect,
+    production: project.production,
+    checks: project.checks,
     at: at(project, 'key'),
   };
 }
@@ -349,7 +380,7 @@ function resolveValue(
   project: string,
   variables: Record<string, string | undefined>,
   problems: Problems,
-): DesiredValue | undefined {
+): Omit<DesiredValue, 'keyAt'> | undefined {
   const entry = declared.value;
   const fromFile: ValueSource = { file: declared.file.document.file, project, key };
   if (typeof entry === 'string') return { value: entry, sensitive: false, source: fromFile, at: at(declared) };

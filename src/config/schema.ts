@@ -94,6 +94,9 @@ export function schemaDiagnostics(document: ParsedDocument): Diagnostic[] {
   return validate(document.data) ? [] : new Explainer(document).explain(validate.errors ?? [], []);
 }
 
+/** How many known fields a message about an unknown one lists. */
+const MAX_LISTED_FIELDS = 12;
+
 const TYPE_NOUNS: Record<string, string> = {
   string: 'a string',
   object: 'a map',
@@ -154,7 +157,9 @@ class Explainer {
             : guess
               ? ` — did you mean "${guess}"?`
               : '';
-        return one(`${displayPath([...path, field])}: unknown field${hint} (expected ${quoteList(fields)})`, at([...path, field], 'key'));
+        // A long list (the rule ids of checks) helps less than the suggestion; `hcr schema` has it.
+        const expected = fields.length <= MAX_LISTED_FIELDS ? quoteList(fields) : `one of ${fields.length}, which hcr schema lists`;
+        return one(`${displayPath([...path, field])}: unknown field${hint} (expected ${expected})`, at([...path, field], 'key'));
       }
       case 'propertyNames': {
         const name = String(params.propertyName);

@@ -1,3 +1,5 @@
+import type { RuleId, Setting } from '../hasura/rules.js';
+
 /** A position in a desired-state file, 1-based, as editors and Terraform show it. */
 export interface SourceLocation {
   file: string;
@@ -20,6 +22,8 @@ export interface DesiredValue {
   sensitive: boolean;
   source: ValueSource;
   at: SourceLocation;
+  /** Where its key is declared (in the project, or in defaults): where checks of the value point. */
+  keyAt: SourceLocation;
 }
 
 export interface CreateOptions {
@@ -43,6 +47,10 @@ export interface DesiredProject {
   destroy: boolean;
   /** Never delete the project, even when it is marked destroy. */
   protect: boolean;
+  /** Check the project against Hasura's production checklist. */
+  production: boolean;
+  /** Levels of Hasura checks, defaults merged under the project's own. */
+  checks: Partial<Record<RuleId, Setting>>;
   at: SourceLocation;
 }
 

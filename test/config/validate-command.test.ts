@@ -57,7 +57,7 @@ describe('hcr validate', () => {
     expect(r.stderr.split('\n').filter((l) => l.startsWith('::error '))).toEqual([
       '::error file=two-broken/a.yaml,line=5,col=13::projects.shop-prod.env.PORT: expected a string, got the number 8080 — quote it: "8080"',
       '::error file=two-broken/a.yaml,line=6,col=14::projects.shop-prod.env.DEBUG: expected a string, got the boolean true — quote it: "true"',
-      '::error file=two-broken/a.yaml,line=7,col=5::projects.shop-prod.prun: unknown field — did you mean "prune"? (expected "tenantId", "create", "prune", "ignore", "remove", "env", "destroy" or "protect")',
+      '::error file=two-broken/a.yaml,line=7,col=5::projects.shop-prod.prun: unknown field — did you mean "prune"? (expected "tenantId", "create", "prune", "ignore", "remove", "env", "destroy", "protect", "production" or "checks")',
     ]);
     expect((await runCli(['validate', '-f', 'two-broken/a.yaml'], { cwd: GOOD })).stderr).not.toContain('::error');
   });
