@@ -1,4 +1,4 @@
-import type { RuleId, Setting } from '../hasura/rules.js';
+import type { Level, RuleId, Setting } from '../hasura/rules.js';
 
 /** A position in a desired-state file, 1-based, as editors and Terraform show it. */
 export interface SourceLocation {
@@ -12,6 +12,10 @@ export interface Diagnostic {
   at?: SourceLocation;
   /** What is wrong and what was expected, one sentence, naming the offending key or project. */
   message: string;
+  /** error when unset: every problem of the file itself is one. */
+  severity?: Level;
+  /** The check that found it; unset for problems of the file itself (YAML, schema, references). */
+  rule?: RuleId;
 }
 
 /** Where a value comes from; kept in saved plans so apply can resolve a sensitive value again. */
