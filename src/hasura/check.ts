@@ -4,6 +4,7 @@ import { checkValue } from './value-checks.js';
 import { combinationProblems, productionProblems } from './combinations.js';
 import { EnvView, type Env } from './env.js';
 import { didYouMean } from '../util/words.js';
+import { parseBool } from './values.js';
 
 export type { Env, EnvEntry } from './env.js';
 
@@ -14,6 +15,12 @@ export interface Finding {
   key?: string;
   /** Names what is wrong and how to fix it; quotes a value only when it is neither sensitive nor a secret. */
   message: string;
+}
+
+/** A finding about one project, at the place of the desired state it concerns (1-based line and column). */
+export interface ProjectFinding extends Finding {
+  project: string;
+  at?: { file: string; line: number; col: number };
 }
 
 export interface CheckOptions {
@@ -66,10 +73,14 @@ export function checkEnv(env: Env, options: CheckOptions): Finding[] {
   return findings.sort((a, b) => ORDER[a.level] - ORDER[b.level]);
 }
 
-/** Hasura Cloud specifics and deprecations of a declared key (REF "Supported in", SERVE). */
+/**
+ * Hasura Cloud specifics and deprecations of a declared key (REF "Supported in", SERVE). A value
+ * equal to the engine's default changes nothing anywhere (ENABLE_CONSOLE: "false"): no Cloud note.
+ */
 function advice(known: Variable, value: string): Omit<Problem, 'key'>[] {
   const problems: Omit<Problem, 'key'>[] = [];
   if (known.deprecated) problems.push({ rule: 'hasura/deprecated', message: `is deprecated; use ${known.deprecated}` });
+  if (isDefault(known, value)) return problems;
   if (known.cloud === 'managed') {
     problems.push({
       rule: 'hasura/cloud-managed',
@@ -85,6 +96,12 @@ function advice(known: Variable, value: string): Omit<Problem, 'key'>[] {
     problems.push({ rule: 'hasura/cloud-managed', message: `can only be ${known.cloudValues.join(' or ')} on Hasura Cloud` });
   }
   return problems;
+}
+
+function isDefault(known: Variable, value: string): boolean {
+  if (known.default === undefined) return false;
+  if (known.type === 'bool') return parseBool(value) !== undefined && parseBool(value) === parseBool(known.default);
+  return value.trim() === known.default;
 }
 
 const PREFIX = /^HASURA_/i;
