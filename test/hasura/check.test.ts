@@ -142,7 +142,7 @@ describe('names', () => {
   });
 
   it('points at deprecated names and variables Hasura Cloud does not support', () => {
-    expect(check({ [G('ACCESS_KEY')]: 'k', [G('WEBSOCKET_KEEPALIVE')]: '5' })).toEqual([
+    expect(check({ [G('ACCESS_KEY')]: 'k', [G('WEBSOCKET_KEEPALIVE')]: '10' })).toEqual([
       { rule: 'hasura/deprecated', level: 'info', key: G('ACCESS_KEY'), message: 'is deprecated; use HASURA_GRAPHQL_ADMIN_SECRET' },
       expect.objectContaining({ rule: 'hasura/cloud-unsupported', level: 'info', key: G('WEBSOCKET_KEEPALIVE') }),
     ]);

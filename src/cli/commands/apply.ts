@@ -29,6 +29,8 @@ import {
   type ReadArgs,
 } from '../pipeline.js';
 import { ask } from '../prompt.js';
+import { checkDiagnostics, hasCheckErrors, refusedByChecks } from '../checks.js';
+import { ValidationError } from '../../config/diagnostics.js';
 
 interface ApplyArgs extends ReadArgs {
   format: Format;
@@ -104,8 +106,13 @@ async function planAndAsk(ctx: Context, args: ApplyArgs): Promise<Approved | und
     throw new UserError('apply needs --auto-approve when it is not run in a terminal (nothing was written)');
   }
   const planned = await readAndPlan(ctx, args, { allowDestroy: args.allowDestroy });
-  const { desired, plan, client } = planned;
-  if (args.format !== 'json') printPlan(ctx, plan, args.format, 'plan');
+  const { desired, plan, client, checks } = planned;
+  if (args.format !== 'json') printPlan(ctx, plan, args.format, 'plan', checks);
+  if (hasCheckErrors(checks)) {
+    // JSON prints no plan: the findings go to stderr as problems.
+    if (args.format === 'json') throw new ValidationError(checkDiagnostics(checks));
+    throw new UserError(refusedByChecks(checks, ''));
+  }
   if (hasWrites(plan) && !args.autoApprove) {
     const answer = await ask(ctx, '\nDo you want to apply these changes?\n  Only "yes" will be accepted.\n\n  Enter a value: ');
     if (answer !== 'yes') {
