@@ -97,6 +97,16 @@ export function combinationProblems(view: EnvView): Problem[] {
   return problems;
 }
 
+/**
+ * A boolean the checklist wants `wanted`: a finding when it is set otherwise, or, when its default
+ * (SERVE) is not `wanted`, when it is unset — `unset` says what that means.
+ */
+function checklistSwitch(view: EnvView, rule: Problem['rule'], key: string, wanted: boolean, set: string, unset?: string): Problem[] {
+  const has = view.has(key);
+  if (has === false && unset !== undefined) return [{ rule, message: `${key} is not set, so ${unset}` }];
+  return has && bool(view, key) === !wanted ? [{ rule, key, message: set }] : [];
+}
+
 /** Hasura's production checklist (CHK), for what env vars control. */
 export function productionProblems(view: EnvView): Problem[] {
   const problems: Problem[] = [];
@@ -105,12 +115,10 @@ export function productionProblems(view: EnvView): Problem[] {
   } else if (view.value(ADMIN_SECRET) === '') {
     problems.push({ rule: 'hasura/admin-secret', key: ADMIN_SECRET, message: 'is empty; production needs a long random secret' });
   }
-  if (bool(view, ENABLE_CONSOLE) === true) {
-    problems.push({ rule: 'hasura/console', key: ENABLE_CONSOLE, message: 'is true; the production checklist keeps the console off' });
-  }
-  if (bool(view, DEV_MODE) === true) {
-    problems.push({ rule: 'hasura/dev-mode', key: DEV_MODE, message: 'is true: internal errors and SQL reach every client' });
-  }
+  problems.push(
+    ...checklistSwitch(view, 'hasura/console', ENABLE_CONSOLE, false, 'is true; the production checklist keeps the console off'),
+    ...checklistSwitch(view, 'hasura/dev-mode', DEV_MODE, false, 'is true: internal errors and SQL reach every client'),
+  );
   if (bool(view, DISABLE_CORS) !== true) {
     const cors = view.has(CORS_DOMAIN);
     if (cors === false) {
@@ -141,21 +149,16 @@ export function productionProblems(view: EnvView): Problem[] {
       });
     }
   }
-  const allowlist = view.has(ENABLE_ALLOWLIST);
-  if (allowlist === false) {
-    problems.push({ rule: 'hasura/allowlist', message: `${ENABLE_ALLOWLIST} is not set, so the allow list is off` });
-  } else if (allowlist && bool(view, ENABLE_ALLOWLIST) === false) {
-    problems.push({
-      rule: 'hasura/allowlist',
-      key: ENABLE_ALLOWLIST,
-      message: 'is false: any operation is accepted, not only those in the allow list',
-    });
-  }
-  const telemetry = view.has(ENABLE_TELEMETRY);
-  if (telemetry === false) {
-    problems.push({ rule: 'hasura/telemetry', message: `${ENABLE_TELEMETRY} is not set, so telemetry is on` });
-  } else if (telemetry && bool(view, ENABLE_TELEMETRY) === true) {
-    problems.push({ rule: 'hasura/telemetry', key: ENABLE_TELEMETRY, message: 'is true: the engine sends telemetry' });
-  }
+  problems.push(
+    ...checklistSwitch(
+      view,
+      'hasura/allowlist',
+      ENABLE_ALLOWLIST,
+      true,
+      'is false: any operation is accepted, not only those in the allow list',
+      'the allow list is off',
+    ),
+    ...checklistSwitch(view, 'hasura/telemetry', ENABLE_TELEMETRY, false, 'is true: the engine sends telemetry', 'telemetry is on'),
+  );
   return problems;
 }
