@@ -115,6 +115,15 @@ const KNOWN_SUFFIXES = KNOWN_NAMES.map((name) => name.slice(ENGINE_PREFIX.length
  * setting that does nothing; another HASURA_ name is reported only when it is close to a known one.
  */
 function unknownName(key: string): Problem[] {
+  let problems = unknownNames.get(key);
+  if (!problems) unknownNames.set(key, (problems = nameProblems(key)));
+  return problems;
+}
+
+/** Names repeat across projects; suggesting one compares it with every known name. */
+const unknownNames = new Map<string, Problem[]>();
+
+function nameProblems(key: string): Problem[] {
   if (!PREFIX.test(key)) return [];
   const upper = key.toUpperCase();
   const engine = upper.startsWith(ENGINE_PREFIX);

@@ -13,8 +13,26 @@ function quote(variable: Variable, entry: EnvEntry, text = entry.value): string 
   return JSON.stringify(text.length > 60 ? `${text.slice(0, 57)}...` : text);
 }
 
+/**
+ * Values repeat across projects (defaults, a JWT secret shared by a fleet): each is read once per
+ * run. The memo holds values only in memory, where they already are, and is emptied when full.
+ */
+const memo = new Map<string, readonly ValueProblem[]>();
+const MEMO_SIZE = 1000;
+
 /** Whether the engine can read `entry` as `variable` (ENV's FromEnv instance for its type). */
-export function checkValue(variable: Variable, entry: EnvEntry): ValueProblem[] {
+export function checkValue(variable: Variable, entry: EnvEntry): readonly ValueProblem[] {
+  const id = `${variable.name}\u0000${entry.sensitive ? 's' : 'p'}\u0000${entry.value}`;
+  let problems = memo.get(id);
+  if (!problems) {
+    if (memo.size >= MEMO_SIZE) memo.clear();
+    problems = readValue(variable, entry);
+    memo.set(id, problems);
+  }
+  return problems;
+}
+
+function readValue(variable: Variable, entry: EnvEntry): ValueProblem[] {
   const shown = quote(variable, entry) ?? 'the value';
   const text = entry.value;
   switch (variable.type) {

@@ -20,13 +20,14 @@ export function didYouMean(input: string, known: readonly string[]): string | un
   let best: { name: string; score: number } | undefined;
   for (const name of known) {
     const candidate = normal(name);
+    const edits = Math.max(candidate.length, wanted.length) <= 4 ? 1 : 2;
     const score =
       candidate === wanted
         ? 0
         : Math.min(candidate.length, wanted.length) >= 3 &&
             (candidate.startsWith(wanted) || wanted.startsWith(candidate) || candidate.includes(wanted))
           ? 1
-          : editDistance(candidate, wanted) <= (Math.max(candidate.length, wanted.length) <= 4 ? 1 : 2)
+          : Math.abs(candidate.length - wanted.length) <= edits && editDistance(candidate, wanted) <= edits
             ? 2
             : undefined;
     if (score !== undefined && (!best || score < best.score)) best = { name, score };
@@ -34,18 +35,20 @@ export function didYouMean(input: string, known: readonly string[]): string | un
   return best?.name;
 }
 
-/** Levenshtein distance with adjacent transpositions (optimal string alignment). */
+/** Levenshtein distance with adjacent transpositions (optimal string alignment), in three rolling rows. */
 function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
-    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
-  );
+  let before = new Int32Array(b.length + 1);
+  let previous = Int32Array.from({ length: b.length + 1 }, (_, j) => j);
+  let current = new Int32Array(b.length + 1);
   for (let i = 1; i <= a.length; i++) {
+    current[0] = i;
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
-      d[i]![j] = v;
+      let v = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, before[j - 2]! + 1);
+      current[j] = v;
     }
+    [before, previous, current] = [previous, current, before];
   }
-  return d[a.length]![b.length]!;
+  return previous[b.length]!;
 }
