@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { world } from '../e2e/setup.js';
+import { world, yesAfterEdit } from '../e2e/setup.js';
 
 const DIR = fileURLToPath(new URL('../fixtures/hasura/cli/', import.meta.url));
 const REFUSED = fileURLToPath(new URL('../fixtures/hasura/refused/', import.meta.url));
@@ -172,6 +172,18 @@ describe('hcr plan and apply check the env each project will have after apply', 
     const apply = await hcr(['apply', '-f', 'warnings.yaml', '--auto-approve'], { cwd: DIR, env });
     expect(apply.code).toBe(0);
     expect(t.emulator.store.getEnv(prod.tenantId).env.HASURA_GRAPHQL_ENABLE_CONSOLLE).toBe('false');
+  });
+
+  it('--refresh-on-conflict does not apply again when an edit made meanwhile leaves an env the engine refuses', async () => {
+    const { t, hcr } = await world();
+    const prod = t.seed('shop-prod');
+    const input = yesAfterEdit(t, prod.tenantId, { HASURA_GRAPHQL_DEV_MODE: 'on' });
+    const r = await hcr(['apply', '-f', 'feature.yaml', '--refresh-on-conflict'], { cwd: DIR, tty: true, input, env: { NO_COLOR: '1' } });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain(
+      'shop-prod changed since it was read, and with these changes its env would now fail a Hasura check: not applied.',
+    );
+    expect(t.emulator.store.getEnv(prod.tenantId).env.FEATURE).toBeUndefined();
   });
 
   it('takes the admin secret Hasura Cloud generates for a project it creates', async () => {
