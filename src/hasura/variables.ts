@@ -1,3 +1,5 @@
+import { SOURCES, type Source } from './sources.js';
+
 /**
  * The engine's server variables (Hasura GraphQL Engine v2): how each value is parsed, its default,
  * and what Hasura Cloud does with it. Tags are those of sources.ts; [F] stated, [I] inferred.
@@ -48,9 +50,15 @@ export interface Variable {
   cloudValues?: readonly string[];
   /** What to use instead, for a deprecated variable. */
   deprecated?: string;
+  /** Where its name, parser and default are known from. */
+  sources: readonly Source[];
 }
 
-type Options = Omit<Variable, 'name' | 'type' | 'fatal' | 'cloud'> & { fatal?: boolean; cloud?: CloudSupport };
+type Options = Omit<Variable, 'name' | 'type' | 'fatal' | 'cloud' | 'sources'> & {
+  fatal?: boolean;
+  cloud?: CloudSupport;
+  sources?: readonly Source[];
+};
 
 const PREFIX = 'HASURA_GRAPHQL_';
 
@@ -60,36 +68,51 @@ const v = (name: string, type: ValueType, options: Options = {}): Variable => ({
   type,
   fatal: true,
   cloud: 'supported',
+  sources: [SOURCES.SERVE, SOURCES.ENV, SOURCES.REF],
   ...options,
 });
 
+/** Named by the reference only (not in the engine source read): what it says of the type. */
+const REF_ONLY = { sources: [SOURCES.REF] };
+
 /** Enterprise Edition only (REF): whether and how Cloud's build parses it is not documented [I]. */
 const ee = (name: string, type: ValueType, options: Options = {}): Variable =>
-  v(name, type, { fatal: false, cloud: 'unsupported', ...options });
+  v(name, type, { fatal: false, cloud: 'unsupported', ...REF_ONLY, ...options });
 
 /** v1 database settings: deprecated after v2.0; still parsed (SERVE parseConnParams) but of no effect once metadata exists (UPGRADE_V2) [F]; fatal [I]. */
 const v1 = (name: string, type: ValueType, options: Options = {}): Variable =>
-  v(name, type, { fatal: false, deprecated: 'the database settings in metadata', ...options });
+  v(name, type, {
+    fatal: false,
+    deprecated: 'the database settings in metadata',
+    sources: [SOURCES.SERVE, SOURCES.REF, SOURCES.UPGRADE_V2],
+    ...options,
+  });
 
 // ENV readAPI: toUpper . strip; METRICS is in the newest code [F].
 export const APIS = ['metadata', 'graphql', 'pgdump', 'developer', 'config', 'metrics'] as const;
 
 const VARIABLES: readonly Variable[] = [
   // graphql-engine command (REF)
-  v('DATABASE_URL', 'url', { fatal: false, cloud: 'unsupported' }),
+  v('DATABASE_URL', 'url', { fatal: false, cloud: 'unsupported', sources: [SOURCES.REF, SOURCES.UPGRADE_V2] }),
   v('METADATA_DATABASE_URL', 'url', { fatal: false, cloud: 'managed' }), // REF, config-examples: controlled by Hasura Cloud [F]
   // serve (SERVE, REF)
   v('ADMIN_SECRET', 'string', { fatal: false, secret: true }), // ENV: no validation, hashed [F]; Cloud generates one (REF) [F]
   v('ACCESS_KEY', 'string', { fatal: false, secret: true, deprecated: 'HASURA_GRAPHQL_ADMIN_SECRET' }), // SERVE accessKeyOption [F]
-  v('ADMIN_SECRETS', 'admin-secrets', { fatal: false, secret: true }), // REF: EE; Cloud docs document it [F]; parse [I]
+  v('ADMIN_SECRETS', 'admin-secrets', { fatal: false, secret: true, sources: [SOURCES.REF, SOURCES.ADMIN_SECRETS_DOC] }), // REF: EE; Cloud docs document it [F]; parse [I]
   v('AUTH_HOOK', 'url', { fatal: false }), // not validated at startup [I]
   v('AUTH_HOOK_MODE', 'enum', { values: ['GET', 'POST'], exact: true, default: 'GET' }), // ENV: exactly "GET" / "POST" [F]
-  v('AUTH_HOOK_TYPE', 'enum', { values: ['GET', 'POST'], exact: true, fatal: false, deprecated: 'HASURA_GRAPHQL_AUTH_HOOK_MODE' }), // INIT legacy alias [F]
+  v('AUTH_HOOK_TYPE', 'enum', {
+    values: ['GET', 'POST'],
+    exact: true,
+    fatal: false,
+    deprecated: 'HASURA_GRAPHQL_AUTH_HOOK_MODE',
+    sources: [SOURCES.INIT, SOURCES.ENV],
+  }), // INIT legacy alias [F]
   v('AUTH_HOOK_SEND_REQUEST_BODY', 'bool', { default: 'true' }),
-  v('JWT_SECRET', 'jwt', { secret: true }),
-  v('JWT_SECRETS', 'jwt-list', { secret: true }), // REF: EE, Cloud; ignored by OSS (#9276) [F]
+  v('JWT_SECRET', 'jwt', { secret: true, sources: [SOURCES.SERVE, SOURCES.ENV, SOURCES.JWT, SOURCES.REF] }),
+  v('JWT_SECRETS', 'jwt-list', { secret: true, sources: [SOURCES.ENV, SOURCES.JWT, SOURCES.REF, SOURCES.JWT_SECRETS_DOC] }), // REF: EE, Cloud; ignored by OSS (#9276) [F]
   v('UNAUTHORIZED_ROLE', 'role'),
-  v('CORS_DOMAIN', 'cors', { default: '*' }), // Cloud default * (REF) [F]
+  v('CORS_DOMAIN', 'cors', { default: '*', sources: [SOURCES.SERVE, SOURCES.CORS, SOURCES.REF] }), // Cloud default * (REF) [F]
   v('DISABLE_CORS', 'bool', { default: 'false', cloud: 'unsupported' }),
   v('WS_READ_COOKIE', 'bool', { default: 'false', cloud: 'unsupported' }),
   v('ENABLE_CONSOLE', 'bool', { default: 'false', cloud: 'unsupported' }), // REF: Cloud "Console is always enabled" [F]
@@ -119,14 +142,15 @@ const VARIABLES: readonly Variable[] = [
     open: true,
     default: 'startup,http-log,webhook-log,websocket-log,jwk-refresh-log',
     cloud: 'unsupported',
+    sources: [SOURCES.SERVE, SOURCES.LOG, SOURCES.REF],
   }),
   v('LOG_LEVEL', 'enum', { values: ['debug', 'info', 'warn', 'error'], default: 'info', cloudValues: ['info'] }), // ENV toLower . strip [F]
   v('STRINGIFY_NUMERIC_TYPES', 'bool', { default: 'false' }),
-  v('BIGQUERY_STRING_NUMERIC_INPUT', 'bool', { default: 'false', cloud: 'unsupported' }),
+  v('BIGQUERY_STRING_NUMERIC_INPUT', 'bool', { default: 'false', cloud: 'unsupported', ...REF_ONLY }),
   v('V1_BOOLEAN_NULL_COLLAPSE', 'bool', { default: 'false' }),
-  v('BACKWARDS_COMPAT_NULL_IN_NONNULLABLE_VARIABLES', 'bool', { default: 'false' }),
+  v('BACKWARDS_COMPAT_NULL_IN_NONNULLABLE_VARIABLES', 'bool', { default: 'false', ...REF_ONLY }),
   v('REMOTE_SCHEMA_SKIP_NULLS', 'bool', { default: 'false' }),
-  v('REMOTE_SCHEMA_PRIORITIZE_DATA', 'bool', { default: 'false' }),
+  v('REMOTE_SCHEMA_PRIORITIZE_DATA', 'bool', { default: 'false', ...REF_ONLY }),
   v('ENABLE_REMOTE_SCHEMA_PERMISSIONS', 'bool', { default: 'false' }),
   v('INFER_FUNCTION_PERMISSIONS', 'bool', { default: 'true' }),
   v('EXPERIMENTAL_FEATURES', 'csv-enum', {
@@ -147,6 +171,7 @@ const VARIABLES: readonly Variable[] = [
     ],
     someVersions: ['remove_empty_subscription_responses'],
     open: true,
+    sources: [SOURCES.SERVE, SOURCES.ENV, SOURCES.TYPES, SOURCES.REF],
   }),
   // ENV parseNamingConventionFromText; the case rule is not stated [I], so any case passes.
   v('DEFAULT_NAMING_CONVENTION', 'enum', { values: ['hasura-default', 'graphql-default'], default: 'hasura-default' }),
@@ -156,8 +181,8 @@ const VARIABLES: readonly Variable[] = [
   v('ENABLE_TRIGGERS_ERROR_LOG_LEVEL', 'bool', { default: 'false', cloud: 'unsupported' }),
   v('CLOSE_WEBSOCKETS_ON_METADATA_CHANGE', 'bool', { default: 'true' }),
   v('CONNECTION_COMPRESSION', 'bool', { default: 'false', cloud: 'unsupported' }),
-  v('CONFIGURED_HEADER_PRECEDENCE', 'bool', { default: 'false' }), // REF [F]
-  v('DISABLE_NATIVE_QUERY_VALIDATION', 'bool', { default: 'false' }),
+  v('CONFIGURED_HEADER_PRECEDENCE', 'bool', { default: 'false', ...REF_ONLY }),
+  v('DISABLE_NATIVE_QUERY_VALIDATION', 'bool', { default: 'false', ...REF_ONLY }),
   v('WEBSOCKET_KEEPALIVE', 'nonneg-int', { default: '5', cloud: 'unsupported' }),
   v('WEBSOCKET_CONNECTION_INIT_TIMEOUT', 'nonneg-int', { default: '3', cloud: 'unsupported' }),
   v('LIVE_QUERIES_MULTIPLEXED_REFETCH_INTERVAL', 'nonneg-int', { default: '1000' }),
@@ -173,10 +198,10 @@ const VARIABLES: readonly Variable[] = [
   v('SCHEMA_SYNC_POLL_INTERVAL', 'nonneg-int', { default: '1000', cloud: 'unsupported' }),
   v('MAX_TOTAL_HEADER_LENGTH', 'int', { default: '1048576', cloud: 'unsupported' }),
   v('METADATA_DATABASE_EXTENSIONS_SCHEMA', 'string', { default: 'public', cloud: 'unsupported' }),
-  v('METADATA_DEFAULTS', 'json'), // SERVE, ENV eitherDecode [F]; not in REF
+  v('METADATA_DEFAULTS', 'json', { sources: [SOURCES.SERVE, SOURCES.ENV] }), // not in REF
   v('SERVER_HOST', 'string', { default: '*', cloud: 'managed' }), // REF: managed by Hasura Cloud [F]
   v('SERVER_PORT', 'port', { default: '8080', cloud: 'managed' }),
-  v('DYNAMIC_SECRETS_ALLOWED_PATH_PREFIX', 'string', { cloud: 'unsupported' }),
+  v('DYNAMIC_SECRETS_ALLOWED_PATH_PREFIX', 'string', { cloud: 'unsupported', ...REF_ONLY }),
   v('ENABLE_PERSISTED_QUERIES', 'bool', { default: 'false', cloud: 'unsupported' }), // in SERVE; REF: EE
   v('PERSISTED_QUERIES_TTL', 'int', { default: '5', cloud: 'unsupported' }),
   // Enterprise Edition (REF "Supported in"); some also on Cloud.

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { checkEnv, type CheckOptions, type EnvEntry } from '../../src/hasura/check.js';
 import { RULES } from '../../src/hasura/rules.js';
+import { KNOWN_VARIABLES } from '../../src/hasura/variables.js';
 
 const G = (name: string) => `HASURA_GRAPHQL_${name}`;
 const ADMIN = { [G('ADMIN_SECRET')]: 'an-admin-secret-that-is-long-enough' };
@@ -315,6 +316,18 @@ describe('secrets stay secret', () => {
 
   it('quotes a plain value, so that a reader sees what is wrong', () => {
     expect(check({ [G('DEV_MODE')]: '1' })[0]!.message).toContain('"1"');
+  });
+});
+
+describe('the catalogue', () => {
+  it('names each variable once, with its sources, and the values of every enum and list', () => {
+    const names = KNOWN_VARIABLES.map((v) => v.name);
+    expect(new Set(names).size).toBe(names.length);
+    for (const v of KNOWN_VARIABLES) {
+      expect(v.name, v.name).toMatch(/^HASURA_GRAPHQL_[A-Z0-9_]+$/);
+      expect(v.sources.length, v.name).toBeGreaterThan(0);
+      if (v.type === 'enum' || v.type === 'csv-enum') expect(v.values?.length, v.name).toBeGreaterThan(1);
+    }
   });
 });
 
