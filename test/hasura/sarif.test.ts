@@ -24,6 +24,7 @@ function validator() {
   ajv.addFormat('uri', (s: string) => URL.canParse(s));
   ajv.addFormat('uri-reference', (s: string) => URL.canParse(s, 'https://example.com/base/') && !/[\s\\]/.test(s));
   ajv.addFormat('date-time', (s: string) => !Number.isNaN(Date.parse(s)));
+  ajv.addFormat('uuid', /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
   return ajv.compile(sarifSchema());
 }
 
