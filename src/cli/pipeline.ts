@@ -13,6 +13,8 @@ import type { Context, GlobalArgs } from './context.js';
 import { wholeNumber } from './flags.js';
 import { appendJobSummary } from './github.js';
 import { desiredOptions, type DesiredArgs } from './options.js';
+import { annotateChecks, checkLive, checkPlanned } from './checks.js';
+import type { ProjectFinding } from '../hasura/check.js';
 
 export type Format = 'text' | 'json' | 'markdown';
 
@@ -44,12 +46,16 @@ export interface Planned {
   live: LiveState;
   plan: Plan;
   client: CloudClient;
+  /** The Hasura checks' findings: of the env after apply, or (drift) of the live env. */
+  checks: ProjectFinding[];
 }
 
 export interface ReadAndPlanOptions {
   readOnly?: boolean;
   /** Plan deletions of projects marked destroy rather than refuse them (--allow-destroy). */
   allowDestroy?: boolean;
+  /** What the Hasura checks look at: the env each project will have after apply (default), or the live env (drift). */
+  check?: 'after-apply' | 'live';
 }
 
 /**
@@ -84,7 +90,8 @@ export async function readAndPlan(ctx: Context, args: ReadArgs, options: ReadAnd
       ctx.log(`${project.name} is marked destroy: true and does not exist: nothing to do; remove it from the file when you like.`);
     }
   }
-  return { desired, live, plan, client };
+  const checks = options.check === 'live' ? checkLive(desired, live) : checkPlanned(desired, live, plan);
+  return { desired, live, plan, client, checks };
 }
 
 export function checkConcurrency(concurrency: number): void {
@@ -106,16 +113,18 @@ export function allowDestroyOption<T extends GlobalArgs>(y: Argv<T>, describe: s
 }
 
 /**
- * Prints a plan (or drift report) in the chosen view. Under GitHub Actions the full Markdown also
- * goes to the job summary, which has room for what a pull-request comment may have to cut.
+ * Prints a plan (or drift report) in the chosen view, with the Hasura checks' findings when given.
+ * Under GitHub Actions the full Markdown also goes to the job summary, which has room for what a
+ * pull-request comment may have to cut, and the findings become annotations.
  */
-export function printPlan(ctx: Context, plan: Plan, format: Format, mode: ViewMode): void {
+export function printPlan(ctx: Context, plan: Plan, format: Format, mode: ViewMode, checks?: readonly ProjectFinding[]): void {
   const out =
     format === 'json'
-      ? renderPlanJson(plan)
+      ? renderPlanJson(plan, checks)
       : format === 'markdown'
-        ? renderPlanMarkdown(plan, { mode })
-        : renderPlanText(plan, { style: ctx.style, mode });
+        ? renderPlanMarkdown(plan, { mode, checks })
+        : renderPlanText(plan, { style: ctx.style, mode, checks });
   ctx.stdout.write(out.endsWith('\n') ? out : `${out}\n`);
-  appendJobSummary(ctx, () => `${renderPlanMarkdown(plan, { mode, maxLength: STEP_SUMMARY_LIMIT })}\n`);
+  appendJobSummary(ctx, () => `${renderPlanMarkdown(plan, { mode, checks, maxLength: STEP_SUMMARY_LIMIT })}\n`);
+  if (checks) annotateChecks(ctx, checks);
 }

@@ -1,4 +1,5 @@
 import { UserError } from '../errors.js';
+import type { Level } from '../hasura/rules.js';
 import type { Diagnostic, SourceLocation } from './types.js';
 import { plural } from '../util/words.js';
 
@@ -17,21 +18,31 @@ export interface FormatOptions {
 
 /**
  * One `file:line:col: message` line per problem, sorted by place (problems without a place, such
- * as a missing path, first), then a count line.
+ * as a missing path, first), then a count line. A check's finding says its level and rule:
+ * `file:line:col: warning[hasura/unknown-name]: message`.
  */
 export function formatDiagnostics(diagnostics: Diagnostic[], options: FormatOptions): string {
   const sorted = sortDiagnostics(diagnostics);
-  const lines = sorted.map((d) => (d.at ? `${formatLocation(d.at)}: ${d.message}` : d.message));
-  if (options.githubActions) lines.push(...sorted.map(annotation));
+  const lines = sorted.map((d) => {
+    const text = d.rule ? `${d.severity ?? 'error'}[${d.rule}]: ${d.message}` : d.message;
+    return d.at ? `${formatLocation(d.at)}: ${text}` : text;
+  });
+  if (options.githubActions) lines.push(formatAnnotations(sorted).trimEnd());
   lines.push(countLine(sorted));
-  return `${lines.join('\n')}\n`;
+  return `${lines.filter((line) => line !== '').join('\n')}\n`;
+}
+
+/** Whether any of them fails the command: an error (every problem without a severity is one). */
+export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
+  return diagnostics.some((d) => (d.severity ?? 'error') === 'error');
 }
 
 export function formatLocation(at: SourceLocation): string {
   return `${at.file}:${at.line}:${at.col}`;
 }
 
-function sortDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
+/** By place: problems without one (a missing path) first, then by file, line and column. */
+export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
   return [...diagnostics].sort((a, b) => {
     if (!a.at || !b.at) return (a.at ? 1 : 0) - (b.at ? 1 : 0);
     if (a.at.file !== b.at.file) return a.at.file < b.at.file ? -1 : 1;
@@ -39,16 +50,36 @@ function sortDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
   });
 }
 
+/** `2 problems in 1 file`; warnings and notes counted apart: `1 problem and 2 warnings in 1 file`. */
 function countLine(diagnostics: Diagnostic[]): string {
   const files = new Set(diagnostics.flatMap((d) => (d.at ? [d.at.file] : []))).size;
-  const problems = plural(diagnostics.length, 'problem');
-  return files === 0 ? problems : `${problems} in ${plural(files, 'file')}`;
+  const count = (level: Level) => diagnostics.filter((d) => (d.severity ?? 'error') === level).length;
+  const [errors, warnings, notes] = [count('error'), count('warning'), count('info')];
+  const parts = [
+    ...(errors > 0 || warnings + notes === 0 ? [plural(errors, 'problem')] : []),
+    ...(warnings > 0 ? [plural(warnings, 'warning')] : []),
+    ...(notes > 0 ? [plural(notes, 'note')] : []),
+  ];
+  const counted = parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}` : parts[0]!;
+  return files === 0 ? counted : `${counted} in ${plural(files, 'file')}`;
 }
 
-/** https://docs.github.com/en/actions/reference/workflow-commands-for-github-actions#setting-an-error-message */
-function annotation(d: Diagnostic): string {
-  const properties = d.at ? ` file=${escapeProperty(d.at.file)},line=${d.at.line},col=${d.at.col}` : '';
-  return `::error${properties}::${escapeData(d.message)}`;
+const ANNOTATION: Record<Level, string | undefined> = { error: 'error', warning: 'warning', info: undefined };
+
+/**
+ * GitHub Actions annotations, one line each, for errors and warnings (notes stay in the log):
+ * https://docs.github.com/en/actions/reference/workflow-commands-for-github-actions#setting-an-error-message
+ */
+export function formatAnnotations(diagnostics: readonly Diagnostic[]): string {
+  return diagnostics
+    .flatMap((d) => {
+      const command = ANNOTATION[d.severity ?? 'error'];
+      if (!command) return [];
+      const place = d.at ? [`file=${escapeProperty(d.at.file)}`, `line=${d.at.line}`, `col=${d.at.col}`] : [];
+      const properties = [...place, ...(d.rule ? [`title=${escapeProperty(d.rule)}`] : [])];
+      return [`::${command}${properties.length > 0 ? ` ${properties.join(',')}` : ''}::${escapeData(d.message)}\n`];
+    })
+    .join('');
 }
 
 const escapeData = (s: string): string => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');

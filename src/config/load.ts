@@ -9,10 +9,12 @@ import { displayPath, valueAt, type Path } from './path.js';
 import { schemaDiagnostics } from './schema.js';
 import { selectProjects, type Shard } from './select.js';
 import type { CreateOptions, Desired, DesiredProject, DesiredValue, Diagnostic, ValueSource } from './types.js';
-import { didYouMean, quoteList } from './words.js';
+import type { RuleId, Setting } from '../hasura/rules.js';
+import { didYouMean, quoteList } from '../util/words.js';
 
 /** A desired-state file as the schema guarantees it to be. */
 type EnvEntry = string | { value: string; sensitive?: boolean } | { fromEnv: string; sensitive?: boolean } | FileSource;
+type Checks = Partial<Record<RuleId, Setting>>;
 interface ProjectEntry {
   tenantId?: string;
   create?: CreateOptions;
@@ -22,10 +24,19 @@ interface ProjectEntry {
   env?: Record<string, EnvEntry>;
   destroy?: boolean;
   protect?: boolean;
+  production?: boolean;
+  checks?: Checks;
 }
 interface FileContent {
   version: 1;
-  defaults?: { env?: Record<string, EnvEntry>; ignore?: string[]; prune?: boolean; protect?: boolean };
+  defaults?: {
+    env?: Record<string, EnvEntry>;
+    ignore?: string[];
+    prune?: boolean;
+    protect?: boolean;
+    production?: boolean;
+    checks?: Checks;
+  };
   projects?: Record<string, ProjectEntry>;
 }
 
@@ -51,6 +62,8 @@ interface Defaults {
   ignore: Glob[];
   prune?: Declared<boolean>;
   protect?: Declared<boolean>;
+  production?: Declared<boolean>;
+  checks: Map<RuleId, Declared<Setting>>;
 }
 
 interface ProjectDeclaration extends Declared<ProjectEntry> {
@@ -63,6 +76,8 @@ interface MergedProject extends ProjectDeclaration {
   ignore: string[];
   prune: boolean;
   protect: boolean;
+  production: boolean;
+  checks: Checks;
 }
 
 export interface LoadOptions {
@@ -211,7 +226,7 @@ function compile(glob: Declared<string>): Glob {
 
 /** Defaults of every file, for every project. Files may repeat a default but not contradict one. */
 function mergeDefaults(files: ValidFile[], problems: Problems): Defaults {
-  const merged: Defaults = { env: new Map(), ignore: [] };
+  const merged: Defaults = { env: new Map(), ignore: [], checks: new Map() };
   for (const file of files) {
     const { env = {}, ignore = [] } = file.content.defaults ?? {};
     for (const [key, value] of Object.entries(env)) {
@@ -220,7 +235,7 @@ function mergeDefaults(files: ValidFile[], problems: Problems): Defaults {
       if (!earlier) merged.env.set(key, declared);
       else if (!sameEntry(earlier, declared)) problems.add(contradiction(declared, earlier));
     }
-    for (const setting of ['prune', 'protect'] as const) {
+    for (const setting of ['prune', 'protect', 'production'] as const) {
       const value = file.content.defaults?.[setting];
       if (value === undefined) continue;
       const declared = { value, file, path: ['defaults', setting] };
@@ -231,6 +246,12 @@ function mergeDefaults(files: ValidFile[], problems: Problems): Defaults {
     ignore.forEach((value, i) => {
       if (!merged.ignore.some((g) => g.value === value)) merged.ignore.push(compile({ value, file, path: ['defaults', 'ignore', i] }));
     });
+    for (const [id, value] of Object.entries(file.content.defaults?.checks ?? {}) as [RuleId, Setting][]) {
+      const declared = { value, file, path: ['defaults', 'checks', id] };
+      const earlier = merged.checks.get(id);
+      if (!earlier) merged.checks.set(id, declared);
+      else if (earlier.value !== value) problems.add(contradiction(declared, earlier));
+    }
   }
   for (const [key, declared] of merged.env) {
     const glob = merged.ignore.find((g) => g.matches(key));
@@ -305,7 +326,7 @@ function mergeProject(project: ProjectDeclaration, defaults: Defaults, problems:
   const protect = entry.protect ?? defaults.protect?.value ?? false;
   if (entry.destroy) {
     checkDestroy(project, problems);
-    return { ...project, env: new Map(), ignore: [], prune: false, protect };
+    return { ...project, env: new Map(), ignore: [], prune: false, protect, production: false, checks: {} };
   }
   const ownEnv = entry.env ?? {};
   const own = <T>(value: T, ...rest: (string | number)[]): Declared<T> => ({ value, file, path: [...path, ...rest] });
@@ -343,11 +364,19 @@ function mergeProject(project: ProjectDeclaration, defaults: Defaults, problems:
       });
     env.set(key, declared);
   }
-  return { ...project, env, ignore: ignore.map((g) => g.value), prune: entry.prune ?? defaults.prune?.value ?? false, protect };
+  return {
+    ...project,
+    env,
+    ignore: ignore.map((g) => g.value),
+    prune: entry.prune ?? defaults.prune?.value ?? false,
+    protect,
+    production: entry.production ?? defaults.production?.value ?? false,
+    checks: { ...Object.fromEntries([...defaults.checks].map(([id, d]) => [id, d.value])), ...entry.checks },
+  };
 }
 
 /** Settings a project to destroy may not have. */
-const NOT_WITH_DESTROY = ['create', 'prune', 'ignore', 'remove', 'env'] as const;
+const NOT_WITH_DESTROY = ['create', 'prune', 'ignore', 'remove', 'env', 'production', 'checks'] as const;
 
 /**
  * A project to destroy is deleted whole: creating it, or setting, removing or ignoring its keys,
@@ -379,9 +408,9 @@ async function resolveProject(
   const values = await Promise.all(
     declarations.map(([key, declared]) => resolveValue(key, declared, project.name, variables, secrets, problems)),
   );
-  declarations.forEach(([key], i) => {
+  declarations.forEach(([key, declared], i) => {
     const value = values[i];
-    if (value) env[key] = value;
+    if (value) env[key] = { ...value, keyAt: at(declared, 'key') };
   });
   const { tenantId, create, remove = [] } = project.value;
   return {
@@ -394,6 +423,8 @@ async function resolveProject(
     env,
     destroy: project.value.destroy ?? false,
     protect: project.protect,
+    production: project.production,
+    checks: project.checks,
     at: at(project, 'key'),
   };
 }
@@ -405,7 +436,7 @@ async function resolveValue(
   variables: Record<string, string | undefined>,
   secrets: SecretReader,
   problems: Problems,
-): Promise<DesiredValue | undefined> {
+): Promise<Omit<DesiredValue, 'keyAt'> | undefined> {
   const entry = declared.value;
   const fromFile: ValueSource = { file: declared.file.document.file, project, key };
   if (typeof entry === 'string' || 'value' in entry) {
@@ -428,7 +459,7 @@ async function readFileSource(
   declared: Declared<EnvEntry>,
   secrets: SecretReader,
   problems: Problems,
-): Promise<DesiredValue | undefined> {
+): Promise<Omit<DesiredValue, 'keyAt'> | undefined> {
   const field = 'fromSops' in entry ? 'fromSops' : 'fromFile';
   try {
     const value = await secrets.read(entry, declared.file.absolute);

@@ -5,7 +5,8 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { ParsedDocument } from './document.js';
 import { displayPath, parsePointer, pointer, valueAt, type Path } from './path.js';
 import type { Diagnostic } from './types.js';
-import { didYouMean, lowerFirst, quoteList } from './words.js';
+import { didYouMean, quoteList } from '../util/words.js';
+import { lowerFirst } from './words.js';
 
 /** The parts of a JSON Schema that messages are made from. */
 export interface SchemaNode {
@@ -93,6 +94,9 @@ export function schemaDiagnostics(document: ParsedDocument): Diagnostic[] {
   return validate(document.data) ? [] : new Explainer(document).explain(validate.errors ?? [], []);
 }
 
+/** How many known fields a message about an unknown one lists. */
+const MAX_LISTED_FIELDS = 12;
+
 const TYPE_NOUNS: Record<string, string> = {
   string: 'a string',
   object: 'a map',
@@ -153,7 +157,9 @@ class Explainer {
             : guess
               ? ` — did you mean "${guess}"?`
               : '';
-        return one(`${displayPath([...path, field])}: unknown field${hint} (expected ${quoteList(fields)})`, at([...path, field], 'key'));
+        // A long list (the rule ids of checks) helps less than the suggestion; `hcr schema` has it.
+        const expected = fields.length <= MAX_LISTED_FIELDS ? quoteList(fields) : `one of ${fields.length}, which hcr schema lists`;
+        return one(`${displayPath([...path, field])}: unknown field${hint} (expected ${expected})`, at([...path, field], 'key'));
       }
       case 'propertyNames': {
         const name = String(params.propertyName);

@@ -1,3 +1,5 @@
+import type { Level, RuleId, Setting } from '../hasura/rules.js';
+
 /** A position in a desired-state file, 1-based, as editors and Terraform show it. */
 export interface SourceLocation {
   file: string;
@@ -10,6 +12,10 @@ export interface Diagnostic {
   at?: SourceLocation;
   /** What is wrong and what was expected, one sentence, naming the offending key or project. */
   message: string;
+  /** error when unset: every problem of the file itself is one. */
+  severity?: Level;
+  /** The check that found it; unset for problems of the file itself (YAML, schema, references). */
+  rule?: RuleId;
 }
 
 /**
@@ -27,6 +33,8 @@ export interface DesiredValue {
   sensitive: boolean;
   source: ValueSource;
   at: SourceLocation;
+  /** Where its key is declared (in the project, or in defaults): where checks of the value point. */
+  keyAt: SourceLocation;
 }
 
 export interface CreateOptions {
@@ -50,6 +58,10 @@ export interface DesiredProject {
   destroy: boolean;
   /** Never delete the project, even when it is marked destroy. */
   protect: boolean;
+  /** Check the project against Hasura's production checklist. */
+  production: boolean;
+  /** Levels of Hasura checks, defaults merged under the project's own. */
+  checks: Partial<Record<RuleId, Setting>>;
   at: SourceLocation;
 }
 

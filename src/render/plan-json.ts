@@ -1,4 +1,6 @@
+import type { ProjectFinding } from '../hasura/check.js';
 import type { KeyChange, Plan, ProjectPlan } from '../plan/types.js';
+import { checksJson } from './checks.js';
 import { summarize } from '../plan/plan.js';
 import { isSensitive, jsonDocument } from './format.js';
 
@@ -23,8 +25,16 @@ function project(p: ProjectPlan): Record<string, unknown> {
   };
 }
 
-/** `plan --format json`: one pretty-printed document; the summary is recounted from the entries it shows. */
-export function renderPlanJson(plan: Plan): string {
-  const doc = { format_version: 1, projects: plan.projects.map(project), summary: summarize(plan.projects) };
+/**
+ * `plan --format json`: one pretty-printed document; the summary is recounted from the entries it
+ * shows. With `checks` (plan, apply, drift; not a saved plan shown again), the Hasura checks' findings.
+ */
+export function renderPlanJson(plan: Plan, checks?: readonly ProjectFinding[]): string {
+  const doc = {
+    format_version: 1,
+    projects: plan.projects.map(project),
+    summary: summarize(plan.projects),
+    ...(checks && { checks: checksJson(checks) }),
+  };
   return jsonDocument(doc);
 }

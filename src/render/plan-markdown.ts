@@ -1,4 +1,6 @@
+import type { ProjectFinding } from '../hasura/check.js';
 import type { KeyAction, Plan } from '../plan/types.js';
+import { checkPlace, checksByProject, checksHeadline } from './checks.js';
 import { plural } from '../util/words.js';
 import {
   VALUE_WIDTH,
@@ -25,6 +27,8 @@ export interface PlanMarkdownOptions {
   maxLength?: number;
   /** The heading; `hcr plan` / `hcr drift` by default. */
   title?: string;
+  /** The Hasura checks' findings, listed after the table. */
+  checks?: readonly ProjectFinding[];
 }
 
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -174,13 +178,14 @@ export function renderPlanMarkdown(plan: Plan, options: PlanMarkdownOptions): st
   const withEnv = t.changed.filter((p) => p.env.length > 0);
   const legend = `Details (${LEGEND[mode]}):`;
 
-  const assemble = (parts: { warning?: string; table?: string; details: string[]; note?: string }) =>
+  const assemble = (parts: { warning?: string; table?: string; checks?: string; details: string[]; note?: string }) =>
     `${[
       `## ${title === undefined ? `hcr ${mode}` : escapeText(title)}`,
       parts.warning,
       `**${summaryLine(t, mode)}**`,
       parts.table,
       unchangedLine(t, mode),
+      parts.checks,
       ...(parts.details.length > 0 ? [legend, ...parts.details] : []),
       parts.note,
     ]
@@ -189,10 +194,12 @@ export function renderPlanMarkdown(plan: Plan, options: PlanMarkdownOptions): st
 
   const warning = warningBlock(t, mode);
   const table = tableBlock(t, mode);
+  const checks = checksBlock(options.checks ?? []);
   const fullDetails = withEnv.map((p) => detailsBlock(p, mode, VALUE_WIDTH));
   const full = assemble({
     warning: warning && fit(warning, Infinity).text,
     table: table && fit(table, Infinity).text,
+    checks: checks && fit(checks, Infinity).text,
     details: fullDetails,
   });
   if (full.length <= maxLength) return full;
@@ -201,6 +208,8 @@ export function renderPlanMarkdown(plan: Plan, options: PlanMarkdownOptions): st
   const tableFloor = table ? fit(table, 0).text.length + 2 : 0;
   const warningFit = warning && fit(warning, budget - tableFloor - 2);
   budget -= warningFit ? warningFit.text.length + 2 : 0;
+  const checksFit = checks && fit(checks, budget - tableFloor - 2);
+  budget -= checksFit ? checksFit.text.length + 2 : 0;
   const tableFit = table && fit(table, budget - 2);
   budget -= tableFit ? tableFit.text.length + 2 : 0;
 
@@ -217,9 +226,28 @@ export function renderPlanMarkdown(plan: Plan, options: PlanMarkdownOptions): st
 
   const clauses: string[] = [];
   if (warningFit?.cut) clauses.push('the list of removals was shortened');
+  if (checksFit?.cut) clauses.push('the list of Hasura checks was shortened');
   if (tableFit?.cut) clauses.push('the table was shortened');
   if (kept.some((block, i) => block !== fullDetails[i])) clauses.push('long values were shortened');
   if (shown < withEnv.length) clauses.push(`details of ${plural(withEnv.length - shown, 'project')} were cut`);
   const note = `${joinClauses(clauses)} to fit a GitHub comment; run hcr ${mode} locally or see the job summary for the full ${mode === 'plan' ? 'plan' : 'report'}.`;
-  return assemble({ warning: warningFit?.text, table: tableFit?.text, details: kept, note });
+  return assemble({ warning: warningFit?.text, table: tableFit?.text, checks: checksFit?.text, details: kept, note });
+}
+
+const CHECK_MARK = { error: '❌ **error**', warning: '⚠️ **warning**', info: '' };
+
+/** The Hasura checks by project, errors first, one list item each (notes counted in the headline); what does not fit is counted. */
+function checksBlock(findings: readonly ProjectFinding[]): Shrinkable | undefined {
+  if (findings.length === 0) return undefined;
+  const listed = checksByProject(findings.filter((f) => f.level !== 'info')).flatMap(({ findings: list }) => list);
+  const lines = listed.map((f) => {
+    const place = checkPlace(f);
+    const text = f.key === undefined ? escapeText(f.message) : `${code(f.key)}: ${escapeText(f.message)}`;
+    return `- ${CHECK_MARK[f.level]} ${code(f.rule)} in ${code(displayName(f.project))}: ${text}${place ? ` (${code(place)})` : ''}`;
+  });
+  return {
+    lead: `**${checksHeadline(findings)}**${lines.length > 0 ? '\n' : ''}`,
+    lines,
+    rest: (shown) => `- …and ${plural(listed.length - shown, 'more finding')}`,
+  };
 }

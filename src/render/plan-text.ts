@@ -1,4 +1,6 @@
+import type { ProjectFinding } from '../hasura/check.js';
 import type { KeyAction, Plan } from '../plan/types.js';
+import { checkPlace, checkText, checksByProject, checksHeadline } from './checks.js';
 import { plural } from '../util/words.js';
 import type { Style } from './style.js';
 import {
@@ -20,6 +22,8 @@ import {
 export interface PlanTextOptions {
   style: Style;
   mode: ViewMode;
+  /** The Hasura checks' findings, listed before the closing line. */
+  checks?: readonly ProjectFinding[];
 }
 
 const SYMBOL: Record<KeyAction, string> = { add: '+', change: '~', remove: '-' };
@@ -54,6 +58,25 @@ export function renderPlanText(plan: Plan, options: PlanTextOptions): string {
   for (const { sentence, count } of removalWarnings(t, mode)) {
     lines.push(style.yellow(`${sentence}: review ${count === 1 ? 'it' : 'them'} above.`));
   }
-  lines.push(style.bold(summaryLine(t, mode)));
+  lines.push(...checksBlock(options.checks ?? [], style), style.bold(summaryLine(t, mode)));
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The Hasura checks by project, errors first: `✗ error hasura/bool KEY: message (file:line:col)`.
+ * Notes are counted, not listed: hcr validate and the JSON view list them.
+ */
+function checksBlock(findings: readonly ProjectFinding[], style: Style): string[] {
+  if (findings.length === 0) return [];
+  const listed = findings.filter((f) => f.level !== 'info');
+  const mark = { error: style.red('✗ error  '), warning: style.yellow('! warning'), info: '' };
+  const lines = [style.bold(checksHeadline(findings))];
+  for (const { project, findings: list } of checksByProject(listed)) {
+    lines.push(`  ${style.bold(displayName(project))}`);
+    for (const f of list) {
+      const place = checkPlace(f);
+      lines.push(`    ${mark[f.level]} ${f.rule}  ${checkText(f)}${place ? style.dim(` (${place})`) : ''}`);
+    }
+  }
+  return [...lines, ''];
 }

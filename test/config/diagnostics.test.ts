@@ -54,6 +54,36 @@ describe('formatDiagnostics', () => {
   });
 });
 
+describe('the findings of checks', () => {
+  const findings: Diagnostic[] = [
+    { at: { file: 'a.yaml', line: 4, col: 7 }, message: 'shop: KEY: is ignored', severity: 'warning', rule: 'hasura/unknown-name' },
+    { at: { file: 'a.yaml', line: 2, col: 7 }, message: 'shop: DEV: "1" is not a boolean', severity: 'error', rule: 'hasura/bool' },
+    { at: { file: 'a.yaml', line: 6, col: 7 }, message: 'shop: OLD: is deprecated', severity: 'info', rule: 'hasura/deprecated' },
+  ];
+
+  it('say their level and rule, and are counted by level', () => {
+    expect(formatDiagnostics(findings, { githubActions: false }).split('\n')).toEqual([
+      'a.yaml:2:7: error[hasura/bool]: shop: DEV: "1" is not a boolean',
+      'a.yaml:4:7: warning[hasura/unknown-name]: shop: KEY: is ignored',
+      'a.yaml:6:7: info[hasura/deprecated]: shop: OLD: is deprecated',
+      '1 problem, 1 warning and 1 note in 1 file',
+      '',
+    ]);
+    expect(formatDiagnostics(findings.slice(0, 1), { githubActions: false }).trimEnd().split('\n').at(-1)).toBe('1 warning in 1 file');
+  });
+
+  it('become ::error and ::warning annotations titled with the rule; notes stay in the log', () => {
+    expect(
+      formatDiagnostics(findings, { githubActions: true })
+        .split('\n')
+        .filter((l) => l.startsWith('::')),
+    ).toEqual([
+      '::error file=a.yaml,line=2,col=7,title=hasura/bool::shop: DEV: "1" is not a boolean',
+      '::warning file=a.yaml,line=4,col=7,title=hasura/unknown-name::shop: KEY: is ignored',
+    ]);
+  });
+});
+
 describe('ValidationError', () => {
   it('is a user error whose message is the formatted problems', () => {
     const err = new ValidationError(diagnostics);

@@ -167,6 +167,7 @@ describe('loadDesired', () => {
       sensitive: true,
       source: { fromEnv: 'SHOP_PROD_ADMIN_SECRET' },
       at: { file: 'split/shop.yaml', line: 8, col: 36 },
+      keyAt: { file: 'split/shop.yaml', line: 8, col: 7 },
     });
     expect(shop.FEATURE_X).toMatchObject({ sensitive: false, source: { file: 'split/shop.yaml', project: 'shop-prod', key: 'FEATURE_X' } });
     expect(shop.STRIPE_KEY).toMatchObject({ value: 'sk_live_example', sensitive: true });
@@ -175,6 +176,7 @@ describe('loadDesired', () => {
       sensitive: false,
       source: { file: 'split/00-defaults.yml', project: 'shop-prod', key: 'HASURA_GRAPHQL_ENABLE_CONSOLE' },
       at: { file: 'split/00-defaults.yml', line: 6, col: 36 },
+      keyAt: { file: 'split/00-defaults.yml', line: 6, col: 5 },
     });
     expect(project(desired, 'blog-prod').env.PUBLIC_TOKEN).toMatchObject({
       value: 'public-token',
@@ -191,8 +193,22 @@ describe('loadDesired', () => {
       sensitive: false,
       source: { file: 'aliases.yaml', project: 'shop-prod', key: 'LOG_LEVEL' },
       at: { file: 'aliases.yaml', line: 5, col: 18 },
+      keyAt: { file: 'aliases.yaml', line: 5, col: 7 },
     });
     expect(project(desired, 'shop-staging').ignore).toEqual(['PG_*']);
+  });
+
+  it('takes production and the levels of checks from defaults, the project winning rule by rule', async () => {
+    const desired = await load(['checks']);
+    expect(project(desired, 'shop-prod')).toMatchObject({
+      production: true,
+      checks: { 'hasura/allowlist': 'off', 'hasura/cors-wildcard': 'error', 'hasura/unknown-name': 'info' },
+    });
+    expect(project(desired, 'shop-dev')).toMatchObject({
+      production: false,
+      checks: { 'hasura/allowlist': 'off', 'hasura/cors-wildcard': 'warning' },
+    });
+    expect(project(await load(['split']), 'shop-prod')).toMatchObject({ production: false, checks: {} });
   });
 
   it('merges files named one by one like a directory', async () => {
@@ -218,7 +234,7 @@ describe('loadDesired', () => {
     expect(await problems(load(['two-broken']))).toEqual([
       'two-broken/a.yaml:5:13: projects.shop-prod.env.PORT: expected a string, got the number 8080 — quote it: "8080"',
       'two-broken/a.yaml:6:14: projects.shop-prod.env.DEBUG: expected a string, got the boolean true — quote it: "true"',
-      'two-broken/a.yaml:7:5: projects.shop-prod.prun: unknown field — did you mean "prune"? (expected "tenantId", "create", "prune", "ignore", "remove", "env", "destroy" or "protect")',
+      'two-broken/a.yaml:7:5: projects.shop-prod.prun: unknown field — did you mean "prune"? (expected "tenantId", "create", "prune", "ignore", "remove", "env", "destroy", "protect", "production" or "checks")',
       'two-broken/b.yaml:1:10: version: expected 1, got the number 2 (the version of this file format; 1 is the only one)',
       'two-broken/b.yaml:3:3: projects.Blog: not a valid project name; expected a Hasura Cloud project name: 1 to 63 lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen (it becomes <name>.hasura.app) — did you mean "blog"?',
       'two-broken/b.yaml:5:18: projects.Blog.env.LOG_LEVEL: expected a string or a map, got a list',

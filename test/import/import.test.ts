@@ -14,7 +14,7 @@ const SCHEMA = fileURLToPath(new URL('../../schema/hcr.schema.json', import.meta
 /** Secrets seeded into shop-prod: none may appear in the imported file or in any output. */
 const CANARY = {
   admin: 'admin-canary-3e9b71c2',
-  jwtKey: 'jwt-canary-5a0c4d8e9f1b2a3c',
+  jwtKey: 'jwt-canary-5a0c4d8e9f1b2a3c-6d7e8f90', // 32 bytes or more: an HS256 key the engine accepts
   pgPassword: 'pg-canary-7d1f',
   stripe: 'sk_live_canary51HxAbCdEfGh',
   session: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJjYW5hcnkifQ.c2Vzc2lvbi1jYW5hcnk',

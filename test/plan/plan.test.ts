@@ -5,11 +5,23 @@ import type { LiveProject } from '../../src/state/types.js';
 import { desiredValues } from '../../src/plan/values.js';
 
 const at = { file: 'hasura-cloud.yaml', line: 1, col: 1 };
-const literal = (value: string): DesiredValue => ({ value, sensitive: false, source: { file: at.file, project: 'p', key: 'k' }, at });
-const secret = (value: string, variable: string): DesiredValue => ({ value, sensitive: true, source: { fromEnv: variable }, at });
+const literal = (value: string): DesiredValue => ({
+  value,
+  sensitive: false,
+  source: { file: at.file, project: 'p', key: 'k' },
+  at,
+  keyAt: at,
+});
+const secret = (value: string, variable: string): DesiredValue => ({
+  value,
+  sensitive: true,
+  source: { fromEnv: variable },
+  at,
+  keyAt: at,
+});
 
 function project(name: string, env: Record<string, DesiredValue>, extra: Partial<DesiredProject> = {}): DesiredProject {
-  return { name, prune: false, ignore: [], remove: [], env, destroy: false, protect: false, at, ...extra };
+  return { name, prune: false, ignore: [], remove: [], env, destroy: false, protect: false, production: false, checks: {}, at, ...extra };
 }
 const desired = (...projects: DesiredProject[]): Desired => ({ projects, files: [at.file], sensitiveKeys: new Set() });
 const live = (entries: Record<string, Record<string, string>>) =>

@@ -2,13 +2,13 @@ import { copyFile, readFile, rm, writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { CANARIES, seedShop } from '../e2e/setup.js';
 import { normalize } from '../helpers/cli.js';
-import { expectNoSecret, savedWorld, withoutDir } from './setup.js';
+import { JWT_SECRET, expectNoSecret, savedWorld, withoutDir } from './setup.js';
 
 const PLANNED_PROD = {
   ACTIONS_ENDPOINT: 'https://actions.example.com',
   HASURA_GRAPHQL_ADMIN_SECRET: CANARIES.SHOP_PROD_ADMIN_SECRET,
   HASURA_GRAPHQL_ENABLE_CONSOLE: 'false',
-  HASURA_GRAPHQL_JWT_SECRET: 'jwt-canary-71c0aa3e',
+  HASURA_GRAPHQL_JWT_SECRET: JWT_SECRET,
   HASURA_GRAPHQL_OLD_FLAG: 'yes',
   PG_POOL: '10',
   WEBHOOK_SIGNING_SECRET: CANARIES.LITERAL,
@@ -35,7 +35,7 @@ describe('hcr apply PLANFILE', () => {
     expect(r.stdout).not.toContain('Enter a value');
     expect(t.emulator.requests.map((q) => q.operationName).sort()).toEqual(['deleteTenantEnv', 'updateTenantEnv', 'updateTenantEnv']);
     expect(t.emulator.store.getEnv(prod.tenantId).env).toEqual(PLANNED_PROD);
-    expect(t.emulator.store.getEnv(staging.tenantId).env).toMatchObject({ HASURA_GRAPHQL_JWT_SECRET: 'jwt-canary-71c0aa3e' });
+    expect(t.emulator.store.getEnv(staging.tenantId).env).toMatchObject({ HASURA_GRAPHQL_JWT_SECRET: JWT_SECRET });
     expectNoSecret(planned.stdout, planned.stderr, r.stdout, r.stderr);
   });
 
@@ -54,7 +54,7 @@ describe('hcr apply PLANFILE', () => {
     expect(r.stderr).toContain('plan.hcr is stale for shop-prod:');
     expect(r.stderr).toContain('Plan again');
     expect(t.emulator.store.getEnv(prod.tenantId)).toEqual(edited);
-    expect(t.emulator.store.getEnv(staging.tenantId).env.HASURA_GRAPHQL_JWT_SECRET).toBe('jwt-canary-71c0aa3e');
+    expect(t.emulator.store.getEnv(staging.tenantId).env.HASURA_GRAPHQL_JWT_SECRET).toBe(JWT_SECRET);
     expectNoSecret(r.stdout, r.stderr);
   });
 

@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { CANARIES } from '../e2e/setup.js';
 import type { TestEmulator } from '../helpers/emulator.js';
-import { expectNoSecret, expectNoSecretIn, savedWorld } from './setup.js';
+import { JWT_CANARY, expectNoSecret, expectNoSecretIn, savedWorld } from './setup.js';
 
 /** shop-old (marked destroy in destroy.yaml) and shop-staging live; shop-old holds the live admin canary. */
 function seed(t: TestEmulator) {
@@ -125,7 +125,8 @@ describe('a plan saved by an hcr before deletions (format 1)', () => {
     const show = await hcr(['show', 'old.hcr', '--format', 'json']);
     expect(show.code).toBe(0);
     expect(JSON.parse(show.stdout).summary).toEqual({ ...JSON.parse(text).summary, refused_delete_projects: 0 });
-    const r = await hcr(['apply', 'old.hcr']);
+    // format-1.json was planned when this fixture's JWT secret was the bare canary.
+    const r = await hcr(['apply', 'old.hcr'], { env: { SHOP_JWT_SECRET: JWT_CANARY } });
     expect(r.stderr).toContain('old.hcr: planned by hcr 0.1.0');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('✓ shop-pr-42: created (2 set)');

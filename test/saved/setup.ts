@@ -8,8 +8,10 @@ import { CANARIES, expectNoCanary, world } from '../e2e/setup.js';
 
 export const SAVED_FIXTURES = new URL('../fixtures/saved/', import.meta.url).pathname;
 
-/** The JWT secret both shop projects share (fixtures/saved/shop.yaml): another canary. */
+/** The key of the JWT secret both shop projects share (fixtures/saved/shop.yaml): another canary. */
 export const JWT_CANARY = 'jwt-canary-71c0aa3e';
+/** That JWT secret: a config the engine accepts (an HS256 key of at least 32 bytes), so that the Hasura checks pass. */
+export const JWT_SECRET = JSON.stringify({ type: 'HS256', key: `${JWT_CANARY}-0123456789abcdef` });
 
 const dirs: string[] = [];
 afterEach(async () => {
@@ -26,7 +28,7 @@ export async function savedWorld(options: TestEmulatorOptions = {}) {
   dirs.push(dir);
   await cp(SAVED_FIXTURES, dir, { recursive: true });
   const hcr = (args: string[], more: CliOptions = {}) =>
-    w.hcr(args, { cwd: dir, ...more, env: { SHOP_JWT_SECRET: JWT_CANARY, ...more.env } });
+    w.hcr(args, { cwd: dir, ...more, env: { SHOP_JWT_SECRET: JWT_SECRET, ...more.env } });
   return { ...w, dir, hcr, path: (name: string) => join(dir, name) };
 }
 

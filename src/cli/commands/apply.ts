@@ -29,6 +29,8 @@ import {
   type ReadArgs,
 } from '../pipeline.js';
 import { ask } from '../prompt.js';
+import { checkDiagnostics, checkPlanned, hasCheckErrors, refusedByChecks } from '../checks.js';
+import { ValidationError } from '../../config/diagnostics.js';
 
 interface ApplyArgs extends ReadArgs {
   format: Format;
@@ -105,8 +107,13 @@ async function planAndAsk(ctx: Context, args: ApplyArgs): Promise<Approved | und
     throw new UserError('apply needs --auto-approve when it is not run in a terminal (nothing was written)');
   }
   const planned = await readAndPlan(ctx, args, { allowDestroy: args.allowDestroy });
-  const { desired, plan, client } = planned;
-  if (args.format !== 'json') printPlan(ctx, plan, args.format, 'plan');
+  const { desired, plan, client, checks } = planned;
+  if (args.format !== 'json') printPlan(ctx, plan, args.format, 'plan', checks);
+  if (hasCheckErrors(checks)) {
+    // JSON prints no plan: the findings go to stderr as problems.
+    if (args.format === 'json') throw new ValidationError(checkDiagnostics(checks));
+    throw new UserError(refusedByChecks(checks, ''));
+  }
   if (hasWrites(plan) && !args.autoApprove) {
     const answer = await ask(ctx, '\nDo you want to apply these changes?\n  Only "yes" will be accepted.\n\n  Enter a value: ');
     if (answer !== 'yes') {
@@ -172,15 +179,21 @@ async function refreshConflicts(ctx: Context, args: ApplyArgs, planned: Planned,
   if (projects.length === 0) return report;
   const live = await readLive(planned.client, projects, { concurrency: args.concurrency, batchSize: args.batchSize });
   const fresh = makePlan({ ...planned.desired, projects }, live, { allowDestroy: args.allowDestroy });
+  // What others changed may leave an env the engine refuses once these changes are added.
+  const failing = new Set(
+    checkPlanned({ ...planned.desired, projects }, live, fresh).flatMap((f) => (f.level === 'error' ? [f.project] : [])),
+  );
   const retry = fresh.projects.filter((p) => {
     const approved = planned.plan.projects.find((a) => a.name === p.name)!;
     const same = sameApproval({ plan: approved, live: planned.live.get(p.name)! }, { plan: p, live: live.get(p.name)! });
     ctx.log(
-      same
-        ? `${p.name} changed since it was read, but not in the keys this plan changes: applying the same changes again.`
-        : `${p.name} changed since it was read, and planning it again gives different changes: not applied. Plan again and review.`,
+      !same
+        ? `${p.name} changed since it was read, and planning it again gives different changes: not applied. Plan again and review.`
+        : failing.has(p.name)
+          ? `${p.name} changed since it was read, and with these changes its env would now fail a Hasura check: not applied. Plan again and review.`
+          : `${p.name} changed since it was read, but not in the keys this plan changes: applying the same changes again.`,
     );
-    return same;
+    return same && !failing.has(p.name);
   });
   const again = await applyPlan(planned.client, { ...fresh, projects: retry }, desiredValues(planned.desired), {
     concurrency: args.concurrency,

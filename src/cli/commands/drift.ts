@@ -1,6 +1,7 @@
 import { driftIssue } from '../ci.js';
 import { defineCommand } from '../context.js';
 import { printStatus, statusOption, type StatusArgs } from '../status.js';
+import { hasCheckErrors } from '../checks.js';
 import { formatOption, hasChanges, printPlan, readAndPlan, readOptions, type Format, type ReadArgs } from '../pipeline.js';
 
 interface DriftArgs extends ReadArgs, StatusArgs {
@@ -27,10 +28,11 @@ export const driftCommand = defineCommand<DriftArgs>({
     const host = args.githubIssue ? 'github' : args.gitlabIssue ? 'gitlab' : undefined;
     const syncIssue = host ? await driftIssue(ctx, args, host) : undefined;
     // A project marked destroy that exists is drift whether or not a plan would be allowed to delete it.
-    const { plan, live, client } = await readAndPlan(ctx, args, { readOnly: true, allowDestroy: true });
-    printPlan(ctx, plan, args.format, 'drift');
+    const { plan, live, client, checks } = await readAndPlan(ctx, args, { readOnly: true, allowDestroy: true, check: 'live' });
+    printPlan(ctx, plan, args.format, 'drift', checks);
     if (args.status) await printStatus(ctx, client, live);
-    const code = hasChanges(plan) ? 2 : 0;
+    // A live project that would not boot, or breaks its production rules, has drifted from what it should be.
+    const code = hasChanges(plan) || hasCheckErrors(checks) ? 2 : 0;
     return syncIssue ? syncIssue(plan, code) : code;
   },
 });

@@ -5,13 +5,12 @@ import { formatDiagnostics } from '../../config/diagnostics.js';
 import { globMatcher, globProblem } from '../../config/glob.js';
 import { shortName } from '../../config/names.js';
 import { selectProjects } from '../../config/select.js';
-import { didYouMean } from '../../config/words.js';
 import { checkedDesiredYaml, schemaReference, writeFileAtomically, type ImportedFile, type ImportedProject } from '../../config/write.js';
 import { UserError } from '../../errors.js';
 import { looksSecret } from '../../plan/secrets.js';
 import { displayName, printable } from '../../render/index.js';
 import { readEnvs } from '../../state/read.js';
-import { plural } from '../../util/words.js';
+import { didYouMean, plural } from '../../util/words.js';
 import { batchOption, checkBatchSize, cloudClient, type BatchArgs, type CloudArgs } from '../cloud.js';
 import { defineCommand, type Context } from '../context.js';
 

@@ -5,6 +5,7 @@ import { writeSavedPlan } from '../../plan/saved.js';
 import { desiredValues } from '../../plan/values.js';
 import { defineCommand } from '../context.js';
 import { printStatus, statusOption, type StatusArgs } from '../status.js';
+import { hasCheckErrors, refusedByChecks } from '../checks.js';
 import {
   allowDestroyOption,
   formatOption,
@@ -39,9 +40,13 @@ export const planCommand = defineCommand<PlanArgs>({
         describe: 'Also save the plan to this file (mode 0600; hashes of secrets, never their values) for `hcr apply FILE`',
       }) as never,
   run: async (ctx, args) => {
-    const { desired, live, plan, client } = await readAndPlan(ctx, args, { allowDestroy: args.allowDestroy });
-    printPlan(ctx, plan, args.format, 'plan');
+    const { desired, live, plan, client, checks } = await readAndPlan(ctx, args, { allowDestroy: args.allowDestroy });
+    printPlan(ctx, plan, args.format, 'plan', checks);
     if (args.status) await printStatus(ctx, client, live);
+    if (hasCheckErrors(checks)) {
+      ctx.log(`Error: ${refusedByChecks(checks, args.out === undefined ? '' : `; ${args.out} was not saved`)}`);
+      return 1;
+    }
     if (args.out !== undefined) {
       const out = resolve(ctx.cwd, args.out);
       if (desired.files.some((file) => resolve(ctx.cwd, file) === out)) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { didYouMean, quoteList } from '../../src/config/words.js';
+import { didYouMean, quoteList } from '../../src/util/words.js';
 
 const FIELDS = ['tenantId', 'create', 'prune', 'ignore', 'remove', 'env'];
 
