@@ -50,7 +50,8 @@ function kindOf({ message, code }: ServiceError): CloudErrorKind {
   if (code === 'GenericServerError') return 'server';
   if (/nothing changed in config/i.test(message)) return 'nothing-changed';
   if (/maintenance/i.test(message)) return 'maintenance';
-  if (code === 'conflict' || (/hash/i.test(message) && /stale|mismatch|changed|outdated|conflict/i.test(message))) return 'conflict';
+  // Only words that say the hash sent is not the current one: apply reads a conflict as proof that nothing was written.
+  if (code === 'conflict' || (/hash/i.test(message) && /stale|mismatch|outdated|conflict/i.test(message))) return 'conflict';
   if (code === 'not-exists' || code === 'not-found' || /not found|does not exist|doesn't exist/i.test(message)) return 'not-found';
   return 'service';
 }

@@ -86,11 +86,21 @@ export const applyCommand = defineCommand<ApplyArgs>({
     const report = args.refreshOnConflict && approved.planned ? await refreshConflicts(ctx, args, approved.planned, first) : first;
     if (json || hasChanges(plan)) printReport(ctx, report, plan, json);
     else if (args.planfile !== undefined) ctx.stdout.write('The saved plan has no changes; nothing was written.\n');
+    const already = report.projects.filter((p) => p.alreadyApplied).map((p) => p.name);
+    if (already.length > 0) {
+      const line = `${alreadyApplied(args.planfile, already)}\n`;
+      if (json) ctx.stderr.write(line);
+      else ctx.stdout.write(line);
+    }
     const stale = report.projects.filter((p) => p.outcome === 'conflict');
-    if (args.planfile !== undefined && stale.length > 0) {
+    if (stale.length > 0) {
+      const names = stale.map((p) => p.name).join(', ');
+      const why = stale.map((p) => `  ${p.name}: ${p.reason ?? 'changed since it was read'}`).join('\n');
       ctx.log(
-        `${args.planfile} is stale for ${stale.map((p) => p.name).join(', ')}: changed since it was planned, so nothing was written there. ` +
-          `Plan again (hcr plan --out FILE), review, and apply the new plan.`,
+        args.planfile === undefined
+          ? `Nothing was written to ${names}: changed since the plan read ${stale.length === 1 ? 'it' : 'them'}. Plan again.\n${why}`
+          : `${args.planfile} is stale for ${names}: changed since it was planned, so nothing was written there. ` +
+              `Plan again (hcr plan --out FILE), review, and apply the new plan.\n${why}`,
       );
     }
     return exitCode(report);
@@ -190,6 +200,18 @@ async function refreshConflicts(ctx: Context, args: ApplyArgs, planned: Planned,
 
 export function printReport(ctx: Context, report: ApplyReport, plan: Plan, json: boolean): void {
   ctx.stdout.write(json ? renderReportJson(report) : `\n${renderReportText(report, { style: ctx.style, plan })}`);
+}
+
+/**
+ * Applying a saved plan again (a re-run CI job) finds its changes live: the projects are as
+ * reviewed, so the run succeeds (exit 0) and says that it wrote nothing, rather than that the plan
+ * is stale.
+ */
+function alreadyApplied(planfile: string | undefined, names: string[]): string {
+  const [it, has] = names.length === 1 ? ['it', 'has'] : ['they', 'have'];
+  return planfile === undefined
+    ? `Already applied to ${names.join(', ')}: ${it} ${has} had every change of this plan since it was read; nothing was written there.`
+    : `${planfile} was already applied to ${names.join(', ')}: ${it} already ${has} every change the plan makes there, so nothing was written to ${names.length === 1 ? 'it' : 'them'}.`;
 }
 
 /** 1 when anything failed or is unknown, 3 when only conflicts kept projects from being written. */
