@@ -19,9 +19,6 @@ export interface ProjectFinder {
   findProjects(query: { names: string[]; tenantIds: string[] }): Promise<ProjectRef[]>;
 }
 
-/** Tenant ids are UUIDs, which are the same whatever the case of their hex digits. */
-export const sameTenant = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
-
 /**
  * The writes of a plan are locked by each project's config hash, but a hash says nothing of the
  * project's name: a tenant renamed since the plan (and its name given to a new project) keeps its
@@ -44,6 +41,7 @@ export async function lookUpSinceThePlan(finder: ProjectFinder, projects: readon
     return new Map(writing.map((p) => [p.name, { status: 'unchecked', reason }]));
   }
   const byName = new Map(found.map((ref) => [ref.name, ref]));
+  // Tenant ids are UUIDs, the same whatever the case of their hex digits.
   const byTenant = new Map(found.flatMap((ref) => (ref.tenant ? [[ref.tenant.id.toLowerCase(), ref] as const] : [])));
   return new Map(
     writing.map((p) => [

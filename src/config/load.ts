@@ -331,7 +331,8 @@ function resolveProject(project: MergedProject, variables: Record<string, string
   const { tenantId, create, remove = [] } = project.value;
   return {
     name: project.name,
-    ...(tenantId !== undefined && { tenantId }),
+    // A UUID is the same in either case; the service and every comparison in hcr see it in lowercase.
+    ...(tenantId !== undefined && { tenantId: tenantId.toLowerCase() }),
     ...(create !== undefined && { create: { ...create } }),
     prune: project.prune,
     ignore: project.ignore,

@@ -253,3 +253,52 @@ describe('a saved plan applied again, after it landed', () => {
     expect(w.emulator.requests.filter((q) => q.operationName === 'createTenant')).toHaveLength(1);
   });
 });
+
+describe('a tenantId written in uppercase', () => {
+  /** `shop` live, declared by its tenantId in capitals (as some consoles and tools print UUIDs). */
+  async function upperWorld(project: Record<string, unknown>) {
+    const w = await reliabilityWorld();
+    const { tenantId } = w.t.seed('shop', { FEATURE: 'v1' });
+    w.writeInput('shop.yaml', `version: 1\nprojects:\n  shop:\n    tenantId: ${tenantId.toUpperCase()}\n${yamlLines(project)}`);
+    return { w, tenantId };
+  }
+  const yamlLines = (fields: Record<string, unknown>) =>
+    Object.entries(fields)
+      .map(([k, v]) => `    ${k}: ${JSON.stringify(v)}\n`)
+      .join('');
+
+  it('finds the project to destroy: the plan lists the deletion and apply makes it', async () => {
+    const { w, tenantId } = await upperWorld({ destroy: true });
+    const plan = await w.hcr(['plan', '-f', 'shop.yaml', '--allow-destroy', '--detailed-exitcode']);
+    expect(plan.stderr).not.toContain('does not exist');
+    expect(plan.code).toBe(2);
+    expect(plan.stdout).toContain('shop');
+    const r = await w.hcr(['apply', '-f', 'shop.yaml', '--allow-destroy', '--auto-approve']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('✓ shop: deleted');
+    expect(w.store.getTenant(tenantId)).toBeUndefined();
+  });
+
+  it('lets drift see the difference (exit 2), rather than "all is well"', async () => {
+    const { w } = await upperWorld({ env: { FEATURE: 'v2' } });
+    const r = await w.hcr(['drift', '-f', 'shop.yaml']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain('FEATURE');
+  });
+
+  it('plans and applies through a saved plan, and is the same tenant as its lowercase spelling', async () => {
+    const { w, tenantId } = await upperWorld({ env: { FEATURE: 'v2' } });
+    expect((await w.hcr(['plan', '-f', 'shop.yaml', '--out', 'plan.hcr'])).code).toBe(0);
+    const r = await w.hcr(['apply', 'plan.hcr']);
+    expect(r.code).toBe(0);
+    expect(w.store.getEnv(tenantId).env.FEATURE).toBe('v2');
+    w.writeInput(
+      'two.yaml',
+      `version: 1\nprojects:\n  shop:\n    tenantId: ${tenantId.toUpperCase()}\n  shop-copy:\n    tenantId: ${tenantId}\n`,
+    );
+    const twice = await w.hcr(['validate', '-f', 'two.yaml']);
+    expect(twice.code).toBe(1);
+    expect(twice.stderr).toContain('the same tenant as project shop');
+  });
+});
