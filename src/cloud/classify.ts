@@ -1,7 +1,7 @@
 import { ClientError } from 'graphql-request';
 import { Redactor } from '../util/redact.js';
 import { CloudError, type CloudErrorKind } from './errors.js';
-import { TransportFailure } from './transport.js';
+import { AnswerTooLarge, TransportFailure } from './transport.js';
 
 /** What classification needs to know about the attempt that failed. */
 export interface FailedAttempt {
@@ -38,6 +38,11 @@ const NETWORK_WORDS: Record<string, string> = {
  */
 export function classify(err: unknown, attempt: FailedAttempt): CloudError {
   if (err instanceof TransportFailure) return transportError(err, attempt);
+  if (err instanceof AnswerTooLarge) {
+    // Cut off unread: for a mutation, whether it was made is unknown until the project is read back.
+    const text = `the answer was larger than ${bytes(err.limit)}, the most hcr reads of one answer, so its reading was stopped`;
+    return failure('service', attempt, text, { maybeApplied: true });
+  }
   if (err instanceof ClientError) return answerError(err.response, attempt);
   return failure('service', attempt, 'the answer is not a GraphQL response');
 }
@@ -150,6 +155,10 @@ function errorCode(reason: unknown): string | undefined {
     if (typeof current.code === 'string') return current.code;
   }
   return undefined;
+}
+
+function bytes(n: number): string {
+  return n >= 1024 * 1024 ? `${Math.round((n / 1024 / 1024) * 10) / 10} MiB` : `${n} bytes`;
 }
 
 function duration(ms: number): string {

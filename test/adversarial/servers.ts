@@ -9,6 +9,9 @@ export interface Answer {
   headers?: Record<string, string>;
 }
 
+/** An answer, or a function that writes one itself (slowly, endlessly, ...). */
+export type Reply = Answer | ((res: ServerResponse) => void);
+
 export interface LocalServer {
   /** The GraphQL endpoint to give hcr: `http://127.0.0.1:PORT/v1/graphql`. */
   url: string;
@@ -59,7 +62,7 @@ function operationOf(body: string): string {
  */
 export async function badProxy(
   target: string,
-  answer: (operation: string, forward: () => Promise<Answer>) => Promise<Answer> | Answer,
+  answer: (operation: string, forward: () => Promise<Answer>) => Promise<Reply> | Reply,
 ): Promise<LocalServer> {
   return localServer(async (req, res, { operation, body }) => {
     const forward = async (): Promise<Answer> => {
@@ -70,7 +73,9 @@ export async function badProxy(
       });
       return { status: response.status, body: await response.text(), headers: { 'content-type': 'application/json' } };
     };
-    const { status, body: text, headers = { 'content-type': 'application/json' } } = await answer(operation, forward);
+    const reply = await answer(operation, forward);
+    if (typeof reply === 'function') return reply(res);
+    const { status, body: text, headers = { 'content-type': 'application/json' } } = reply;
     res.writeHead(status, headers).end(text);
   });
 }
@@ -80,3 +85,26 @@ export const graphqlError = (message: string, code?: string): Answer => ({
   status: 200,
   body: JSON.stringify({ errors: [{ message, ...(code === undefined ? {} : { extensions: { code } }) }] }),
 });
+
+/**
+ * An answer that never ends: JSON whitespace, 1 MiB at a time, for as long as the client reads
+ * (up to `most` bytes, then it ends as if it were a whole answer). `sent` counts what was written.
+ */
+export function endlessAnswer(sent: { bytes: number }, options: { contentLength?: number; most?: number } = {}) {
+  const most = options.most ?? 1024 ** 3;
+  return (res: ServerResponse): void => {
+    res.writeHead(200, {
+      'content-type': 'application/json',
+      ...(options.contentLength === undefined ? {} : { 'content-length': String(options.contentLength) }),
+    });
+    const chunk = Buffer.alloc(1024 * 1024, 0x20);
+    const pump = (): void => {
+      while (!res.destroyed && sent.bytes < most) {
+        sent.bytes += chunk.length;
+        if (!res.write(chunk)) return void res.once('drain', pump);
+      }
+      if (!res.destroyed) res.end('{}');
+    };
+    pump();
+  };
+}

@@ -271,8 +271,8 @@ describe('hcr preview create', () => {
     [{ '--repo': 'acme/..' }, '--repo "acme/..": expected OWNER/REPO'],
     [{ '--branch': '' }, '--branch must not be empty'],
     [{ '--env': '1BAD=x' }, '--env entry 1: the key is not a valid key name (not shown: it may be a value)'],
-    [{ '--timeout': '0' }, '--timeout must be a number of seconds above 0, not 0'],
-    [{ '--poll-interval': '-1' }, '--poll-interval must be a number of seconds above 0, not -1'],
+    [{ '--timeout': '0' }, '--timeout must be a number of seconds above 0 and at most 2147483, not 0'],
+    [{ '--poll-interval': '-1' }, '--poll-interval must be a number of seconds above 0 and at most 2147483, not -1'],
     [{ '--env-file': 'nowhere.env' }, '--env-file nowhere.env: no such file'],
   ])('refuses %j before any request', async (changes, message) => {
     const { hcr, operations } = await setup();
