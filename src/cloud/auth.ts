@@ -1,6 +1,6 @@
-import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UserError } from '../errors.js';
+import { FileRefused, readSmallFile, type SmallFile } from '../util/files.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -58,29 +58,27 @@ export function resolveToken({ tokenFile, env, cwd = process.cwd() }: TokenSourc
   return checked(token, 'HASURA_CLOUD_ACCESS_TOKEN');
 }
 
+/** A personal access token is a few hundred bytes; a token file past this is some other file. */
+const MAX_TOKEN_FILE_BYTES = 64 * 1024;
+
 function readTokenFile(path: string): string {
-  let fd: number;
+  let file: SmallFile;
   try {
-    fd = openSync(path, 'r');
+    file = readSmallFile(path, MAX_TOKEN_FILE_BYTES);
   } catch (err) {
-    throw new UserError(`cannot read token file ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    if (err instanceof FileRefused) throw new UserError(`token file ${path}: ${err.reason}`);
+    throw err;
   }
-  try {
-    const stat = fstatSync(fd);
-    if (!stat.isFile()) throw new UserError(`token file ${path} is not a regular file`);
-    const mode = stat.mode & 0o777;
-    if (process.platform !== 'win32' && (mode & 0o077) !== 0) {
-      throw new UserError(
-        `token file ${path} has mode ${mode.toString(8).padStart(4, '0')}: it is readable by group or others. ` +
-          `Restrict it with: chmod 600 ${path}`,
-      );
-    }
-    const token = readFileSync(fd, 'utf8').trim();
-    if (token === '') throw new UserError(`token file ${path} is empty; put the personal access token in it`);
-    return token;
-  } finally {
-    closeSync(fd);
+  const mode = file.stat.mode & 0o777;
+  if (process.platform !== 'win32' && (mode & 0o077) !== 0) {
+    throw new UserError(
+      `token file ${path} has mode ${mode.toString(8).padStart(4, '0')}: it is readable by group or others. ` +
+        `Restrict it with: chmod 600 ${path}`,
+    );
   }
+  const token = file.bytes.toString('utf8').trim();
+  if (token === '') throw new UserError(`token file ${path} is empty; put the personal access token in it`);
+  return token;
 }
 
 /** A token goes into an HTTP header; one with spaces or line breaks would fail there, echoing itself. */
