@@ -5,8 +5,10 @@ import { readDocument, type ParsedDocument } from './document.js';
 import { DEFAULT_FILE, findFiles } from './files.js';
 import { globMatcher, globProblem } from './glob.js';
 import { displayPath, valueAt, type Path } from './path.js';
-import { schemaDiagnostics } from './schema.js';
+import { checkSchema } from './explain.js';
+import { valueProblem } from './names.js';
 import { selectProjects, type Shard } from './select.js';
+import { usableContent } from './usable.js';
 import type { CreateOptions, Desired, DesiredProject, DesiredValue, Diagnostic, ValueSource } from './types.js';
 import { didYouMean, quoteList } from './words.js';
 
@@ -83,10 +85,12 @@ export async function loadDesired(paths: string[], options: LoadOptions): Promis
   const problems = new Problems(found.diagnostics);
   const files: ValidFile[] = [];
   for (const input of found.files) {
-    const read = await readValidFile(input.absolute, input.display);
+    const read = await readFile(input.absolute, input.display);
     problems.add(...read.diagnostics);
-    if (read.valid) files.push(read.valid);
+    if (read.file) files.push(read.file);
   }
+  // With a file broken, a project may be missing from what was read (a name hcr could not read as
+  // one, a misspelt `projects:`): "no project is declared" or "matches no project" could then be wrong.
   const everyFileValid = problems.none();
 
   const defaults = mergeDefaults(files, problems);
@@ -118,9 +122,9 @@ export async function resolveSource(
   options: { cwd: string; env: Record<string, string | undefined> },
 ): Promise<string> {
   if ('fromEnv' in source) return variableOrThrow(source.fromEnv, options.env);
-  const read = await readValidFile(resolve(options.cwd, source.file), source.file);
-  if (!read.valid) throw new ValidationError(read.diagnostics);
-  const { content } = read.valid;
+  const read = await readFile(resolve(options.cwd, source.file), source.file);
+  if (!read.file || read.diagnostics.length > 0) throw new ValidationError(read.diagnostics);
+  const { content } = read.file;
   const entry = content.projects?.[source.project]?.env?.[source.key] ?? content.defaults?.env?.[source.key];
   if (entry === undefined) {
     throw new UserError(
@@ -131,31 +135,48 @@ export async function resolveSource(
   return 'value' in entry ? entry.value : variableOrThrow(entry.fromEnv, options.env);
 }
 
-/** One file through every check that needs no other file: encoding, YAML, schema, globs. */
-async function readValidFile(absolute: string, display: string): Promise<{ valid?: ValidFile; diagnostics: Diagnostic[] }> {
+/**
+ * One file through every check that needs no other file (encoding, YAML, schema, globs), and what
+ * of it the checks across files and projects can use: all of it when it is valid, else the part
+ * that is (usableContent), so that they report their problems in the same run. Without `file`,
+ * the file could not be read as YAML at all.
+ */
+async function readFile(absolute: string, display: string): Promise<{ file?: ValidFile; diagnostics: Diagnostic[] }> {
   const { document, diagnostics } = await readDocument(absolute, display);
   if (!document) return { diagnostics };
-  diagnostics.push(...schemaDiagnostics(document), ...globDiagnostics(document));
-  return diagnostics.length > 0 ? { diagnostics } : { valid: { document, content: document.data as FileContent }, diagnostics };
+  const schema = checkSchema(document);
+  const globs = globCheck(document, schema.broken.values);
+  diagnostics.push(...schema.diagnostics, ...globs.diagnostics);
+  const valid = schema.diagnostics.length + globs.diagnostics.length === 0;
+  const broken = { values: [...schema.broken.values, ...globs.invalid], names: schema.broken.names };
+  const content = (valid ? document.data : usableContent(document.data, broken)) as FileContent;
+  return { file: { document, content }, diagnostics };
 }
 
-/** Globs picomatch cannot compile, wherever an ignore list holds strings, even if the file breaks the schema elsewhere. */
-function globDiagnostics(document: ParsedDocument): Diagnostic[] {
+/**
+ * Globs that are not valid, wherever an ignore list holds strings, even if the file breaks the
+ * schema elsewhere; a glob the schema refused already (a character no key has) is not reported twice.
+ */
+function globCheck(document: ParsedDocument, refused: Path[]): { diagnostics: Diagnostic[]; invalid: Path[] } {
+  const schemaRefused = new Set(refused.map((path) => JSON.stringify(path)));
   const projects = valueAt(document.data, ['projects']);
   const lists: Path[] = [
     ['defaults', 'ignore'],
     ...Object.keys(isMap(projects) ? projects : {}).map((name) => ['projects', name, 'ignore']),
   ];
-  return lists.flatMap((list) => {
+  const diagnostics: Diagnostic[] = [];
+  const invalid: Path[] = [];
+  for (const list of lists) {
     const globs = valueAt(document.data, list);
-    return (Array.isArray(globs) ? globs : []).flatMap((glob: unknown, i) => {
-      const problem = typeof glob === 'string' ? globProblem(glob) : undefined;
+    (Array.isArray(globs) ? globs : []).forEach((glob: unknown, i) => {
       const path = [...list, i];
-      return problem
-        ? [{ at: document.at(path), message: `${displayPath(path)}: ${JSON.stringify(glob)} is not a valid glob: ${problem}` }]
-        : [];
+      const problem = typeof glob === 'string' && !schemaRefused.has(JSON.stringify(path)) ? globProblem(glob) : undefined;
+      if (!problem) return;
+      invalid.push(path);
+      diagnostics.push({ at: document.at(path), message: `${displayPath(path)}: ${JSON.stringify(glob)} is not a valid glob: ${problem}` });
     });
-  });
+  }
+  return { diagnostics, invalid };
 }
 
 function isMap(value: unknown): value is Record<string, unknown> {
@@ -377,6 +398,9 @@ function readVariable(name: string, variables: Record<string, string | undefined
       problem: `the environment variable ${name} (fromEnv) is empty, which is how CI passes a secret that does not exist — set it, or write value: "" for an empty value`,
     };
   }
+  // Held to the same rule as a value written in the file.
+  const problem = valueProblem(value);
+  if (problem) return { problem: `the environment variable ${name} (fromEnv): ${problem}` };
   return { value };
 }
 

@@ -3,7 +3,7 @@ import { link, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Document, Scalar, isScalar, parseDocument, type YAMLMap } from 'yaml';
-import { nameProblem } from './names.js';
+import { nameProblem, valueProblem } from './names.js';
 
 /** One live project as it is imported. */
 export interface ImportedProject {
@@ -57,11 +57,6 @@ const HEADER = [
   'are left alone (set prune: true to have hcr delete them).',
 ];
 
-/**
- * JSON.stringify, which the yaml library's double quotes are built on, leaves these characters
- * as they are, and the loader refuses them raw in a file; a value holding one cannot be written.
- */
-const UNWRITABLE = /[\x7F-\x84\x86-\x9F\uFFFE\uFFFF]/;
 /** Control, format and separator characters other than a newline: shown escaped, in double quotes, so nothing is invisible. */
 const INVISIBLE = /[^\P{C}\n]|[\p{Zl}\p{Zp}]|[^\P{Zs} ]/u;
 
@@ -89,8 +84,12 @@ export function desiredYaml(projects: readonly ImportedProject[], options: Impor
         notImported.push(key);
       };
       const badName = nameProblem('envKey', key);
+      // A value hcr refuses (a control character, a size past the limit) can be managed in no form, not even fromEnv.
+      const badValue = valueProblem(value);
       if (badName) {
         skip(badName);
+      } else if (badValue) {
+        skip(badValue);
       } else if (value !== '' && options.sensitive(key, value)) {
         // An empty value is no secret, and fromEnv refuses an empty variable: it stays a plain "".
         const variable = uniqueVariable(project.name, key, taken);
@@ -98,8 +97,6 @@ export function desiredYaml(projects: readonly ImportedProject[], options: Impor
         const ref = doc.createNode({ fromEnv: variable }) as YAMLMap;
         ref.flow = true;
         env.set(key, ref);
-      } else if (UNWRITABLE.test(value)) {
-        skip('its value holds a control character a desired-state file cannot hold (--sensitive-keys can read it from the environment)');
       } else {
         env.set(key, valueNode(value));
       }

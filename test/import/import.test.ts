@@ -261,7 +261,7 @@ describe('hcr import', () => {
     const yaml = await readFile(join(cwd, 'odd.yaml'), 'utf8');
     expect(yaml).toContain('# Not imported (a desired-state file cannot hold them; left alone): CONTROL, feature.flag');
     expect(r.stderr).toContain('odd feature.flag: "feature.flag" is not a valid key name');
-    expect(r.stderr).toContain('odd CONTROL: its value holds a control character');
+    expect(r.stderr).toContain('odd CONTROL: the value holds the control character U+007F');
     const plan = await hcr(['plan', '-f', 'odd.yaml', '--detailed-exitcode'], { env: liveVariables(t, yaml) });
     expect(plan.code).toBe(0);
   });

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CloudClient } from '../../cloud/client.js';
@@ -6,8 +5,9 @@ import { CONSOLE_PROJECTS_URL, consoleUrl } from '../../cloud/console.js';
 import type { Job } from '../../cloud/types.js';
 import { ValidationError } from '../../config/diagnostics.js';
 import { parseEnvFile } from '../../config/envfile.js';
-import { nameProblem, unnamedProblem } from '../../config/names.js';
+import { nameProblem, unnamedProblem, valueProblem } from '../../config/names.js';
 import { UserError } from '../../errors.js';
+import { FileRefused, readSmallFile } from '../../util/files.js';
 import { cloudClient } from '../cloud.js';
 import { seconds } from '../flags.js';
 import { defineCommand, type Context, type GlobalArgs } from '../context.js';
@@ -183,21 +183,27 @@ function projectEnv(ctx: Context, args: CreateArgs): Map<string, string> {
     const problem = unnamedProblem('envKey', key);
     if (problem) throw new UserError(`--env entry ${i + 1}: the key is ${problem}`);
     if (flags.has(key)) throw new UserError(`--env sets ${key} twice; give each key once`);
-    flags.set(key, entry.slice(at + 1));
+    const value = entry.slice(at + 1);
+    const refused = valueProblem(value);
+    if (refused) throw new UserError(`--env ${key}: ${refused}`);
+    flags.set(key, value);
   });
   for (const [key, value] of flags) env.set(key, value);
   return env;
 }
 
+/** An env file holds a preview app's few dozen variables; one past this is some other file. */
+const MAX_ENV_FILE_BYTES = 1024 * 1024;
+
 function readEnvFile(ctx: Context, file: string): Map<string, string> {
   let text: string;
   try {
-    text = readFileSync(resolve(ctx.cwd, file), 'utf8');
+    text = new TextDecoder('utf-8', { fatal: true }).decode(readSmallFile(resolve(ctx.cwd, file), MAX_ENV_FILE_BYTES).bytes);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UserError(
-      `--env-file ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a directory, not a file' : (code ?? String(err))}`,
-    );
+    if (err instanceof FileRefused) throw new UserError(`--env-file ${file}: ${err.reason}`);
+    if (err instanceof TypeError)
+      throw new UserError(`--env-file ${file}: not UTF-8 text (its content is not shown); is it the right file?`);
+    throw err;
   }
   const { env, diagnostics } = parseEnvFile(text, file);
   for (const value of env.values()) ctx.redactor.add(value);
