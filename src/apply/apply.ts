@@ -77,7 +77,12 @@ async function applyProject(
   };
   if (project.action === 'no-op') return report;
   if (project.action === 'delete' && project.refused) return { ...report, outcome: 'refused', refused: project.refused };
-  if (stop?.aborted) return finish(report, { status: 'failed', reason: `not started: ${stopped(stop)} before anything was sent to it` });
+  if (stop?.aborted) {
+    return {
+      ...finish(report, { status: 'failed', reason: `not started: ${stopped(stop)} before anything was sent to it` }),
+      notStarted: true,
+    };
+  }
   if (!since || since.status === 'unchecked') return finish(report, { status: 'failed', reason: since?.reason ?? 'it was not looked up' });
   if (since.status === 'moved') return finish(report, { status: 'conflict', reason: since.reason });
 

@@ -39,6 +39,8 @@ export interface ProjectReport {
    * change of the plan (a saved plan applied again), so nothing was written to it.
    */
   alreadyApplied?: true;
+  /** Set on a `failed` project that apply was stopped (ApplyOptions.stop) before it sent anything to. */
+  notStarted?: true;
   /** The config hash after the last accepted write (or read, for a plan already applied). */
   hash?: string;
 }

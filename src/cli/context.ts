@@ -1,5 +1,6 @@
 import type { Argv } from 'yargs';
 import { Redactor } from '../util/redact.js';
+import { noInterrupts, type Interrupts } from './interrupts.js';
 import { redactingOut, type Io, type Out } from './output.js';
 import { style, wantsColor, type Style } from '../render/style.js';
 
@@ -16,6 +17,8 @@ export interface RunOptions {
   io?: Io;
   env?: Record<string, string | undefined>;
   cwd?: string;
+  /** The signals that may stop the run (the process's, from bin.ts); none by default. */
+  interrupts?: Interrupts;
 }
 
 export type RunHcr = (argv: string[], options: RunOptions) => Promise<number>;
@@ -40,6 +43,8 @@ export interface Context {
   progress(label: string): Progress;
   /** Runs another hcr command line in-process (the demo's steps), as `main` would. */
   runHcr: RunHcr;
+  /** Held by a command that must not be cut off by Ctrl-C halfway (apply). */
+  readonly interrupts: Interrupts;
 }
 
 export interface Progress {
@@ -49,7 +54,14 @@ export interface Progress {
   done(): void;
 }
 
-export function createContext(io: Io, env: Record<string, string | undefined>, cwd: string, args: GlobalArgs, runHcr: RunHcr): Context {
+export function createContext(
+  io: Io,
+  env: Record<string, string | undefined>,
+  cwd: string,
+  args: GlobalArgs,
+  runHcr: RunHcr,
+  interrupts: Interrupts = noInterrupts,
+): Context {
   const redactor = new Redactor();
   const stdout = redactingOut(io.stdout, redactor);
   const stderr = redactingOut(io.stderr, redactor);
@@ -66,6 +78,7 @@ export function createContext(io: Io, env: Record<string, string | undefined>, c
     verbose,
     redactor,
     runHcr,
+    interrupts,
     log: (message) => stderr.write(`${message}\n`),
     debug: (message) => {
       if (verbose) stderr.write(`[hcr] ${message}\n`);
