@@ -25,6 +25,7 @@ export interface FileContent {
   projects?: Record<string, ProjectEntry>;
 }
 
+/** A file read as YAML; `content` is what of it holds to the schema (all of it, when it is valid). */
 export interface ValidFile {
   document: ParsedDocument;
   content: FileContent;
