@@ -5,6 +5,7 @@ import type { ValueResolver } from '../plan/values.js';
 import { mapSettled, oneAtATime } from '../util/concurrency.js';
 import { CREATE_MARKER } from '../plan/marker.js';
 import { makeProject, newMarker, type CreateWriter, type Made, type ReadLimits } from './create.js';
+import { lookUpSinceThePlan, type SinceThePlan } from './since.js';
 import type { ApplyReport, ProjectReport } from './types.js';
 
 /** The calls apply makes; drift and plan never get an object with these. */
@@ -18,22 +19,30 @@ export interface EnvWriter extends CreateWriter {
 
 export interface ApplyOptions extends ReadLimits {
   onProjectDone?: (report: ProjectReport) => void;
+  /**
+   * Once aborted (its reason names why, e.g. `SIGINT`), no write is started: a project not begun
+   * is reported as not started, one half-way has its second write left unsent, and the writes in
+   * flight settle as usual, so that the report says exactly what was written.
+   */
+  stop?: AbortSignal;
 }
 
 /**
- * Executes a Plan, driven only by its changes. Per project: updateTenantEnv with the keys to set
- * and the hash the plan read, then deleteTenantEnv with the hash that returned (expand first,
- * contract second); or createTenant, or deleteTenant for a deletion the plan does not refuse (the
- * caller checks that deletions were allowed). Projects run concurrently; one project's failure
- * never stops another.
+ * Executes a Plan, driven only by its changes. First every project to write to is looked up again
+ * in one request (lookUpSinceThePlan). Then per project: updateTenantEnv with the keys to set and
+ * the hash the plan read, then deleteTenantEnv with the hash that returned (expand first, contract
+ * second); or createTenant, or deleteTenant for a deletion the plan does not refuse (the caller
+ * checks that deletions were allowed). Projects run concurrently; one project's failure never
+ * stops another.
  */
 export async function applyPlan(writer: EnvWriter, plan: Plan, values: ValueResolver, options: ApplyOptions): Promise<ApplyReport> {
+  const since = options.stop?.aborted ? new Map<string, SinceThePlan>() : await lookUpSinceThePlan(writer, plan.projects);
   // Creates run one at a time: a create that fails looks for what appeared in its region meanwhile,
   // and another create of this run must not be what it finds.
   const creating = oneAtATime();
   const create: CreateStep = (project, envs, report) => creating(() => createProject(writer, project, envs, report, options));
   const settled = await mapSettled(plan.projects, options.concurrency, async (project) => {
-    const report = await applyProject(writer, project, values, create);
+    const report = await applyProject(writer, project, values, since.get(project.name), options.stop, create);
     options.onProjectDone?.(report);
     return report;
   });
@@ -54,7 +63,14 @@ export async function applyPlan(writer: EnvWriter, plan: Plan, values: ValueReso
 
 type CreateStep = (project: ProjectPlan, envs: Record<string, string>, report: ProjectReport) => Promise<ProjectReport>;
 
-async function applyProject(writer: EnvWriter, project: ProjectPlan, values: ValueResolver, create: CreateStep): Promise<ProjectReport> {
+async function applyProject(
+  writer: EnvWriter,
+  project: ProjectPlan,
+  values: ValueResolver,
+  since: SinceThePlan | undefined,
+  stop: AbortSignal | undefined,
+  create: CreateStep,
+): Promise<ProjectReport> {
   const toSet = project.env.filter((c) => c.action !== 'remove');
   const toRemove = project.env.filter((c) => c.action === 'remove').map((c) => c.key);
   const setEnv = Object.fromEntries(toSet.map((c: KeyChange) => [c.key, values(project.name, c)]));
@@ -65,21 +81,34 @@ async function applyProject(writer: EnvWriter, project: ProjectPlan, values: Val
     removed: [],
     pending: [...Object.keys(setEnv), ...toRemove],
   };
+  if (project.action === 'no-op') return report;
+  if (project.action === 'delete' && project.refused) return { ...report, outcome: 'refused', refused: project.refused };
+  if (stop?.aborted) {
+    return {
+      ...finish(report, { status: 'failed', reason: `not started: ${stopped(stop)} before anything was sent to it` }),
+      notStarted: true,
+    };
+  }
+  if (!since || since.status === 'unchecked') return finish(report, { status: 'failed', reason: since?.reason ?? 'it was not looked up' });
+  if (since.status === 'moved') return finish(report, { status: 'conflict', reason: since.reason });
 
-  if (project.action === 'create') return create(project, setEnv, report);
-  if (project.action === 'delete')
-    return project.refused ? { ...report, outcome: 'refused', refused: project.refused } : deleteProject(writer, project, report);
-  if (project.action !== 'update' || !project.tenantId || !project.hash) return report;
-  const tenantId = project.tenantId;
+  /** Whether an env shows every change the plan makes to this project. */
+  const isLive = (env: Record<string, string>) => showsSet(env, setEnv) && showsRemoved(env, toRemove);
+  if (project.action === 'create') {
+    if (since.status === 'exists') return createdSinceThePlan(writer, since.tenantId, report, isLive);
+    return create(project, setEnv, report);
+  }
+  if (project.action === 'delete') return since.status === 'gone' ? alreadyApplied(report) : deleteProject(writer, project, report);
+  const tenantId = project.tenantId!;
 
-  let hash = project.hash;
+  let hash = project.hash!;
   if (toSet.length > 0) {
     const step = await write(writer, tenantId, hash, {
       operation: 'updateTenantEnv',
       send: (h) => writer.updateTenantEnv(tenantId, h, setEnv),
-      landed: (env) => Object.entries(setEnv).every(([k, v]) => Object.hasOwn(env, k) && env[k] === v),
+      landed: (env) => showsSet(env, setEnv),
     });
-    if (step.status !== 'landed') return finish(report, step);
+    if (step.status !== 'landed') return unwritten(report, step, isLive);
     hash = step.hash;
     report.set = Object.keys(setEnv);
     if (step.readBack !== undefined && toRemove.length > 0) {
@@ -90,21 +119,33 @@ async function applyProject(writer: EnvWriter, project: ProjectPlan, values: Val
     }
   }
   if (toRemove.length > 0) {
+    if (stop?.aborted) {
+      return finish(report, { status: 'failed', reason: `${stopped(stop)} after the keys were set, so the removals were not sent` });
+    }
     const step = await write(writer, tenantId, hash, {
       operation: 'deleteTenantEnv',
       send: (h) => writer.deleteTenantEnv(tenantId, h, toRemove),
-      landed: (env) => toRemove.every((k) => !Object.hasOwn(env, k)),
+      landed: (env) => showsRemoved(env, toRemove),
     });
-    if (step.status !== 'landed') return finish(report, step);
+    if (step.status !== 'landed') return unwritten(report, step, isLive);
     hash = step.hash;
     report.removed = toRemove;
   }
   return { ...report, outcome: 'applied', pending: [], hash };
 }
 
+const showsSet = (env: Record<string, string>, set: Record<string, string>): boolean =>
+  Object.entries(set).every(([k, v]) => Object.hasOwn(env, k) && env[k] === v);
+const showsRemoved = (env: Record<string, string>, keys: readonly string[]): boolean => keys.every((k) => !Object.hasOwn(env, k));
+
+const stopped = (stop: AbortSignal): string => `hcr was stopped (${String(stop.reason)})`;
+
 type StepResult =
   /** `readBack`: the failure after which reading the project back showed the write there. */
-  { status: 'landed'; hash: string; readBack?: string } | { status: 'conflict' | 'failed' | 'unknown'; reason: string };
+  | { status: 'landed'; hash: string; readBack?: string }
+  /** A stale hash, proven by reading back: `now` is what was read. */
+  | { status: 'conflict'; reason: string; now: TenantEnv }
+  | { status: 'failed' | 'unknown'; reason: string };
 
 interface WriteStep {
   operation: string;
@@ -114,11 +155,15 @@ interface WriteStep {
 }
 
 /**
- * One optimistic write. A stale hash is a conflict (nothing written). A transient failure — lost
- * answer, timeout, server error — is resolved by reading the tenant again, never by blindly
- * repeating: the intent visible means it landed (though the hash read may be a later writer's);
- * an unmoved hash means it did not, and it is sent once more with the same hash; anything else is
- * unknown until the next plan shows the truth.
+ * One optimistic write. Apart from a refused token (the document never ran) and `nothing changed
+ * in config`, no error of a write is taken at its word: a lost answer, a timeout, a server error,
+ * a malformed answer or a refusal in words hcr does not know may each come after the write
+ * landed. Each is settled by reading the tenant again, never by blindly repeating:
+ * - the intent visible: it landed (though the hash read may be a later writer's); unless the
+ *   service said the hash was stale, which means these changes were live before this write;
+ * - the hash moved without the intent: a stale hash when the service said so (conflict, nothing
+ *   written), else unknown, as the write may have landed and been overwritten;
+ * - the hash unmoved: nothing was written; a transient failure is sent once more with the same hash.
  */
 async function write(writer: EnvWriter, tenantId: string, hash: string, step: WriteStep): Promise<StepResult> {
   for (let attempt = 1; ; attempt++) {
@@ -129,9 +174,8 @@ async function write(writer: EnvWriter, tenantId: string, hash: string, step: Wr
       if (!(e instanceof CloudError)) throw e;
       err = e;
     }
-    if (err.kind === 'conflict') return { status: 'conflict', reason: err.message };
     if (err.kind === 'nothing-changed') return { status: 'landed', hash };
-    if (!err.transient && err.kind !== 'service') return { status: 'failed', reason: err.message };
+    if (err.kind === 'not-authorized') return { status: 'failed', reason: err.message };
 
     let now: TenantEnv;
     try {
@@ -140,28 +184,63 @@ async function write(writer: EnvWriter, tenantId: string, hash: string, step: Wr
       const why = readErr instanceof CloudError ? readErr.message : String(readErr);
       return { status: 'unknown', reason: `${err.message}; reading the project back failed too (${why})` };
     }
-    if (err.kind === 'service') {
-      // The service refused the write in words hcr does not know; a moved hash says why.
-      return now.hash === hash
-        ? { status: 'failed', reason: err.message }
-        : { status: 'conflict', reason: `${err.message} (the project changed since it was read)` };
-    }
+    const stale = err.kind === 'conflict' && now.hash !== hash;
+    if (stale) return { status: 'conflict', reason: err.settledMessage, now };
     if (step.landed(now.env)) return { status: 'landed', hash: now.hash, readBack: err.settledMessage };
     if (now.hash !== hash) {
       return {
         status: 'unknown',
-        reason: `${err.message}; the project changed meanwhile and hcr could not confirm whether its write landed`,
+        reason: `${err.settledMessage}; the project changed meanwhile and hcr could not confirm whether its write landed`,
       };
     }
+    if (!err.transient) return { status: 'failed', reason: err.settledMessage };
     if (attempt === 2) return { status: 'failed', reason: `${err.settledMessage} (twice; nothing was written)` };
   }
 }
 
-function finish(report: ProjectReport, step: Exclude<StepResult, { status: 'landed' }>): ProjectReport {
+/**
+ * A write that did not land. A stale hash refused before anything was written, on a project that
+ * already shows every change of the plan, means the plan was applied before (a saved plan applied
+ * again, or someone who made the same changes): nothing is left to write.
+ */
+function unwritten(
+  report: ProjectReport,
+  step: Exclude<StepResult, { status: 'landed' }>,
+  isLive: (env: Record<string, string>) => boolean,
+): ProjectReport {
+  const nothingWritten = report.set.length + report.removed.length === 0;
+  if (step.status === 'conflict' && nothingWritten && isLive(step.now.env)) return alreadyApplied(report, step.now.hash);
+  return finish(report, step);
+}
+
+function alreadyApplied(report: ProjectReport, hash?: string): ProjectReport {
+  const reason = 'already applied: the project holds every change of the plan, so nothing was written to it';
+  return { ...report, outcome: 'unchanged', alreadyApplied: true, reason, pending: [], ...(hash === undefined ? {} : { hash }) };
+}
+
+function finish(report: ProjectReport, step: { status: 'conflict' | 'failed' | 'unknown'; reason: string }): ProjectReport {
   const written = new Set([...report.set, ...report.removed]);
   // A conflict (exit 3) promises that nothing was written; once the update landed, the refused delete is a failure.
   const outcome = step.status === 'conflict' && written.size > 0 ? 'failed' : step.status;
   return { ...report, outcome, reason: step.reason, pending: report.pending.filter((k) => !written.has(k)) };
+}
+
+/** A project to create that exists now: already applied when it holds every key the plan sets, else a conflict. */
+async function createdSinceThePlan(
+  writer: EnvWriter,
+  tenantId: string,
+  report: ProjectReport,
+  isLive: (env: Record<string, string>) => boolean,
+): Promise<ProjectReport> {
+  let now: TenantEnv;
+  try {
+    now = await writer.getTenantEnv(tenantId);
+  } catch (err) {
+    if (!(err instanceof CloudError)) throw err;
+    return finish(report, { status: 'failed', reason: `the project exists now, and reading it failed: ${err.message}` });
+  }
+  if (isLive(now.env)) return alreadyApplied(report, now.hash);
+  return finish(report, { status: 'conflict', reason: 'the project exists now: it was created since the plan read that it did not' });
 }
 
 async function createProject(
@@ -292,45 +371,30 @@ export async function ensureEnv(writer: EnvWriter, tenantId: string, wanted: Rec
 }
 
 /**
- * deleteTenant has no hash to lock on, so the lock is checked first: the name must still lead to
- * the tenant the plan read, and that tenant's config hash must not have moved. A project deleted,
- * renamed, recreated or edited since the plan makes the plan stale for it (conflict, exit 3), as a
- * moved hash does for an update: what was reviewed was the deletion of that project as it was.
+ * deleteTenant has no hash to lock on, so the lock is checked first: the name still leads to the
+ * tenant the plan read (lookUpSinceThePlan), and that tenant's config hash must not have moved. A
+ * project edited since the plan makes the plan stale for it (conflict, exit 3), as a moved hash
+ * does for an update: what was reviewed was the deletion of that project as it was.
  */
 async function deleteProject(writer: EnvWriter, project: ProjectPlan, report: ProjectReport): Promise<ProjectReport> {
   const tenantId = project.tenantId!;
-  let stale: string | undefined;
+  let hash: string;
   try {
-    stale = await sinceThePlan(writer, project, tenantId);
+    hash = (await writer.getTenantEnv(tenantId)).hash;
   } catch (err) {
     if (!(err instanceof CloudError)) throw err;
     return finish(report, { status: 'failed', reason: err.message });
   }
-  if (stale !== undefined) return finish(report, { status: 'conflict', reason: stale });
+  if (hash !== project.hash) return finish(report, { status: 'conflict', reason: 'its env changed since the plan read it' });
   try {
     await writer.deleteTenant(tenantId);
   } catch (err) {
     if (!(err instanceof CloudError)) throw err;
-    if (!err.transient) return finish(report, { status: 'failed', reason: err.message });
-    // As with createTenant, never send it twice blindly: look whether the tenant is still there.
+    if (err.kind === 'not-authorized') return finish(report, { status: 'failed', reason: err.message });
+    // As with env writes, no error is taken at its word, and the deletion is never sent twice blindly: look whether the tenant is still there.
     const found = await writer.findProjects({ names: [], tenantIds: [tenantId] }).catch(() => undefined);
     if (!found) return finish(report, { status: 'unknown', reason: `${err.message}; looking the project up afterwards failed too` });
     if (found.length > 0) return finish(report, { status: 'failed', reason: `${err.settledMessage}; the project is still there` });
   }
   return { ...report, outcome: 'deleted' };
-}
-
-/** What changed about a project to delete since the plan read it, if anything did. */
-async function sinceThePlan(writer: EnvWriter, project: ProjectPlan, tenantId: string): Promise<string | undefined> {
-  const found = await writer.findProjects({ names: [project.name], tenantIds: [tenantId] });
-  const byTenant = found.find((ref) => ref.tenant?.id === tenantId);
-  const byName = found.find((ref) => ref.name === project.name);
-  if (!byTenant) {
-    return byName
-      ? `the project of this name has another tenant (${byName.tenant?.id.slice(0, 8) ?? 'none'}) now: it was deleted and created again since the plan`
-      : 'the project no longer exists: it was deleted since the plan read it';
-  }
-  if (byTenant.name !== project.name) return `its tenant is project "${byTenant.name}" now: it was renamed since the plan`;
-  if ((await writer.getTenantEnv(tenantId)).hash !== project.hash) return 'its env changed since the plan read it';
-  return undefined;
 }

@@ -8,7 +8,7 @@ export type ProjectOutcome =
   | 'created'
   /** The project was deleted (its tenant, with its env). */
   | 'deleted'
-  /** Nothing to do. */
+  /** Nothing to do: no change planned, or (`alreadyApplied`) every change of the plan was live already. */
   | 'unchanged'
   /** A deletion the plan refused (`refused` says why): nothing was done. */
   | 'refused'
@@ -28,7 +28,7 @@ export interface ProjectReport {
   removed: string[];
   /** Keys of the plan that were not written. */
   pending: string[];
-  /** Why the project is conflict / failed / unknown: what the service said, never a value. */
+  /** Why the project is conflict / failed / unknown (what the service said, never a value), or already applied. */
   reason?: string;
   /** Why a deletion was not made (outcome `refused`). */
   refused?: DeletionRefusal;
@@ -39,7 +39,14 @@ export interface ProjectReport {
    * or found, the env set after the create, the marker removed.
    */
   steps?: string[];
-  /** The config hash after the last accepted write. */
+  /**
+   * Set on an `unchanged` project that the plan would have changed: the project already holds every
+   * change of the plan (a saved plan applied again), so nothing was written to it.
+   */
+  alreadyApplied?: true;
+  /** Set on a `failed` project that apply was stopped (ApplyOptions.stop) before it sent anything to. */
+  notStarted?: true;
+  /** The config hash after the last accepted write (or read, for a plan already applied). */
   hash?: string;
 }
 

@@ -14,5 +14,10 @@ if (argv.length === 1 && argv[0] === '--version') {
   const { setFlagsFromString } = await import('node:v8');
   setFlagsFromString('--liftoff-only');
   const { main } = await import('./main.js');
-  process.exitCode = await main(argv);
+  const { processIo } = await import('./stdio.js');
+  const { processInterrupts } = await import('./interrupts.js');
+  const stdio = processIo();
+  const code = await main(argv, { io: stdio.io, interrupts: processInterrupts(stdio.io.stderr) });
+  // Output meant for stdout went to stderr: the run did not do all it was asked.
+  process.exitCode = code === 0 && stdio.failure() ? 1 : code;
 }

@@ -25,6 +25,27 @@ const DEFAULT_BATCH_SIZE = 25;
 /** Past this one answer (100 envs of dozens of keys) only grows, for no time gained. */
 const MAX_BATCH_SIZE = 100;
 
+/** The most `--timeout` may be: a request that takes an hour is not coming back. */
+const MAX_TIMEOUT_SECONDS = 3600;
+
+/**
+ * `--retries` and `--timeout`, for every command that talks to Hasura Cloud. A call (with its
+ * retries) may take max(60, 2 × --timeout) seconds in all, so a --timeout above 60 is honoured.
+ */
+export function requestOptions<T extends GlobalArgs>(y: Argv<T>) {
+  return y
+    .option('retries', {
+      type: 'number',
+      describe: 'Further attempts of a read after a transient failure (default 4); a write is never repeated',
+    })
+    .option('timeout', {
+      type: 'number',
+      describe:
+        `Seconds one attempt of a request may take (default 30, at most ${MAX_TIMEOUT_SECONDS}); ` +
+        'a read and its retries may take max(60, 2 × this) seconds in all',
+    });
+}
+
 /** `--batch-size`, for every command that reads envs. */
 export function batchOption<T extends GlobalArgs>(y: Argv<T>) {
   return y.option('batch-size', {
@@ -47,7 +68,7 @@ export function checkBatchSize(batchSize: number): void {
  */
 export async function cloudClient(ctx: Context, args: CloudArgs, options: { readOnly?: boolean } = {}): Promise<CloudClient> {
   if (args.retries !== undefined) wholeNumber('--retries', args.retries, 0);
-  if (args.timeout !== undefined) seconds('--timeout', args.timeout);
+  if (args.timeout !== undefined) seconds('--timeout', args.timeout, MAX_TIMEOUT_SECONDS);
   const endpoint = resolveEndpoint(args.endpoint, ctx.env);
   const token = resolveToken({ tokenFile: args.tokenFile, env: ctx.env, cwd: ctx.cwd });
   ctx.redactor.add(token);

@@ -1,5 +1,6 @@
 import type { Argv } from 'yargs';
 import { Redactor } from '../util/redact.js';
+import { noInterrupts, type Interrupts } from './interrupts.js';
 import type { Io, Out } from './output.js';
 import { style, wantsColor, type Style } from '../render/style.js';
 
@@ -16,6 +17,8 @@ export interface RunOptions {
   io?: Io;
   env?: Record<string, string | undefined>;
   cwd?: string;
+  /** The signals that may stop the run (the process's, from bin.ts); none by default. */
+  interrupts?: Interrupts;
 }
 
 export type RunHcr = (argv: string[], options: RunOptions) => Promise<number>;
@@ -38,6 +41,8 @@ export interface Context {
    * prints itself is built without secrets and never filtered.
    */
   readonly redactor: Redactor;
+  /** Held by a command that must not be cut off by Ctrl-C halfway (apply). */
+  readonly interrupts: Interrupts;
   log(message: string): void;
   debug(message: string): void;
   /** A progress line on stderr (`label: 3/10`, `label: what is going on`), drawn only when stderr is a terminal. */
@@ -53,7 +58,14 @@ export interface Progress {
   done(): void;
 }
 
-export function createContext(io: Io, env: Record<string, string | undefined>, cwd: string, args: GlobalArgs, runHcr: RunHcr): Context {
+export function createContext(
+  io: Io,
+  env: Record<string, string | undefined>,
+  cwd: string,
+  args: GlobalArgs,
+  runHcr: RunHcr,
+  interrupts: Interrupts = noInterrupts,
+): Context {
   const redactor = new Redactor();
   const { stdout, stderr } = io;
   const color = wantsColor(io.stdout.isTTY, env, args.color);
@@ -69,6 +81,7 @@ export function createContext(io: Io, env: Record<string, string | undefined>, c
     verbose,
     redactor,
     runHcr,
+    interrupts,
     log: (message) => stderr.write(`${message}\n`),
     debug: (message) => {
       if (verbose) stderr.write(`[hcr] ${message}\n`);

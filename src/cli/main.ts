@@ -34,7 +34,7 @@ export async function main(argv: string[], options: RunOptions = {}): Promise<nu
       async (args: any) => {
         // A group's own handler never runs: yargs runs its subcommand's.
         const { run } = await command.load();
-        const ctx = createContext(io, env, cwd, args, main);
+        const ctx = createContext(io, env, cwd, args, main, options.interrupts);
         exitCode = await runHandler(ctx, async () => {
           refuseRepeatedFlags(args, listOptions(parser));
           return run!(ctx, args);

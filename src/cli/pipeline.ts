@@ -8,7 +8,7 @@ import type { LiveState } from '../state/types.js';
 import type { Plan } from '../plan/types.js';
 import { renderPlanJson, renderPlanMarkdown, renderPlanText, type ViewMode } from '../render/index.js';
 import { readLive } from '../state/read.js';
-import { batchOption, checkBatchSize, cloudClient, type BatchArgs, type CloudArgs } from './cloud.js';
+import { batchOption, checkBatchSize, cloudClient, requestOptions, type BatchArgs, type CloudArgs } from './cloud.js';
 import type { Context, GlobalArgs } from './context.js';
 import { wholeNumber } from './flags.js';
 import { appendJobSummary } from './github.js';
@@ -27,14 +27,11 @@ export interface ReadArgs extends CloudArgs, DesiredArgs, BatchArgs {
 
 /** The options every command that reads live state shares: input, selection, concurrency, retries. */
 export function readOptions<T extends GlobalArgs>(y: Argv<T>) {
-  return batchOption(desiredOptions(y))
-    .option('concurrency', {
-      type: 'number',
-      default: 10,
-      describe: "Requests in flight at once (a batch of reads, or one project's writes)",
-    })
-    .option('retries', { type: 'number', describe: 'Further attempts of a read after a transient failure (default 4)' })
-    .option('timeout', { type: 'number', describe: 'Seconds one request may take (default 30)' });
+  return requestOptions(batchOption(desiredOptions(y))).option('concurrency', {
+    type: 'number',
+    default: 10,
+    describe: "Requests in flight at once (a batch of reads, or one project's writes)",
+  });
 }
 
 export function formatOption<T extends GlobalArgs>(y: Argv<T>) {

@@ -1,7 +1,7 @@
 import { ClientError } from 'graphql-request';
 import type { Redactor } from '../util/redact.js';
 import { CloudError, type CloudErrorKind } from './errors.js';
-import { TransportFailure } from './transport.js';
+import { AnswerTooLarge, TransportFailure } from './transport.js';
 
 /** What classification needs to know about the attempt that failed. */
 export interface FailedAttempt {
@@ -39,6 +39,11 @@ const NETWORK_WORDS: Record<string, string> = {
  */
 export function classify(err: unknown, attempt: FailedAttempt): CloudError {
   if (err instanceof TransportFailure) return transportError(err, attempt);
+  if (err instanceof AnswerTooLarge) {
+    // Cut off unread: for a mutation, whether it was made is unknown until the project is read back.
+    const text = `the answer was larger than ${bytes(err.limit)}, the most hcr reads of one answer, so its reading was stopped`;
+    return failure('service', attempt, text, { maybeApplied: true });
+  }
   if (err instanceof ClientError) return answerError(err.response, attempt);
   return failure('service', attempt, 'the answer is not a GraphQL response');
 }
@@ -51,7 +56,8 @@ function kindOf({ message, code }: ServiceError): CloudErrorKind {
   if (code === 'GenericServerError') return 'server';
   if (/nothing changed in config/i.test(message)) return 'nothing-changed';
   if (/maintenance/i.test(message)) return 'maintenance';
-  if (code === 'conflict' || (/hash/i.test(message) && /stale|mismatch|changed|outdated|conflict/i.test(message))) return 'conflict';
+  // Only words that say the hash sent is not the current one: apply reads a conflict as proof that nothing was written.
+  if (code === 'conflict' || (/hash/i.test(message) && /stale|mismatch|outdated|conflict/i.test(message))) return 'conflict';
   if (code === 'not-exists' || code === 'not-found' || /not found|does not exist|doesn't exist/i.test(message)) return 'not-found';
   return 'service';
 }
@@ -139,6 +145,10 @@ function errorCode(reason: unknown): string | undefined {
     if (typeof current.code === 'string') return current.code;
   }
   return undefined;
+}
+
+function bytes(n: number): string {
+  return n >= 1024 * 1024 ? `${Math.round((n / 1024 / 1024) * 10) / 10} MiB` : `${n} bytes`;
 }
 
 function duration(ms: number): string {

@@ -22,7 +22,7 @@ import {
   UPDATE_TENANT_NAME,
   type Operation,
 } from './operations.js';
-import { bufferedFetch } from './transport.js';
+import { cappedFetch, MAX_ANSWER_BYTES } from './transport.js';
 import { Redactor } from '../util/redact.js';
 import type { CreatedTenant, CreateTenantInput, Job, PreviewAppInput, ProjectRef, TenantEnv, TenantInfo, TenantStatus } from './types.js';
 
@@ -48,8 +48,14 @@ export interface CloudClientOptions {
   timeoutMs?: number;
   /** Further attempts of a read after a `network`, `timeout` or `server` failure. Default 4. Writes are never repeated. */
   retries?: number;
-  /** Limit for one call, every attempt and wait included. Default 60 s. */
+  /**
+   * Limit for one call, every attempt and wait included. Default 60 s, or twice the attempt's
+   * timeout when that is longer (once the timeout when no retry is allowed): a --timeout above
+   * 60 s is then given in full, and one retry with it.
+   */
   deadlineMs?: number;
+  /** The most bytes one answer may have (MAX_ANSWER_BYTES by default); past it, reading stops with a `service` error. */
+  maxAnswerBytes?: number;
   /** Exponential backoff with full jitter: a wait drawn from [0, min(cap, base * 2^(attempt-1))]. Default 200 ms. */
   backoffBaseMs?: number;
   /** Default 5 s. A `Retry-After` from the service is honoured instead, within the deadline. */
@@ -92,12 +98,12 @@ export class CloudClient {
     this.#host = new URL(options.endpoint).host;
     this.#graphql = new GraphQLClient(options.endpoint, {
       headers: { authorization: `pat ${options.token}` },
-      fetch: bufferedFetch,
+      fetch: cappedFetch(options.maxAnswerBytes ?? MAX_ANSWER_BYTES),
       redirect: 'manual',
     });
     this.#timeoutMs = options.timeoutMs ?? 30_000;
     this.#retries = options.retries ?? 4;
-    this.#deadlineMs = options.deadlineMs ?? 60_000;
+    this.#deadlineMs = options.deadlineMs ?? Math.max(60_000, this.#timeoutMs * Math.min(this.#retries + 1, 2));
     this.#backoffBaseMs = options.backoffBaseMs ?? 200;
     this.#backoffCapMs = options.backoffCapMs ?? 5_000;
     this.#onRequest = options.onRequest;

@@ -1,4 +1,4 @@
-import { unnamedProblem } from './names.js';
+import { unnamedProblem, valueProblem } from './names.js';
 import type { Diagnostic, SourceLocation } from './types.js';
 
 /**
@@ -45,6 +45,11 @@ export function parseEnvFile(text: string, file: string): { env: Map<string, str
       const value = readValue(rest.slice(eq + 1), col + eq + 1);
       if ('problem' in value) {
         diagnostics.push({ at: at(value.col), message: `${key}: ${value.problem}` });
+        return;
+      }
+      const problem = valueProblem(value.value);
+      if (problem) {
+        diagnostics.push({ at: at(col + eq + 1), message: `${key}: ${problem}` });
         return;
       }
       const first = firstLine.get(key);

@@ -1,5 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
+import { fileKind } from '../util/files.js';
 import type { Diagnostic } from './types.js';
 
 /** What `-f` means when it is not given. */
@@ -25,18 +26,18 @@ export async function findFiles(paths: readonly string[], cwd: string): Promise<
   const diagnostics: Diagnostic[] = [];
   for (const path of paths) {
     const absolute = resolve(cwd, path);
-    let kind: 'file' | 'directory' | 'other';
+    let kind: string;
     try {
       const s = await stat(absolute);
-      kind = s.isFile() ? 'file' : s.isDirectory() ? 'directory' : 'other';
+      kind = s.isFile() ? 'file' : s.isDirectory() ? 'directory' : fileKind(s);
     } catch (err) {
       const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
       const hint = path === DEFAULT_FILE ? ` in ${cwd}; create it, or name the desired-state files with -f PATH` : '';
       diagnostics.push({ message: `${path}: ${missing ? 'no such file or directory' : (err as Error).message}${hint}` });
       continue;
     }
-    if (kind === 'other') {
-      diagnostics.push({ message: `${path}: not a file or a directory` });
+    if (kind !== 'file' && kind !== 'directory') {
+      diagnostics.push({ message: `${path}: ${kind}, not a file or a directory` });
       continue;
     }
     const files = kind === 'directory' ? await yamlFilesUnder(absolute) : [absolute];

@@ -1,84 +1,22 @@
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { SecretReader, type FileSource } from '../secrets/index.js';
-import { ValidationError, formatLocation } from './diagnostics.js';
-import { readDocument, type ParsedDocument } from './document.js';
-import { DEFAULT_FILE, findFiles } from './files.js';
-import { globMatcher, globProblem } from './glob.js';
-import { displayPath, valueAt, type Path } from './path.js';
-import { schemaDiagnostics } from './schema.js';
-import { selectProjects, type Shard } from './select.js';
-import type { CreateOptions, Desired, DesiredProject, DesiredValue, Diagnostic, ValueSource } from './types.js';
-import type { RuleId, Setting } from '../hasura/rules.js';
 import { didYouMean, quoteList } from '../util/words.js';
-
-/** A desired-state file as the schema guarantees it to be. */
-type EnvEntry = string | { value: string; sensitive?: boolean } | { fromEnv: string; sensitive?: boolean } | FileSource;
-type Checks = Partial<Record<RuleId, Setting>>;
-interface ProjectEntry {
-  tenantId?: string;
-  create?: CreateOptions;
-  prune?: boolean;
-  ignore?: string[];
-  remove?: string[];
-  env?: Record<string, EnvEntry>;
-  destroy?: boolean;
-  protect?: boolean;
-  production?: boolean;
-  checks?: Checks;
-}
-interface FileContent {
-  version: 1;
-  defaults?: {
-    env?: Record<string, EnvEntry>;
-    ignore?: string[];
-    prune?: boolean;
-    protect?: boolean;
-    production?: boolean;
-    checks?: Checks;
-  };
-  projects?: Record<string, ProjectEntry>;
-}
-
-interface ValidFile {
-  absolute: string;
-  document: ParsedDocument;
-  content: FileContent;
-}
-
-/** Something declared in a file, with its place. */
-interface Declared<T> {
-  value: T;
-  file: ValidFile;
-  path: Path;
-}
-
-interface Glob extends Declared<string> {
-  matches(key: string): boolean;
-}
-
-interface Defaults {
-  env: Map<string, Declared<EnvEntry>>;
-  ignore: Glob[];
-  prune?: Declared<boolean>;
-  protect?: Declared<boolean>;
-  production?: Declared<boolean>;
-  checks: Map<RuleId, Declared<Setting>>;
-}
-
-interface ProjectDeclaration extends Declared<ProjectEntry> {
-  name: string;
-}
-
-/** A project with defaults merged in; its values are resolved only if it is selected. */
-interface MergedProject extends ProjectDeclaration {
-  env: Map<string, Declared<EnvEntry>>;
-  ignore: string[];
-  prune: boolean;
-  protect: boolean;
-  production: boolean;
-  checks: Checks;
-}
+import { ValidationError } from './diagnostics.js';
+import {
+  at,
+  declaredSensitive,
+  readDeclared,
+  readFile,
+  type Declared,
+  type EnvEntry,
+  type MergedProject,
+  type Problems,
+} from './declared.js';
+import { displayPath } from './path.js';
+import { valueProblem } from './names.js';
+import { selectProjects, type Shard } from './select.js';
+import type { Desired, DesiredProject, DesiredValue, Diagnostic, SourceLocation, ValueSource } from './types.js';
 
 export interface LoadOptions {
   cwd: string;
@@ -90,34 +28,17 @@ export interface LoadOptions {
 }
 
 /**
- * Loads, validates and merges the desired state in `paths` (files, or directories of *.yaml and
- * *.yml; hasura-cloud.yaml when empty). Every problem in every file is collected and thrown at
- * once as a ValidationError. The result holds the selected projects only, sorted by name; fromEnv
- * variables need to be set for those alone.
+ * Loads, validates and merges the desired state in `paths` (see readDeclared). Every problem in
+ * every file is collected and thrown at once as a ValidationError. The result holds the selected
+ * projects only, sorted by name; fromEnv variables need to be set for those alone.
  */
 export async function loadDesired(paths: string[], options: LoadOptions): Promise<Desired> {
-  const found = await findFiles(paths.length > 0 ? paths : [DEFAULT_FILE], options.cwd);
-  const problems = new Problems(found.diagnostics);
-  const files: ValidFile[] = [];
-  for (const input of found.files) {
-    const read = await readValidFile(input.absolute, input.display);
-    problems.add(...read.diagnostics);
-    if (read.valid) files.push(read.valid);
-  }
-  const everyFileValid = problems.none();
-
-  const defaults = mergeDefaults(files, problems);
-  const projects = declaredProjects(files, problems).map((p) => mergeProject(p, defaults, problems));
+  const { files, projects, problems, everyFileValid, sensitiveKeys } = await readDeclared(paths, options.cwd);
   const names = projects.map((p) => p.name);
   const selection = selectProjects(names, options.projects, options.shard);
+  // With a file broken, "no project is declared" or "matches no project" could be wrong.
   if (everyFileValid) {
-    if (names.length === 0)
-      problems.add({
-        message: `no project is declared in ${quoteList(
-          found.files.map((f) => f.display),
-          'and',
-        )}; declare one under projects:`,
-      });
+    if (names.length === 0) problems.add({ message: `no project is declared in ${quoteList(files, 'and')}; declare one under projects:` });
     for (const pattern of selection.unmatched) problems.add({ message: unmatchedProject(pattern, names) });
   }
   const selected = new Set(selection.selected);
@@ -126,27 +47,19 @@ export async function loadDesired(paths: string[], options: LoadOptions): Promis
     projects.filter((p) => selected.has(p.name)).map((p) => resolveProject(p, options.env, secrets, problems)),
   );
   problems.throwIfAny();
-  return { projects: desired, files: found.files.map((f) => f.display), sensitiveKeys: sensitiveKeys(files) };
-}
-
-/** The keys some entry of some file declares sensitive, wherever it is and whether or not its project is selected. */
-function sensitiveKeys(files: ValidFile[]): Set<string> {
-  const keys = new Set<string>();
-  for (const { content } of files) {
-    const envs = [content.defaults?.env, ...Object.values(content.projects ?? {}).map((p) => p.env)];
-    for (const env of envs) for (const [key, entry] of Object.entries(env ?? {})) if (declaredSensitive(entry)) keys.add(key);
-  }
-  return keys;
+  return { projects: desired, files, sensitiveKeys };
 }
 
 /**
- * A literal is sensitive only when marked so; a fromEnv value is, unless marked `sensitive: false`;
- * a file source (fromSops, fromFile) always is.
+ * Where the desired state in `paths` protects the project `name` from deletion (its own
+ * `protect: true`, or `defaults.protect`), or undefined when it does not (or does not declare it):
+ * for commands that delete a project outside a plan. The files must be valid, since a protection
+ * hcr cannot read is none to rely on; values are not resolved (no fromEnv variable is needed).
  */
-function declaredSensitive(entry: EnvEntry): boolean {
-  if (typeof entry === 'string') return false;
-  if ('value' in entry) return entry.sensitive === true;
-  return 'fromEnv' in entry ? entry.sensitive !== false : true;
+export async function protection(paths: string[], cwd: string, name: string): Promise<SourceLocation | undefined> {
+  const { projects, problems } = await readDeclared(paths, cwd);
+  problems.throwIfAny();
+  return projects.find((p) => p.name === name)?.protectedAt;
 }
 
 /**
@@ -169,9 +82,9 @@ async function resolveSource(
 ): Promise<string> {
   if ('fromEnv' in source) return variableOrThrow(source.fromEnv, options.env);
   if ('fromSops' in source || 'fromFile' in source) return secrets.read(source, resolve(options.cwd, source.file));
-  const read = await readValidFile(resolve(options.cwd, source.file), source.file);
-  if (!read.valid) throw new ValidationError(read.diagnostics);
-  const { content } = read.valid;
+  const read = await readFile(resolve(options.cwd, source.file), source.file);
+  if (!read.file || read.diagnostics.length > 0) throw new ValidationError(read.diagnostics);
+  const { content } = read.file;
   const entry = content.projects?.[source.project]?.env?.[source.key] ?? content.defaults?.env?.[source.key];
   if (entry === undefined) {
     throw new UserError(
@@ -186,215 +99,7 @@ async function resolveSource(
 
 /** What `hcr validate` finds wrong with one file on its own (encoding, YAML, schema, globs); nothing when it is valid. */
 export async function fileProblems(absolute: string, display: string): Promise<Diagnostic[]> {
-  return (await readValidFile(absolute, display)).diagnostics;
-}
-
-/** One file through every check that needs no other file: encoding, YAML, schema, globs. */
-async function readValidFile(absolute: string, display: string): Promise<{ valid?: ValidFile; diagnostics: Diagnostic[] }> {
-  const { document, diagnostics } = await readDocument(absolute, display);
-  if (!document) return { diagnostics };
-  diagnostics.push(...schemaDiagnostics(document), ...globDiagnostics(document));
-  return diagnostics.length > 0 ? { diagnostics } : { valid: { absolute, document, content: document.data as FileContent }, diagnostics };
-}
-
-/** Globs picomatch cannot compile, wherever an ignore list holds strings, even if the file breaks the schema elsewhere. */
-function globDiagnostics(document: ParsedDocument): Diagnostic[] {
-  const projects = valueAt(document.data, ['projects']);
-  const lists: Path[] = [
-    ['defaults', 'ignore'],
-    ...Object.keys(isMap(projects) ? projects : {}).map((name) => ['projects', name, 'ignore']),
-  ];
-  return lists.flatMap((list) => {
-    const globs = valueAt(document.data, list);
-    return (Array.isArray(globs) ? globs : []).flatMap((glob: unknown, i) => {
-      const problem = typeof glob === 'string' ? globProblem(glob) : undefined;
-      const path = [...list, i];
-      return problem
-        ? [{ at: document.at(path), message: `${displayPath(path)}: ${JSON.stringify(glob)} is not a valid glob: ${problem}` }]
-        : [];
-    });
-  });
-}
-
-function isMap(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-function compile(glob: Declared<string>): Glob {
-  return { ...glob, matches: globMatcher([glob.value]) };
-}
-
-/** Defaults of every file, for every project. Files may repeat a default but not contradict one. */
-function mergeDefaults(files: ValidFile[], problems: Problems): Defaults {
-  const merged: Defaults = { env: new Map(), ignore: [], checks: new Map() };
-  for (const file of files) {
-    const { env = {}, ignore = [] } = file.content.defaults ?? {};
-    for (const [key, value] of Object.entries(env)) {
-      const declared = { value, file, path: ['defaults', 'env', key] };
-      const earlier = merged.env.get(key);
-      if (!earlier) merged.env.set(key, declared);
-      else if (!sameEntry(earlier, declared)) problems.add(contradiction(declared, earlier));
-    }
-    for (const setting of ['prune', 'protect', 'production'] as const) {
-      const value = file.content.defaults?.[setting];
-      if (value === undefined) continue;
-      const declared = { value, file, path: ['defaults', setting] };
-      const earlier = merged[setting];
-      if (!earlier) merged[setting] = declared;
-      else if (earlier.value !== value) problems.add(contradiction(declared, earlier));
-    }
-    ignore.forEach((value, i) => {
-      if (!merged.ignore.some((g) => g.value === value)) merged.ignore.push(compile({ value, file, path: ['defaults', 'ignore', i] }));
-    });
-    for (const [id, value] of Object.entries(file.content.defaults?.checks ?? {}) as [RuleId, Setting][]) {
-      const declared = { value, file, path: ['defaults', 'checks', id] };
-      const earlier = merged.checks.get(id);
-      if (!earlier) merged.checks.set(id, declared);
-      else if (earlier.value !== value) problems.add(contradiction(declared, earlier));
-    }
-  }
-  for (const [key, declared] of merged.env) {
-    const glob = merged.ignore.find((g) => g.matches(key));
-    if (glob) {
-      problems.add({
-        at: at(declared, 'key'),
-        message: `${displayPath(declared.path)}: matches the ignore glob ${JSON.stringify(glob.value)} of defaults (${formatLocation(at(glob))}), so no project would get it — drop one of them`,
-      });
-    }
-  }
-  return merged;
-}
-
-function contradiction(later: Declared<unknown>, earlier: Declared<unknown>): Diagnostic {
-  return {
-    at: at(later),
-    message: `${displayPath(later.path)}: contradicts the same default at ${formatLocation(at(earlier))}; defaults apply to the projects of every file — set it in one file only`,
-  };
-}
-
-/** Whether two defaults say the same; a file source is the same only when both name it from the same directory. */
-function sameEntry(a: Declared<EnvEntry>, b: Declared<EnvEntry>): boolean {
-  const normal = ({ value: e, file }: Declared<EnvEntry>) =>
-    typeof e === 'string'
-      ? { value: e, sensitive: false }
-      : 'value' in e
-        ? { value: e.value, sensitive: e.sensitive ?? false }
-        : 'fromEnv' in e
-          ? { fromEnv: e.fromEnv, sensitive: e.sensitive ?? true }
-          : { ...e, from: dirname(file.absolute) };
-  return JSON.stringify(normal(a)) === JSON.stringify(normal(b));
-}
-
-/** Every project of every file, each once, sorted by name; a second declaration or a shared tenant is an error. */
-function declaredProjects(files: ValidFile[], problems: Problems): ProjectDeclaration[] {
-  const byName = new Map<string, ProjectDeclaration>();
-  const byTenant = new Map<string, Declared<string>>();
-  for (const file of files) {
-    for (const [name, entry] of Object.entries(file.content.projects ?? {})) {
-      const declared = { name, value: entry, file, path: ['projects', name] };
-      const earlier = byName.get(name);
-      if (earlier) {
-        problems.add({
-          at: at(declared, 'key'),
-          message: `${displayPath(declared.path)}: declared again; it is already declared at ${formatLocation(at(earlier, 'key'))} — declare each project in one file only`,
-        });
-        continue;
-      }
-      byName.set(name, declared);
-      if (entry.tenantId === undefined) continue;
-      const tenant = { value: name, file, path: [...declared.path, 'tenantId'] };
-      const sameTenant = byTenant.get(entry.tenantId.toLowerCase());
-      if (sameTenant) {
-        problems.add({
-          at: at(tenant),
-          message: `${displayPath(tenant.path)}: the same tenant as project ${sameTenant.value} (${formatLocation(at(sameTenant))}); each project has its own tenant`,
-        });
-      } else {
-        byTenant.set(entry.tenantId.toLowerCase(), tenant);
-      }
-    }
-  }
-  return [...byName.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, declared]) => declared);
-}
-
-/**
- * Defaults under the project's own settings. A default key is skipped where the project sets,
- * removes or ignores it; a key the project itself both sets and removes or ignores is an error.
- */
-function mergeProject(project: ProjectDeclaration, defaults: Defaults, problems: Problems): MergedProject {
-  const { value: entry, file, path } = project;
-  const protect = entry.protect ?? defaults.protect?.value ?? false;
-  if (entry.destroy) {
-    checkDestroy(project, problems);
-    return { ...project, env: new Map(), ignore: [], prune: false, protect, production: false, checks: {} };
-  }
-  const ownEnv = entry.env ?? {};
-  const own = <T>(value: T, ...rest: (string | number)[]): Declared<T> => ({ value, file, path: [...path, ...rest] });
-  const ownIgnore = (entry.ignore ?? []).map((glob, i) => compile(own(glob, 'ignore', i)));
-  const ignore = [...defaults.ignore, ...ownIgnore.filter((g) => !defaults.ignore.some((d) => d.value === g.value))];
-  const removed = new Set(entry.remove ?? []);
-
-  (entry.remove ?? []).forEach((key, i) => {
-    const removal = own(key, 'remove', i);
-    if (Object.hasOwn(ownEnv, key)) {
-      problems.add({
-        at: at(removal),
-        message: `${displayPath(removal.path)}: ${key} is both removed here and set at ${formatLocation(at(own(key, 'env', key), 'key'))} — keep one`,
-      });
-    }
-    const glob = ignore.find((g) => g.matches(key));
-    if (glob)
-      problems.add({
-        at: at(removal),
-        message: `${displayPath(removal.path)}: ${key} matches the ignore glob ${JSON.stringify(glob.value)} (${formatLocation(at(glob))}), and ignored keys are never removed — drop one of them`,
-      });
-  });
-
-  const env = new Map<string, Declared<EnvEntry>>();
-  for (const [key, declared] of defaults.env) {
-    if (!removed.has(key) && !ownIgnore.some((g) => g.matches(key))) env.set(key, declared);
-  }
-  for (const [key, value] of Object.entries(ownEnv)) {
-    const declared = own(value, 'env', key);
-    const glob = ignore.find((g) => g.matches(key));
-    if (glob)
-      problems.add({
-        at: at(declared, 'key'),
-        message: `${displayPath(declared.path)}: matches the ignore glob ${JSON.stringify(glob.value)} (${formatLocation(at(glob))}), and ignored keys are never set — drop one of them`,
-      });
-    env.set(key, declared);
-  }
-  return {
-    ...project,
-    env,
-    ignore: ignore.map((g) => g.value),
-    prune: entry.prune ?? defaults.prune?.value ?? false,
-    protect,
-    production: entry.production ?? defaults.production?.value ?? false,
-    checks: { ...Object.fromEntries([...defaults.checks].map(([id, d]) => [id, d.value])), ...entry.checks },
-  };
-}
-
-/** Settings a project to destroy may not have. */
-const NOT_WITH_DESTROY = ['create', 'prune', 'ignore', 'remove', 'env', 'production', 'checks'] as const;
-
-/**
- * A project to destroy is deleted whole: creating it, or setting, removing or ignoring its keys,
- * would contradict that, so it says nothing else (defaults do not reach it). The contradiction is
- * an error rather than ignored, so that nobody reads env that will never be applied.
- */
-function checkDestroy(project: ProjectDeclaration, problems: Problems): void {
-  const destroy = at({ ...project, path: [...project.path, 'destroy'] }, 'key');
-  for (const field of NOT_WITH_DESTROY) {
-    if (project.value[field] === undefined) continue;
-    const declared = { ...project, path: [...project.path, field] };
-    problems.add({
-      at: at(declared, 'key'),
-      message:
-        `${displayPath(declared.path)}: not allowed with destroy: true (line ${destroy.line}, col ${destroy.col}): ` +
-        `a project to destroy sets nothing but tenantId and protect — drop ${field}, or drop destroy`,
-    });
-  }
+  return (await readFile(absolute, display)).diagnostics;
 }
 
 async function resolveProject(
@@ -415,7 +120,8 @@ async function resolveProject(
   const { tenantId, create, remove = [] } = project.value;
   return {
     name: project.name,
-    ...(tenantId !== undefined && { tenantId }),
+    // A UUID is the same in either case; the service and every comparison in hcr see it in lowercase.
+    ...(tenantId !== undefined && { tenantId: tenantId.toLowerCase() }),
     ...(create !== undefined && { create: { ...create } }),
     prune: project.prune,
     ignore: project.ignore,
@@ -453,7 +159,10 @@ async function resolveValue(
   return { value: variable.value, sensitive: declaredSensitive(entry), source: { fromEnv: entry.fromEnv }, at: at(declared) };
 }
 
-/** A fromSops/fromFile value; a source that cannot be read is a problem at the line naming it. Always sensitive. */
+/**
+ * A fromSops/fromFile value, held to the same rule as a value written in the file; a source that
+ * cannot be read is a problem at the line naming it. Always sensitive.
+ */
 async function readFileSource(
   entry: FileSource,
   declared: Declared<EnvEntry>,
@@ -461,19 +170,27 @@ async function readFileSource(
   problems: Problems,
 ): Promise<Omit<DesiredValue, 'keyAt'> | undefined> {
   const field = 'fromSops' in entry ? 'fromSops' : 'fromFile';
-  try {
-    const value = await secrets.read(entry, declared.file.absolute);
-    const file = declared.file.document.file;
-    const source: ValueSource = 'fromSops' in entry ? { fromSops: entry.fromSops, file } : { fromFile: entry.fromFile, file };
-    return { value, sensitive: true, source, at: at(declared) };
-  } catch (err) {
-    if (!(err instanceof UserError)) throw err;
+  const problem = (message: string) =>
     problems.add({
       at: at({ ...declared, path: [...declared.path, field] }),
-      message: `${displayPath(declared.path)}: ${field} ${err.message}`,
+      message: `${displayPath(declared.path)}: ${field} ${message}`,
     });
+  let value: string;
+  try {
+    value = await secrets.read(entry, declared.file.absolute);
+  } catch (err) {
+    if (!(err instanceof UserError)) throw err;
+    problem(err.message);
     return undefined;
   }
+  const invalid = valueProblem(value);
+  if (invalid) {
+    problem(`${JSON.stringify('fromSops' in entry ? entry.fromSops : entry.fromFile)}: ${invalid}`);
+    return undefined;
+  }
+  const file = declared.file.document.file;
+  const source: ValueSource = 'fromSops' in entry ? { fromSops: entry.fromSops, file } : { fromFile: entry.fromFile, file };
+  return { value, sensitive: true, source, at: at(declared) };
 }
 
 /**
@@ -489,6 +206,9 @@ function readVariable(name: string, variables: Record<string, string | undefined
       problem: `the environment variable ${name} (fromEnv) is empty, which is how CI passes a secret that does not exist — set it, or write value: "" for an empty value`,
     };
   }
+  // Held to the same rule as a value written in the file.
+  const problem = valueProblem(value);
+  if (problem) return { problem: `the environment variable ${name} (fromEnv): ${problem}` };
   return { value };
 }
 
@@ -506,29 +226,4 @@ function unmatchedProject(pattern: string, names: string[]): string {
       ? ` (declared: ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', …' : ''})`
       : '';
   return `--project ${JSON.stringify(pattern)} matches no declared project${hint}`;
-}
-
-function at(declared: Declared<unknown>, part: 'value' | 'key' = 'value') {
-  return declared.file.document.at(declared.path, part);
-}
-
-/** Problems of one run, each reported once. */
-class Problems {
-  private readonly found = new Map<string, Diagnostic>();
-
-  constructor(initial: Diagnostic[]) {
-    this.add(...initial);
-  }
-
-  add(...diagnostics: Diagnostic[]): void {
-    for (const d of diagnostics) this.found.set(JSON.stringify([d.at, d.message]), d);
-  }
-
-  none(): boolean {
-    return this.found.size === 0;
-  }
-
-  throwIfAny(): void {
-    if (this.found.size > 0) throw new ValidationError([...this.found.values()]);
-  }
 }

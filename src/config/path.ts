@@ -40,6 +40,8 @@ export function displayPath(path: Path): string {
   return path
     .map((s, i) => {
       if (typeof s === 'number') return `[${s}]`;
+      // A name thousands of characters long would bury the message: its start and length say which it is.
+      if (s.length > 80) return `${i === 0 ? '' : '.'}${JSON.stringify(s.slice(0, 40))}…(${s.length} characters)`;
       const name = /^[A-Za-z0-9_-]+$/.test(s) ? s : JSON.stringify(s);
       return i === 0 ? name : `.${name}`;
     })

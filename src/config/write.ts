@@ -5,7 +5,7 @@ import { basename, dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Document, LineCounter, Scalar, isMap, isScalar, parseDocument, type YAMLMap } from 'yaml';
 import { fileProblems } from './load.js';
-import { nameProblem, shortName } from './names.js';
+import { nameProblem, shortName, valueProblem } from './names.js';
 import type { Diagnostic } from './types.js';
 
 /** One live project as it is imported. */
@@ -98,7 +98,8 @@ export function desiredYaml(projects: readonly ImportedProject[], options: Impor
     const notImported: string[] = [];
     for (const key of Object.keys(project.env).sort(compare)) {
       const value = project.env[key]!;
-      const problem = nameProblem('envKey', key) ?? options.excluded?.(project.name, key);
+      // A value hcr refuses (a control character, a size past the limit) can be managed in no form, not even fromEnv.
+      const problem = nameProblem('envKey', key) ?? valueProblem(value) ?? options.excluded?.(project.name, key);
       if (problem) {
         skipped.push({ project: project.name, key, reason: problem });
         notImported.push(key);

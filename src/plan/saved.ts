@@ -1,9 +1,10 @@
 import { createHmac, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
-import { open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { open, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { sourceResolver } from '../config/load.js';
 import type { CreateOptions, ValueSource } from '../config/types.js';
 import { UserError } from '../errors.js';
+import { FileRefused, readSmallFile } from '../util/files.js';
 import { HCR_VERSION } from '../version.js';
 import { DELETION_REFUSALS, type DeletionRefusal, type KeyChange, type Plan, type PlanSummary, type ProjectPlan } from './types.js';
 import { summarize } from './plan.js';
@@ -23,6 +24,8 @@ import type { ValueResolver } from './values.js';
  */
 export const SAVED_PLAN_FORMAT = 2;
 const READABLE_FORMATS: readonly unknown[] = [1, SAVED_PLAN_FORMAT];
+/** Saved plans larger than this are refused unread; a plan changing every key of 1000 projects is a few MiB. */
+const MAX_SAVED_PLAN_BYTES = 64 * 1024 * 1024;
 
 /**
  * scrypt with N=2^14, r=8, p=1 (what its author recommends for interactive logins, and Node's
@@ -199,12 +202,12 @@ export async function readSavedPlan(path: string, display: string): Promise<Save
   };
   let bytes: Buffer;
   try {
-    bytes = await readFile(path);
+    bytes = readSmallFile(path, MAX_SAVED_PLAN_BYTES).bytes;
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UserError(`${display}: no such file; save a plan with \`hcr plan --out ${display}\``);
-    if (code === 'EISDIR') return refuse('it is a directory');
-    throw new UserError(`cannot read ${display}: ${(err as Error).message}`);
+    if (!(err instanceof FileRefused)) throw err;
+    if (err.kind === 'missing') throw new UserError(`${display}: no such file; save a plan with \`hcr plan --out ${display}\``);
+    if (err.kind === 'directory') return refuse('it is a directory');
+    throw new UserError(`cannot read ${display}: ${err.reason}`);
   }
   let text: string;
   try {
@@ -212,15 +215,18 @@ export async function readSavedPlan(path: string, display: string): Promise<Save
   } catch {
     return refuse('it is not text');
   }
+  if (text.trim() === '') return refuse('it is empty; it may be truncated, or not written by `hcr plan --out FILE`');
   let data: unknown;
   try {
     data = JSON.parse(text);
-  } catch (err) {
+  } catch {
+    // JSON.parse's message quotes the text around the error, and a file read by mistake (a .env,
+    // a key) may be all secrets: the message says what the file is not, never what is in it.
     const yaml = /^\s*(#|version\s*:|projects\s*:|defaults\s*:)/m.test(text);
     return refuse(
       yaml
         ? 'it is YAML, not a plan saved by `hcr plan --out FILE`; to plan and apply a desired-state file, use `hcr apply -f FILE`'
-        : `it is not JSON (${(err as Error).message}); it may be truncated, or not written by \`hcr plan --out FILE\``,
+        : 'it is not JSON (its content is not shown); it may be truncated, or not written by `hcr plan --out FILE`',
     );
   }
   if (!isObject(data) || !Object.hasOwn(data, 'hcr_saved_plan')) {

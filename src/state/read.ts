@@ -84,16 +84,19 @@ export async function readLive(client: StateReader, projects: DesiredProject[], 
 }
 
 async function resolveTenants(client: StateReader, projects: DesiredProject[]): Promise<Map<string, TenantRef>> {
+  // UUIDs compare whatever the case of their hex digits.
+  const tenantOf = (p: DesiredProject) => p.tenantId?.toLowerCase();
   const names = projects.filter((p) => !p.tenantId).map((p) => p.name);
-  const tenantIds = projects.flatMap((p) => (p.tenantId ? [p.tenantId] : []));
+  const tenantIds = projects.flatMap((p) => tenantOf(p) ?? []);
   const found = names.length + tenantIds.length > 0 ? await client.findProjects({ names, tenantIds }) : [];
   const byName = new Map(found.map((ref) => [ref.name, ref]));
-  const byTenant = new Map(found.flatMap((ref) => (ref.tenant ? [[ref.tenant.id, ref] as const] : [])));
+  const byTenant = new Map(found.flatMap((ref) => (ref.tenant ? [[ref.tenant.id.toLowerCase(), ref] as const] : [])));
 
   const problems: string[] = [];
   const tenants = new Map<string, TenantRef>();
   for (const project of projects) {
-    const ref = project.tenantId ? byTenant.get(project.tenantId) : byName.get(project.name);
+    const tenantId = tenantOf(project);
+    const ref = tenantId ? byTenant.get(tenantId) : byName.get(project.name);
     if (project.tenantId && !ref && !project.destroy) {
       problems.push(`${where(project.at)}: project "${project.name}": no project has tenantId ${project.tenantId}`);
     } else if (project.tenantId && ref && ref.name !== project.name) {

@@ -1,6 +1,9 @@
-import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UserError } from '../errors.js';
+import { FileRefused, readSmallFile, type SmallFile } from './files.js';
+
+/** A token is a few hundred bytes; a token file past this is some other file. */
+const MAX_TOKEN_FILE_BYTES = 64 * 1024;
 
 /**
  * A token from a file the user names (`--token-file`): a regular file of mode 600 or stricter, so
@@ -9,28 +12,23 @@ import { UserError } from '../errors.js';
  */
 function readTokenFile(file: string, cwd: string, what: string): string {
   const path = resolve(cwd, file);
-  let fd: number;
+  let read: SmallFile;
   try {
-    fd = openSync(path, 'r');
+    read = readSmallFile(path, MAX_TOKEN_FILE_BYTES);
   } catch (err) {
-    throw new UserError(`cannot read token file ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    if (err instanceof FileRefused) throw new UserError(`token file ${path}: ${err.reason}`);
+    throw err;
   }
-  try {
-    const stat = fstatSync(fd);
-    if (!stat.isFile()) throw new UserError(`token file ${path} is not a regular file`);
-    const mode = stat.mode & 0o777;
-    if (process.platform !== 'win32' && (mode & 0o077) !== 0) {
-      throw new UserError(
-        `token file ${path} has mode ${mode.toString(8).padStart(4, '0')}: it is readable by group or others. ` +
-          `Restrict it with: chmod 600 ${path}`,
-      );
-    }
-    const token = readFileSync(fd, 'utf8').trim();
-    if (token === '') throw new UserError(`token file ${path} is empty; put the ${what} in it`);
-    return checkedToken(token, `token file ${file}`);
-  } finally {
-    closeSync(fd);
+  const mode = read.stat.mode & 0o777;
+  if (process.platform !== 'win32' && (mode & 0o077) !== 0) {
+    throw new UserError(
+      `token file ${path} has mode ${mode.toString(8).padStart(4, '0')}: it is readable by group or others. ` +
+        `Restrict it with: chmod 600 ${path}`,
+    );
   }
+  const token = read.bytes.toString('utf8').trim();
+  if (token === '') throw new UserError(`token file ${path} is empty; put the ${what} in it`);
+  return checkedToken(token, `token file ${file}`);
 }
 
 /** Where a command takes its token from: `--token-file`, which wins, else an environment variable. Never a flag's value, which would show in logs. */

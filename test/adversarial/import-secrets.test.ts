@@ -100,9 +100,12 @@ describe('hcr import and secrets', () => {
     };
     w.t.seed('hostile', hostile);
     const { yaml, stderr } = await importBoth(w, 'hostile');
-    expect(stderr).toContain('Not imported (left alone, as the file does not prune): 6 keys');
+    // Six names a file cannot hold, and four values hcr refuses in any form (control characters, a noncharacter, 128 KiB).
+    expect(stderr).toContain('Not imported (left alone, as the file does not prune): 10 keys');
+    for (const key of ['CONTROL', 'NUL', 'NONCHARACTER', 'LONG'])
+      expect(stderr).toMatch(new RegExp(`hostile ${key}: the value (holds|is)`));
     expect(stderr).toContain('hostile "KEY\\u001b[2J": "KEY\\u001b[2J" is not a valid key name');
-    expect(stderr).toMatch(/hostile "Kx{63}… \(10002 characters\)": "Kx{63}… \(10002 characters\)" is not a valid key name/);
+    expect(stderr).toMatch(/hostile "Kx{63}… \(10002 characters\)": "Kx{63}"… \(10002 characters\) is not a valid key name/);
     expect(yaml).toContain('BIDI: "user \\u202etxt.exe"');
     const env = (parse(yaml) as ImportedDoc).projects.hostile!.env;
     expect(Object.keys(env)).not.toContain('BAD-KEY');

@@ -24,7 +24,8 @@ class FakeTenant implements EnvWriter {
     return { hash: this.hash, env: { ...this.env } };
   }
 
-  findProjects = async () => [];
+  /** Every lookup finds the project the plan read: the tenant `t`, still named `shop`. */
+  findProjects = async () => [{ id: 'p', name: 'shop', endpoint: '', tenant: { id: 't' } }];
   listProjectsInRegion = async () => [];
   getTenantEnvs = async () => [];
   createTenant = async () => ({ tenantId: 't', name: 'x' });
@@ -125,13 +126,14 @@ describe('applyPlan()', () => {
     expect(await run(tenant)).toMatchObject({ outcome: 'unknown', pending: ['NEW', 'OLD'] });
   });
 
-  it('reads a refusal in unknown words as a conflict when the hash moved', async () => {
+  it('reads a refusal in unknown words back: unknown when the hash moved without the write', async () => {
     const tenant = new FakeTenant({ OLD: 'o' });
     tenant.updateTenantEnv = async () => {
       tenant.hash = 'moved';
       throw new CloudError('service', 'updateTenantEnv', 'updateTenantEnv failed: config version is old');
     };
-    expect(await run(tenant)).toMatchObject({ outcome: 'conflict', set: [] });
+    expect(await run(tenant)).toMatchObject({ outcome: 'unknown', set: [], pending: ['NEW', 'OLD'] });
+    expect(tenant.calls).toEqual(['getTenantEnv']);
   });
 
   it('skips the update when there is nothing to set', async () => {

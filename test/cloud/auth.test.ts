@@ -114,10 +114,10 @@ describe('resolveToken', () => {
   });
 
   it('refuses a token file that does not exist, or is a directory', () => {
-    expect(userError(() => resolveToken({ tokenFile: join(dir, 'missing'), env: {} })).message).toContain('ENOENT');
+    expect(userError(() => resolveToken({ tokenFile: join(dir, 'missing'), env: {} })).message).toContain('missing: no such file');
     const sub = join(dir, 'a-directory');
     mkdirSync(sub, { mode: 0o700 });
-    expect(userError(() => resolveToken({ tokenFile: sub, env: {} })).message).toContain('is not a regular file');
+    expect(userError(() => resolveToken({ tokenFile: sub, env: {} })).message).toContain('a-directory: a directory, not a file');
   });
 
   it('refuses a token that could not go into a header, without showing it', () => {

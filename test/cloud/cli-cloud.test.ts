@@ -72,8 +72,9 @@ describe('cloudClient', () => {
   it.each([
     [{ retries: -1 }, '--retries must be a whole number of 0 or more, not -1'],
     [{ retries: 1.5 }, '--retries must be a whole number of 0 or more, not 1.5'],
-    [{ timeout: 0 }, '--timeout must be a number of seconds above 0, not 0'],
-    [{ timeout: Number.NaN }, '--timeout must be a number of seconds above 0, not NaN'],
+    [{ timeout: 0 }, '--timeout must be a number of seconds above 0 and at most 3600, not 0'],
+    [{ timeout: Number.NaN }, '--timeout must be a number of seconds above 0 and at most 3600, not NaN'],
+    [{ timeout: 3601 }, '--timeout must be a number of seconds above 0 and at most 3600, not 3601'],
   ])('refuses %j', async (flags, message) => {
     const args = { endpoint: ENDPOINT, ...flags };
     await expect(cloudClient(context(args).ctx, args)).rejects.toThrow(new UserError(message));

@@ -245,8 +245,14 @@ describe('loadDesired', () => {
   it('reports problems of valid files and broken ones together', async () => {
     const lines = await problems(load(['split', 'two-broken/a.yaml'], { env: {} }));
     expect(lines.filter((l) => l.includes('is not set'))).toHaveLength(3);
-    expect(lines.filter((l) => l.startsWith('two-broken/a.yaml'))).toHaveLength(3);
-    expect(lines.at(-1)).toBe('6 problems in 4 files');
+    // The broken file's projects are still held against the others: shop-prod is declared in both.
+    expect(lines.filter((l) => l.startsWith('two-broken/a.yaml'))).toEqual([
+      expect.stringContaining('projects.shop-prod: declared again; it is already declared at split/shop.yaml:3:3'),
+      expect.stringContaining('projects.shop-prod.env.PORT: expected a string'),
+      expect.stringContaining('projects.shop-prod.env.DEBUG: expected a string'),
+      expect.stringContaining('projects.shop-prod.prun: unknown field'),
+    ]);
+    expect(lines.at(-1)).toBe('7 problems in 4 files');
   });
 
   it('reports a default fromEnv variable once, however many projects use it', async () => {
@@ -268,7 +274,7 @@ describe('loadDesired', () => {
 
   it('still checks every project when only some are selected', async () => {
     const lines = await problems(load(['split', 'two-broken/a.yaml'], { projects: ['blog-prod'] }));
-    expect(lines.at(-1)).toBe('3 problems in 1 file');
+    expect(lines.at(-1)).toBe('4 problems in 1 file');
   });
 
   it('refuses a --project glob that matches no project, suggesting the nearest name', async () => {

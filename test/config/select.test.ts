@@ -68,8 +68,8 @@ describe('selectProjects', () => {
   });
 
   it.each([
-    ['', 'expected a non-empty string'],
-    ['shop-[', 'missing closing "]"'],
+    ['', 'it is empty'],
+    ['shop-[', 'a "[" that is never closed with "]" (at character 6)'],
   ])('refuses the pattern %j as a user error', (pattern, problem) => {
     expect(() => selectProjects(names, [pattern])).toThrow(UserError);
     expect(() => selectProjects(names, [pattern])).toThrow(`--project ${JSON.stringify(pattern)}: not a valid name or glob: ${problem}`);

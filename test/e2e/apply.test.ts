@@ -32,6 +32,7 @@ describe('hcr apply', () => {
     expect(t.emulator.requests.map((r) => r.operationName)).toEqual([
       'findProjectsByName',
       'getTenantEnv',
+      'findProjects',
       'updateTenantEnv',
       'deleteTenantEnv',
     ]);

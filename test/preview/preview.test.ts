@@ -272,8 +272,8 @@ describe('hcr preview create', () => {
     [{ '--repo': 'acme/..' }, '--repo "acme/..": expected OWNER/REPO'],
     [{ '--branch': '' }, '--branch must not be empty'],
     [{ '--env': '1BAD=x' }, '--env entry 1: the key is not a valid key name (not shown: it may be a value)'],
-    [{ '--timeout': '0' }, '--timeout must be a number of seconds above 0, not 0'],
-    [{ '--poll-interval': '-1' }, '--poll-interval must be a number of seconds above 0, not -1'],
+    [{ '--timeout': '0' }, '--timeout must be a number of seconds above 0 and at most 2147483, not 0'],
+    [{ '--poll-interval': '-1' }, '--poll-interval must be a number of seconds above 0 and at most 2147483, not -1'],
     [{ '--env-file': 'nowhere.env' }, '--env-file nowhere.env: no such file'],
   ])('refuses %j before any request', async (changes, message) => {
     const { hcr, operations } = await setup();
@@ -368,7 +368,7 @@ describe('hcr preview delete', () => {
   it('deletes the project of that name and says so', async () => {
     const { t, hcr } = await setup();
     const created = t.seed('pr-7');
-    const r = await hcr(['preview', 'delete', '--name', 'pr-7']);
+    const r = await hcr(['preview', 'delete', '--name', 'pr-7', '--yes']);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(`Deleted project pr-7 (project ${created.projectId}, tenant ${created.tenantId}): deleted\n`);
     expect(t.emulator.store.findProjectByName('pr-7')).toBeUndefined();
@@ -376,10 +376,10 @@ describe('hcr preview delete', () => {
 
   it('exits 1 for a missing project, or 0 with --if-exists', async () => {
     const { hcr, operations } = await setup();
-    const missing = await hcr(['preview', 'delete', '--name', 'pr-404']);
+    const missing = await hcr(['preview', 'delete', '--name', 'pr-404', '--yes']);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('Error: no project is named pr-404; nothing was deleted');
-    const quiet = await hcr(['preview', 'delete', '--name', 'pr-404', '--if-exists']);
+    const quiet = await hcr(['preview', 'delete', '--name', 'pr-404', '--if-exists', '--yes']);
     expect(quiet.code).toBe(0);
     expect(quiet.stdout).toBe('No project is named pr-404; nothing to delete.\n');
     expect(operations()).not.toContain('deleteTenant');
@@ -387,7 +387,7 @@ describe('hcr preview delete', () => {
 
   it('checks the name before any request', async () => {
     const { hcr, operations } = await setup();
-    const r = await hcr(['preview', 'delete', '--name', 'PR 7']);
+    const r = await hcr(['preview', 'delete', '--name', 'PR 7', '--yes']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('--name "PR 7" is not a valid project name');
     expect(operations()).toEqual([]);

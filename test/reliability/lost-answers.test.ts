@@ -51,6 +51,8 @@ describe('a write that failed without landing', () => {
       expect(s.operations()).toEqual([
         'findProjectsByName',
         'getTenantEnv',
+        // Before writing: the name still leads to the tenant the plan read.
+        'findProjects',
         'updateTenantEnv',
         'getTenantEnv',
         'updateTenantEnv',

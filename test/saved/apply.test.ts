@@ -15,7 +15,7 @@ const PLANNED_PROD = {
 };
 
 describe('hcr apply PLANFILE', () => {
-  it('applies exactly the saved plan: no prompt, no YAML read, no read of live state before writing', async () => {
+  it('applies exactly the saved plan: no prompt, no YAML read, no env read before writing, one look-up of the tenants', async () => {
     const { t, hcr, path } = await savedWorld();
     const { prod, staging } = seedShop(t);
     const fresh = await hcr(['plan', '-f', 'shop.yaml']);
@@ -33,7 +33,12 @@ describe('hcr apply PLANFILE', () => {
       '\n✓ shop-prod: applied (4 set, 1 removed)\n✓ shop-staging: applied (1 set)\n' + 'Apply complete: 2 applied.\n',
     );
     expect(r.stdout).not.toContain('Enter a value');
-    expect(t.emulator.requests.map((q) => q.operationName).sort()).toEqual(['deleteTenantEnv', 'updateTenantEnv', 'updateTenantEnv']);
+    expect(t.emulator.requests.map((q) => q.operationName).sort()).toEqual([
+      'deleteTenantEnv',
+      'findProjects',
+      'updateTenantEnv',
+      'updateTenantEnv',
+    ]);
     expect(t.emulator.store.getEnv(prod.tenantId).env).toEqual(PLANNED_PROD);
     expect(t.emulator.store.getEnv(staging.tenantId).env).toMatchObject({ HASURA_GRAPHQL_JWT_SECRET: JWT_SECRET });
     expectNoSecret(planned.stdout, planned.stderr, r.stdout, r.stderr);
@@ -58,7 +63,7 @@ describe('hcr apply PLANFILE', () => {
     expectNoSecret(r.stdout, r.stderr);
   });
 
-  it('refuses to apply the same plan twice: the hashes it read have moved (exit 3)', async () => {
+  it('applied again, says it was already applied (exit 0) and writes nothing', async () => {
     const { t, hcr } = await savedWorld();
     const { prod, staging } = seedShop(t);
     expect((await hcr(['plan', '-f', 'shop.yaml', '--out', 'plan.hcr'])).code).toBe(0);
@@ -66,10 +71,12 @@ describe('hcr apply PLANFILE', () => {
     const after = [t.emulator.store.getEnv(prod.tenantId), t.emulator.store.getEnv(staging.tenantId)];
 
     const again = await hcr(['apply', 'plan.hcr']);
-    expect(again.code).toBe(3);
-    expect(again.stdout).toMatch(/✗ shop-prod: conflict/);
-    expect(again.stdout).toMatch(/✗ shop-staging: conflict/);
-    expect(again.stderr).toContain('plan.hcr is stale for shop-prod, shop-staging:');
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('Apply complete: 2 unchanged.');
+    expect(again.stdout).toContain(
+      'plan.hcr was already applied to shop-prod, shop-staging: they already have every change the plan makes there, so nothing was written to them.',
+    );
+    expect(again.stderr).not.toContain('stale');
     expect([t.emulator.store.getEnv(prod.tenantId), t.emulator.store.getEnv(staging.tenantId)]).toEqual(after);
 
     expect((await hcr(['plan', '-f', 'shop.yaml', '--out', 'nothing.hcr'])).code).toBe(0);
@@ -78,7 +85,7 @@ describe('hcr apply PLANFILE', () => {
     expect(nothing.stdout).toBe('The saved plan has no changes; nothing was written.\n');
   });
 
-  it('creates a planned project with its YAML gone; applying that plan again is stale, not a second project', async () => {
+  it('creates a planned project with its YAML gone; applying that plan again is already applied, not a second project', async () => {
     const { t, hcr, path } = await savedWorld();
     expect((await hcr(['plan', '-f', 'create.yaml', '--out', 'create.hcr'])).code).toBe(0);
     await rm(path('create.yaml'));
@@ -94,10 +101,9 @@ describe('hcr apply PLANFILE', () => {
     });
 
     const again = await hcr(['apply', 'create.hcr']);
-    expect(again.code).toBe(3);
-    expect(again.stdout).toContain('✗ shop-pr-42: conflict');
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('create.hcr was already applied to shop-pr-42');
     expect(again.stdout).not.toMatch(/uniqueness/i);
-    expect(again.stderr).toContain('create.hcr is stale for shop-pr-42:');
     expect(t.emulator.store.listProjects().filter((p) => p.name === 'shop-pr-42')).toHaveLength(1);
     expect(t.emulator.requests.filter((q) => q.operationName === 'createTenant')).toHaveLength(1);
     expectNoSecret(r.stdout, r.stderr, again.stdout, again.stderr);

@@ -80,11 +80,6 @@ describe('saved plans that delete projects', () => {
       'it was deleted and created again since the plan',
     ],
     [
-      'deleted',
-      (t: TestEmulator, tenantId: string) => t.emulator.store.deleteTenant(tenantId),
-      'the project no longer exists: it was deleted since the plan read it',
-    ],
-    [
       'edited',
       (t: TestEmulator, tenantId: string) => t.emulator.store.setEnv(tenantId, { HOTFIX: '1' }),
       'its env changed since the plan read it',
@@ -103,6 +98,20 @@ describe('saved plans that delete projects', () => {
     expect(r.stderr).toContain('plan.hcr is stale for shop-old');
     expect(t.emulator.requests.map((q) => q.operationName)).not.toContain('deleteTenant');
     expect(names(t)).toEqual(before);
+  });
+});
+
+describe('a saved plan whose deletion is made already', () => {
+  it('says it was already applied (exit 0) and sends no deletion', async () => {
+    const { t, hcr } = await savedWorld();
+    const { old } = seed(t);
+    expect((await hcr(['plan', '-f', 'destroy.yaml', '--allow-destroy', '--out', 'plan.hcr'])).code).toBe(0);
+    t.emulator.store.deleteTenant(old.tenantId);
+    const r = await hcr(['apply', 'plan.hcr', '--allow-destroy']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('plan.hcr was already applied to shop-old');
+    expect(r.stdout).toContain('✓ shop-staging: applied (1 set)');
+    expect(t.emulator.requests.map((q) => q.operationName)).not.toContain('deleteTenant');
   });
 });
 

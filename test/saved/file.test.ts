@@ -128,9 +128,9 @@ describe('a file that is not a usable saved plan', () => {
 
     const cases: [string, string][] = [
       ['garbage.bin', 'garbage.bin is not a saved plan: it is not text'],
-      ['notes.txt', 'notes.txt is not a saved plan: it is not JSON ('],
-      ['truncated.hcr', 'truncated.hcr is not a saved plan: it is not JSON ('],
-      ['empty.hcr', 'empty.hcr is not a saved plan: it is not JSON (Unexpected end of JSON input)'],
+      ['notes.txt', 'notes.txt is not a saved plan: it is not JSON (its content is not shown)'],
+      ['truncated.hcr', 'truncated.hcr is not a saved plan: it is not JSON (its content is not shown)'],
+      ['empty.hcr', 'empty.hcr is not a saved plan: it is empty'],
       ['list.json', 'list.json is not a saved plan: it is JSON, but not a plan saved by `hcr plan --out FILE`'],
       [
         'shop.yaml',

@@ -28,6 +28,7 @@ import {
   type Planned,
   type ReadArgs,
 } from '../pipeline.js';
+import { signalExitCode, type StopSignal } from '../interrupts.js';
 import { ask } from '../prompt.js';
 import { checkDiagnostics, checkPlanned, hasCheckErrors, refusedByChecks } from '../checks.js';
 import { ValidationError } from '../../config/diagnostics.js';
@@ -76,29 +77,72 @@ export const applyCommand = defineCommand<ApplyArgs>({
   run: async (ctx, args) => {
     const approved = args.planfile === undefined ? await planAndAsk(ctx, args) : await savedPlan(ctx, args, args.planfile);
     if (!approved) return 1;
-    const { plan, values, client } = approved;
-    const json = args.format === 'json';
-    const progress = ctx.progress('Applying');
-    let done = 0;
-    const first = await applyPlan(client, plan, values, {
-      concurrency: args.concurrency,
-      batchSize: args.batchSize,
-      onProjectDone: () => progress.update(++done, plan.projects.length),
-    });
-    progress.done();
-    const report = args.refreshOnConflict && approved.planned ? await refreshConflicts(ctx, args, approved.planned, first) : first;
-    if (json || hasChanges(plan)) printReport(ctx, report, plan, json);
-    else if (args.planfile !== undefined) ctx.stdout.write('The saved plan has no changes; nothing was written.\n');
-    const stale = report.projects.filter((p) => p.outcome === 'conflict');
-    if (args.planfile !== undefined && stale.length > 0) {
+    // From the first write to the report, Ctrl-C (or a cancelled CI job's SIGTERM) stops what has
+    // not started and lets the writes in flight settle, so that the report says what was written.
+    const stop = new AbortController();
+    const release = ctx.interrupts.hold((signal) => {
+      stop.abort(signal);
       ctx.log(
-        `${args.planfile} is stale for ${stale.map((p) => p.name).join(', ')}: changed since it was planned, so nothing was written there. ` +
-          `Plan again (hcr plan --out FILE), review, and apply the new plan.`,
+        `\n${signal}: stopping. No further write is started; the writes in flight finish, then the report says what was written. ` +
+          `(${signal} again quits at once, without the report.)`,
       );
+    });
+    try {
+      const report = await applyApproved(ctx, args, approved, stop.signal);
+      tell(ctx, args, report, approved.plan);
+      const signal = stop.signal.reason as StopSignal | undefined;
+      if (signal === undefined) return exitCode(report);
+      const notStarted = report.projects.filter((p) => p.notStarted).length;
+      ctx.log(
+        `Stopped by ${signal}${notStarted > 0 ? `: ${plural(notStarted, 'project')} not started, with nothing written` : ''}. ` +
+          'Run hcr plan to see what is left to do.',
+      );
+      return signalExitCode(signal);
+    } finally {
+      release();
     }
-    return exitCode(report);
   },
 });
+
+/** Applies an approved plan (and, with --refresh-on-conflict, plans and applies its conflicts again), with a progress line. */
+async function applyApproved(ctx: Context, args: ApplyArgs, approved: Approved, stop: AbortSignal): Promise<ApplyReport> {
+  const { plan, values, client } = approved;
+  const progress = ctx.progress('Applying');
+  let done = 0;
+  const first = await applyPlan(client, plan, values, {
+    concurrency: args.concurrency,
+    batchSize: args.batchSize,
+    onProjectDone: () => progress.update(++done, plan.projects.length),
+    stop,
+  });
+  progress.done();
+  if (!args.refreshOnConflict || !approved.planned || stop.aborted) return first;
+  return refreshConflicts(ctx, args, approved.planned, first, stop);
+}
+
+/** The report, then what it means: a plan already applied, or stale for some projects. */
+function tell(ctx: Context, args: ApplyArgs, report: ApplyReport, plan: Plan): void {
+  const json = args.format === 'json';
+  if (json || hasChanges(plan)) printReport(ctx, report, plan, json);
+  else if (args.planfile !== undefined) ctx.stdout.write('The saved plan has no changes; nothing was written.\n');
+  const already = report.projects.filter((p) => p.alreadyApplied).map((p) => p.name);
+  if (already.length > 0) {
+    const line = `${alreadyApplied(args.planfile, already)}\n`;
+    if (json) ctx.stderr.write(line);
+    else ctx.stdout.write(line);
+  }
+  const stale = report.projects.filter((p) => p.outcome === 'conflict');
+  if (stale.length > 0) {
+    const names = stale.map((p) => p.name).join(', ');
+    const why = stale.map((p) => `  ${p.name}: ${p.reason ?? 'changed since it was read'}`).join('\n');
+    ctx.log(
+      args.planfile === undefined
+        ? `Nothing was written to ${names}: changed since the plan read ${stale.length === 1 ? 'it' : 'them'}. Plan again.\n${why}`
+        : `${args.planfile} is stale for ${names}: changed since it was planned, so nothing was written there. ` +
+            `Plan again (hcr plan --out FILE), review, and apply the new plan.\n${why}`,
+    );
+  }
+}
 
 /** Reads live state, plans, shows the plan and asks on a terminal; undefined when the user says no. */
 async function planAndAsk(ctx: Context, args: ApplyArgs): Promise<Approved | undefined> {
@@ -169,7 +213,13 @@ async function savedPlan(ctx: Context, args: ApplyArgs, file: string): Promise<A
  * applied where the fresh plan is the approved one on untouched keys; the others stay conflicts.
  * A deletion is never re-approved on a fresh read: it was approved for the project as it was.
  */
-async function refreshConflicts(ctx: Context, args: ApplyArgs, planned: Planned, report: ApplyReport): Promise<ApplyReport> {
+async function refreshConflicts(
+  ctx: Context,
+  args: ApplyArgs,
+  planned: Planned,
+  report: ApplyReport,
+  stop: AbortSignal,
+): Promise<ApplyReport> {
   const conflicted = new Set(report.projects.filter((p) => p.outcome === 'conflict').map((p) => p.name));
   for (const p of planned.desired.projects) {
     if (conflicted.has(p.name) && p.destroy)
@@ -198,6 +248,7 @@ async function refreshConflicts(ctx: Context, args: ApplyArgs, planned: Planned,
   const again = await applyPlan(planned.client, { ...fresh, projects: retry }, desiredValues(planned.desired), {
     concurrency: args.concurrency,
     batchSize: args.batchSize,
+    stop,
   });
   const retried = new Map(again.projects.map((p) => [p.name, p]));
   return { projects: report.projects.map((p) => retried.get(p.name) ?? p) };
@@ -205,6 +256,18 @@ async function refreshConflicts(ctx: Context, args: ApplyArgs, planned: Planned,
 
 export function printReport(ctx: Context, report: ApplyReport, plan: Plan, json: boolean): void {
   ctx.stdout.write(json ? renderReportJson(report) : `\n${renderReportText(report, { style: ctx.style, plan })}`);
+}
+
+/**
+ * Applying a saved plan again (a re-run CI job) finds its changes live: the projects are as
+ * reviewed, so the run succeeds (exit 0) and says that it wrote nothing, rather than that the plan
+ * is stale.
+ */
+function alreadyApplied(planfile: string | undefined, names: string[]): string {
+  const [it, has] = names.length === 1 ? ['it', 'has'] : ['they', 'have'];
+  return planfile === undefined
+    ? `Already applied to ${names.join(', ')}: ${it} ${has} had every change of this plan since it was read; nothing was written there.`
+    : `${planfile} was already applied to ${names.join(', ')}: ${it} already ${has} every change the plan makes there, so nothing was written to ${names.length === 1 ? 'it' : 'them'}.`;
 }
 
 /** 1 when anything failed or is unknown, 3 when only conflicts kept projects from being written. */

@@ -1,18 +1,23 @@
-import { readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ensureEnv } from '../../apply/apply.js';
 import type { CloudClient } from '../../cloud/client.js';
 import { CONSOLE_PROJECTS_URL, consoleUrl } from '../../cloud/console.js';
 import type { Job } from '../../cloud/types.js';
-import { ValidationError } from '../../config/diagnostics.js';
+import { ValidationError, formatLocation } from '../../config/diagnostics.js';
+import { DEFAULT_FILE } from '../../config/files.js';
+import { protection } from '../../config/load.js';
+import { CloudError } from '../../cloud/errors.js';
 import { parseEnvFile } from '../../config/envfile.js';
-import { nameProblem, unnamedProblem } from '../../config/names.js';
+import { nameProblem, unnamedProblem, valueProblem } from '../../config/names.js';
 import { UserError } from '../../errors.js';
+import { FileRefused, readSmallFile } from '../../util/files.js';
 import { cloudClient } from '../cloud.js';
 import { seconds } from '../flags.js';
 import { defineCommand, type Context, type GlobalArgs } from '../context.js';
 import { setGitHubOutputs } from '../github.js';
+import { ask } from '../prompt.js';
 
 interface CreateArgs extends GlobalArgs {
   name: string;
@@ -32,6 +37,8 @@ interface CreateArgs extends GlobalArgs {
 interface DeleteArgs extends GlobalArgs {
   name: string;
   ifExists: boolean;
+  yes: boolean;
+  file: string[];
 }
 
 /** Job states after which nothing more happens (API.md); anything else is still on its way. */
@@ -156,13 +163,27 @@ async function checkEnv(
 
 const deleteCommand = defineCommand<DeleteArgs>({
   command: 'delete',
-  describe: 'Delete the project of this name (any project: check the name), e.g. when its pull request closes',
+  describe: 'Delete the project of this name, e.g. when its pull request closes; never one the desired state protects',
   builder: (y) =>
     y
       .option('name', { type: 'string', demandOption: true, describe: 'The project name' })
-      .option('if-exists', { type: 'boolean', default: false, describe: 'Succeed when no project has this name' }) as never,
+      .option('if-exists', { type: 'boolean', default: false, describe: 'Succeed when no project has this name' })
+      .option('yes', { type: 'boolean', default: false, describe: 'Delete without asking (needed when not run in a terminal)' })
+      .option('file', {
+        alias: 'f',
+        type: 'string',
+        array: true,
+        nargs: 1,
+        default: [],
+        describe: `Desired-state files whose protect: true refuses the deletion (default: ${DEFAULT_FILE}, when there is one)`,
+      }) as never,
   run: async (ctx, args) => {
     const name = checkedName(args.name);
+    const interactive = Boolean(ctx.stdin.isTTY && ctx.stdout.isTTY);
+    if (!args.yes && !interactive) {
+      throw new UserError('preview delete needs --yes when it is not run in a terminal (nothing was deleted)');
+    }
+    await refuseProtected(ctx, name, args.file);
     const client = await cloudClient(ctx, args);
     const [project] = await client.findProjectsByName([name]);
     if (!project) {
@@ -175,11 +196,50 @@ const deleteCommand = defineCommand<DeleteArgs>({
       return 0;
     }
     if (!project.tenant) throw new UserError(`project ${name} has no tenant, so it cannot be deleted through the API`);
-    const { status } = await client.deleteTenant(project.tenant.id);
-    ctx.stdout.write(`Deleted project ${name} (project ${project.id}, tenant ${project.tenant.id}): ${status}\n`);
+    const described = `project ${name} (project ${project.id}, tenant ${project.tenant.id})`;
+    if (!args.yes) {
+      const answer = await ask(ctx, `Delete ${described}, with every env var in it?\n  Only "yes" will be accepted.\n\n  Enter a value: `);
+      if (answer !== 'yes') {
+        ctx.stdout.write('\nDelete cancelled; nothing was deleted.\n');
+        return 1;
+      }
+    }
+    const status = await deleteTenant(client, project.tenant.id);
+    ctx.stdout.write(`Deleted ${described}: ${status}\n`);
     return 0;
   },
 });
+
+/**
+ * A project the desired state protects (protect: true, or defaults.protect) is never deleted, by
+ * apply or by this. The files are hasura-cloud.yaml when it is there, or those given with -f,
+ * which must then exist; without either there is no protection to check.
+ */
+async function refuseProtected(ctx: Context, name: string, files: string[]): Promise<void> {
+  if (files.length === 0 && !existsSync(resolve(ctx.cwd, DEFAULT_FILE))) return;
+  const at = await protection(files, ctx.cwd, name);
+  if (at) {
+    throw new UserError(
+      `${name} is protected (protect: true at ${formatLocation(at)}); nothing was deleted. ` +
+        'hcr never deletes a protected project: to delete it, set protect: false there first, through review.',
+    );
+  }
+}
+
+/**
+ * deleteTenant, and if it fails in a way that leaves doubt (a lost answer, a malformed one, an
+ * error in unknown words), a look at whether the tenant is still there: the report is what happened.
+ */
+async function deleteTenant(client: CloudClient, tenantId: string): Promise<string> {
+  try {
+    return (await client.deleteTenant(tenantId)).status;
+  } catch (err) {
+    if (!(err instanceof CloudError) || err.kind === 'not-authorized') throw err;
+    const found = await client.findProjects({ names: [], tenantIds: [tenantId] }).catch(() => undefined);
+    if (found?.length === 0) return `deleted (the answer was lost or garbled: ${err.settledMessage}; the project is gone)`;
+    throw found ? new UserError(`${err.settledMessage}; the project is still there`) : err;
+  }
+}
 
 export const previewCommand = defineCommand({
   builder: (y) => y,
@@ -207,21 +267,27 @@ function projectEnv(ctx: Context, args: CreateArgs): Map<string, string> {
     const problem = unnamedProblem('envKey', key);
     if (problem) throw new UserError(`--env entry ${i + 1}: the key is ${problem}`);
     if (flags.has(key)) throw new UserError(`--env sets ${key} twice; give each key once`);
-    flags.set(key, entry.slice(at + 1));
+    const value = entry.slice(at + 1);
+    const refused = valueProblem(value);
+    if (refused) throw new UserError(`--env ${key}: ${refused}`);
+    flags.set(key, value);
   });
   for (const [key, value] of flags) env.set(key, value);
   return env;
 }
 
+/** An env file holds a preview app's few dozen variables; one past this is some other file. */
+const MAX_ENV_FILE_BYTES = 1024 * 1024;
+
 function readEnvFile(ctx: Context, file: string): Map<string, string> {
   let text: string;
   try {
-    text = readFileSync(resolve(ctx.cwd, file), 'utf8');
+    text = new TextDecoder('utf-8', { fatal: true }).decode(readSmallFile(resolve(ctx.cwd, file), MAX_ENV_FILE_BYTES).bytes);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UserError(
-      `--env-file ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a directory, not a file' : (code ?? String(err))}`,
-    );
+    if (err instanceof FileRefused) throw new UserError(`--env-file ${file}: ${err.reason}`);
+    if (err instanceof TypeError)
+      throw new UserError(`--env-file ${file}: not UTF-8 text (its content is not shown); is it the right file?`);
+    throw err;
   }
   const { env, diagnostics } = parseEnvFile(text, file);
   if (diagnostics.length > 0) throw new ValidationError(diagnostics);
