@@ -1,7 +1,7 @@
 import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, type Document, type YAMLError } from 'yaml';
 import { FileRefused, readSmallFile } from '../util/files.js';
 import { displayPath, type Path } from './path.js';
-import { lowerFirst } from './words.js';
+import { lowerFirst } from '../util/words.js';
 import type { Diagnostic, SourceLocation } from './types.js';
 
 /** Files larger than this are refused before they are read: desired state is a few KiB (1000 projects × 50 keys: 2.7 MB). */

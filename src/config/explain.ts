@@ -5,8 +5,7 @@ import { displayPath, parsePointer, valueAt, type Path } from './path.js';
 import { branchValidator, ROOT, schemaRoot, validator, type SchemaNode } from './schema.js';
 import type { Diagnostic } from './types.js';
 import type { Broken } from './usable.js';
-import { didYouMean, quoteList } from '../util/words.js';
-import { lowerFirst } from './words.js';
+import { didYouMean, quoteList, lowerFirst } from '../util/words.js';
 
 export interface SchemaCheck {
   /** Every way the document breaks the schema, each at its place with what was expected. */

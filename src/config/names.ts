@@ -1,5 +1,5 @@
 import { schemaText } from './schema.js';
-import { lowerFirst } from './words.js';
+import { lowerFirst } from '../util/words.js';
 
 /** The names the desired-state schema defines a rule for (in its `$defs`). */
 export type NameKind = 'projectName' | 'envKey' | 'envVarName';

@@ -3,6 +3,11 @@ export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
+/** `A glob` → `a glob`, leaving `UUID` alone. */
+export function lowerFirst(s: string): string {
+  return /^[A-Z][a-z ]/.test(s) ? s[0]!.toLowerCase() + s.slice(1) : s;
+}
+
 /** `"a", "b" or "c"` */
 export function quoteList(items: readonly string[], conjunction = 'or'): string {
   const quoted = items.map((s) => JSON.stringify(s));
