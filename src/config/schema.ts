@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { ErrorObject, ValidateFunction } from 'ajv';
+import { packageFile } from '../paths.js';
 import type { ParsedDocument } from './document.js';
 import { displayPath, parsePointer, pointer, valueAt, type Path } from './path.js';
 import type { Diagnostic } from './types.js';
@@ -25,13 +26,13 @@ export interface SchemaNode {
   oneOf?: SchemaNode[];
 }
 
-export const SCHEMA_FILE = new URL('../../schema/hcr.schema.json', import.meta.url);
+export const SCHEMA_FILE = packageFile('schema/hcr.schema.json');
 
 /**
  * The validators compiled from the schema by `npm run build` (and before tests): ajv standalone
  * code, so that no run compiles the schema or loads ajv's compiler. See scripts/compile-schema.ts.
  */
-export const VALIDATORS_FILE = new URL('../../generated/hcr.schema.validate.cjs', import.meta.url);
+export const VALIDATORS_FILE = packageFile('generated/hcr.schema.validate.cjs');
 
 /** The key of the whole schema's validator in VALIDATORS_FILE; each oneOf branch's is its JSON Pointer. */
 export const ROOT = '#';
@@ -55,7 +56,7 @@ function load(): Loaded {
 }
 
 function validator(pointer: string): ValidateFunction {
-  validators ??= createRequire(import.meta.url)(fileURLToPath(VALIDATORS_FILE)) as Record<string, ValidateFunction>;
+  validators ??= createRequire(VALIDATORS_FILE)(fileURLToPath(VALIDATORS_FILE)) as Record<string, ValidateFunction>;
   return validators[pointer]!;
 }
 

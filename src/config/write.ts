@@ -3,6 +3,7 @@ import { link, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Document, Scalar, isScalar, parseDocument, type YAMLMap } from 'yaml';
+import { packageFile } from '../paths.js';
 import { nameProblem } from './names.js';
 
 /** One live project as it is imported. */
@@ -39,8 +40,8 @@ export interface ImportOptions {
   sensitive(key: string, value: string): boolean;
 }
 
-/** This package's schema, found from this module's place (src/ or dist/, both one level below the root). */
-const SCHEMA_FILE = fileURLToPath(new URL('../../schema/hcr.schema.json', import.meta.url));
+/** This package's schema. */
+const SCHEMA_FILE = fileURLToPath(packageFile('schema/hcr.schema.json'));
 
 /** The schema's path as a `$schema` reference from files in `dir`: relative, with `/`. */
 export function schemaReference(dir: string): string {
