@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: hcr as whole processes (`node dist/cli/bin.js ...`) against an emulator with
+ * `npm run bench`: hcr as whole processes (`node dist/hcr.js ...`, the bundle) against an emulator with
  * network-like latency, beside a naive sequential script and the latency floor. Prints a table
  * and writes bench/results.json. Nothing here asserts: the targets are shown as met or missed.
  */
@@ -54,14 +54,14 @@ const L = whole('latency', 0);
 const RUNS = whole('runs', 1);
 const BASELINE_RUNS = whole('baseline-runs', 1);
 const MEMORY_P = whole('memory-projects', 0);
-const BIN = join(ROOT, 'dist/cli/bin.js');
+const BIN = join(ROOT, 'dist/hcr.js');
 
 if (!existsSync(BIN)) {
-  console.error('dist/cli/bin.js is missing: run `npm ci` (or `npm run build`) first.');
+  console.error('dist/hcr.js is missing: run `npm ci` (or `npm run build`) first.');
   process.exit(1);
 }
-// The emulator is the built one, as `hcr emulator` runs it, so that its figures and profiles are of that code.
-const { startEmulator } = (await import(pathToFileURL(join(ROOT, 'dist/emulator/index.js')).href)) as typeof EmulatorModule;
+// The emulator is the bundled one, as `hcr emulator` runs it, so that its figures and profiles are of that code.
+const { startEmulator } = (await import(pathToFileURL(join(ROOT, 'dist/emulator.js')).href)) as typeof EmulatorModule;
 const HCR_VERSION = (await runNode([BIN, '--version'], { env: {} })).stdout.trim();
 /** The commit measured, when the bench runs in a git checkout (with ` +changes` when it has any). */
 function commit(): string | undefined {

@@ -69,7 +69,7 @@ describe('start-up: what each command loads', () => {
   it('--version loads neither yargs nor any command, and answers as yargs does', async () => {
     const { stdout, modules } = await hcr(['--version']);
     expect(stdout).toBe((await runCli(['--version'])).stdout);
-    expect(under(modules, 'src/')).toEqual(['src/cli/bin.ts', 'src/version.ts']);
+    expect(under(modules, 'src/')).toEqual(['src/cli/bin.ts', 'src/cli/startup.ts', 'src/paths.ts', 'src/version.ts']);
     expect(under(modules, 'node_modules/yargs/')).toEqual([]);
   });
 
