@@ -7,6 +7,7 @@
  * traces pointing into src/.
  */
 import { cpSync, readFileSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 import { compileSchema } from './compile-schema.js';
@@ -29,6 +30,36 @@ const yargsLocales: Plugin = {
       return { contents: source.replace(lookup, "fileURLToPath(new URL('./yargs-locales/', import.meta.url))"), loader: 'js' };
     });
     b.onEnd(() => cpSync(`${ROOT}node_modules/yargs/locales`, `${OUT}/yargs-locales`, { recursive: true }));
+  },
+};
+
+/**
+ * string-width, which yargs, cliui and wrap-ansi lay out help with, sets itself up as it loads (an
+ * Intl.Segmenter and regular expressions of Unicode properties: some 40 ms of every run), though
+ * hcr's help is printable ASCII, whose width is its length, as string-width itself answers first.
+ * Each import of it gets a stand-in that answers printable ASCII so and loads the version that
+ * the importer asked for the first time anything else is measured.
+ */
+const lazyStringWidth: Plugin = {
+  name: 'lazy-string-width',
+  setup(b) {
+    b.onResolve({ filter: /^string-width$/ }, async ({ importer, resolveDir, kind, pluginData }) => {
+      if (pluginData === 'stand-in') return undefined;
+      const real = await b.resolve('string-width', { importer, resolveDir, kind, pluginData: 'stand-in' });
+      if (real.errors.length > 0) return { errors: real.errors };
+      return { path: real.path, namespace: 'lazy-string-width' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'lazy-string-width' }, ({ path }) => ({
+      resolveDir: dirname(path),
+      loader: 'js',
+      contents: `
+        let measure;
+        export default function stringWidth(text, options) {
+          if (typeof text === 'string' && /^[\\x20-\\x7E]*$/.test(text)) return text.length;
+          measure ??= require(${JSON.stringify(path)}).default;
+          return measure(text, options);
+        }`,
+    }));
   },
 };
 
@@ -55,7 +86,7 @@ export async function bundle(): Promise<void> {
     sourcesContent: false,
     legalComments: 'linked',
     logLevel: 'warning',
-    plugins: [yargsLocales],
+    plugins: [yargsLocales, lazyStringWidth],
   });
 }
 

@@ -7,6 +7,7 @@ import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from './helpers/cli.js';
 import { spawnEmulatorProcess, type EmulatorProcess } from './helpers/emulator.js';
 
 /**
@@ -51,9 +52,15 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 const bin = (): string => join(project, 'node_modules', '.bin', 'hcr');
 const cacheHome = (name: string): string => join(dir, 'cache', name);
 
+/** The variables yargs picks its language by: the installed hcr gets those of the tests, so that its help reads as src's. */
+const LOCALE = Object.fromEntries(
+  ['LC_ALL', 'LC_MESSAGES', 'LANG', 'LANGUAGE'].flatMap((name) => (process.env[name] ? [[name, process.env[name]!]] : [])),
+);
+
 /** The environment of an installed hcr: this Node first on PATH (the bin's `#!/usr/bin/env node` finds it), its own cache. */
 function hcrEnv(env: Record<string, string> = {}): Record<string, string> {
   return {
+    ...LOCALE,
     PATH: [dirname(process.execPath), process.env.PATH].join(delimiter),
     XDG_CACHE_HOME: cacheHome('default'),
     NO_COLOR: '1',
@@ -100,9 +107,10 @@ describe('the installed package', () => {
     expect(await hcr(['--version'])).toEqual({ code: 0, stdout: `${PACKAGE.version}\n`, stderr: '' });
   });
 
-  it('--help, and --help of every command and subcommand, answer', async () => {
+  it('--help, and --help of every command and subcommand, answer as they do from src', async () => {
     const top = await hcr(['--help']);
     expect(top).toMatchObject({ code: 0, stderr: '' });
+    expect(top.stdout).toBe((await runCli(['--help'])).stdout);
     const commands = commandsIn(top.stdout);
     expect(commands).toEqual(
       expect.arrayContaining(['validate', 'plan', 'apply', 'show', 'drift', 'import', 'preview', 'schema', 'emulator', 'demo']),
@@ -111,6 +119,7 @@ describe('the installed package', () => {
       const r = await hcr([...path, '--help']);
       expect(r, path.join(' ')).toMatchObject({ code: 0, stderr: '' });
       expect(r.stdout, path.join(' ')).toMatch(new RegExp(`^hcr ${path.join(' ')}\\b`));
+      expect(r.stdout, path.join(' ')).toBe((await runCli([...path, '--help'])).stdout);
       const below = await Promise.all(commandsIn(r.stdout, path).map((sub) => helps([...path, sub])));
       return [path, ...below.flat()];
     };
