@@ -26,8 +26,8 @@ class Unread extends Error {}
 
 /** Characters that make the `yaml` package read a text differently from a line-by-line reader. */
 const UNREAD_CHARACTERS = /[\t\r\uFEFF\x85\u2028\u2029]/;
-/** A key written as a plain scalar: a word the core schema reads as a string (checked apart for numbers). */
-const PLAIN_KEY = /^[A-Za-z0-9_][A-Za-z0-9_.\-/]*$/;
+/** A key written as a plain scalar, from where it starts (sticky): a word, which the core schema may read as a number or boolean. */
+const PLAIN_KEY = /[A-Za-z0-9_][A-Za-z0-9_.\-/]*/y;
 /** Characters that may not start a plain scalar (YAML's indicators). */
 const INDICATORS = new Set('-?:,[]{}#&*!|>\'"%@`');
 /** Plain scalars the core schema reads as null, booleans or numbers. */
@@ -219,10 +219,10 @@ class Reader {
     if (opener === '"' || opener === "'") {
       ({ value, end: after } = this.quoted(start, end));
     } else {
-      after = start;
-      while (after < end && this.text[after] !== ':') after++;
-      value = this.text.slice(start, after);
-      if (!PLAIN_KEY.test(value) || typeof plainValue(value) !== 'string') throw new Unread();
+      PLAIN_KEY.lastIndex = start;
+      value = PLAIN_KEY.exec(this.text)?.[0] ?? '';
+      after = start + value.length;
+      if (after > end || typeof plainValue(value) !== 'string') throw new Unread();
     }
     // The `yaml` package refuses a key of more than 1024 characters.
     if (after - start > 1000) throw new Unread();
@@ -237,6 +237,27 @@ class Reader {
     const opener = this.text[start];
     if (opener === '"' || opener === "'") return this.quoted(start, end);
     if (opener === undefined || INDICATORS.has(opener) || opener === ' ') throw new Unread();
+    const last = flow ? this.flowPlainEnd(start, end) : this.blockPlainEnd(start, end);
+    place.plainEnd = last;
+    return { value: plainValue(this.text.slice(start, last)), end: last };
+  }
+
+  /**
+   * Where a plain scalar that fills its line up to `end` ends: before a comment and trailing spaces.
+   * A colon followed by a space or the end of the line would make it a key, which is not read here.
+   */
+  private blockPlainEnd(start: number, end: number): number {
+    const line = this.text.slice(start, end);
+    let stop = line.indexOf(' #');
+    if (stop < 0) stop = line.length;
+    const colon = line.indexOf(': ');
+    if ((colon >= 0 && colon < stop) || (stop === line.length && line.endsWith(':'))) throw new Unread();
+    while (stop > 0 && line.charCodeAt(stop - 1) === 0x20) stop--;
+    return start + stop;
+  }
+
+  /** Where a plain scalar in a flow map or list ends: before a flow indicator, a key's colon, a comment or spaces. */
+  private flowPlainEnd(start: number, end: number): number {
     let after = start;
     let last = start;
     for (; after < end; after++) {
@@ -245,12 +266,11 @@ class Reader {
         if (this.text[after + 1] === '#') break;
         continue;
       }
-      if (c === ':' && (after + 1 === end || this.text[after + 1] === ' ' || (flow && ',[]{}'.includes(this.text[after + 1]!)))) break;
-      if (flow && ',[]{}'.includes(c)) break;
+      if (c === ':' && (after + 1 === end || this.text[after + 1] === ' ' || ',[]{}'.includes(this.text[after + 1]!))) break;
+      if (',[]{}'.includes(c)) break;
       last = after + 1;
     }
-    place.plainEnd = last;
-    return { value: plainValue(this.text.slice(start, last)), end: last };
+    return last;
   }
 
   /** A single- or double-quoted scalar that closes on its line. */
