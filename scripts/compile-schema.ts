@@ -16,6 +16,8 @@ import standalone from 'ajv/dist/standalone/index.js';
 import { ROOT, SCHEMA_FILE, VALIDATORS_FILE, oneOfBranches, type SchemaNode } from '../src/config/schema.js';
 import { writeFileAtomically } from '../src/config/write.js';
 
+const PACKAGE_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
 export async function compileSchema(): Promise<void> {
   const root = JSON.parse(readFileSync(SCHEMA_FILE, 'utf8')) as SchemaNode;
   // The options diagnostics rely on: every error (allErrors), each with its parentSchema (verbose).
@@ -24,7 +26,8 @@ export async function compileSchema(): Promise<void> {
   const exports = Object.fromEntries([ROOT, ...oneOfBranches(root).map(([pointer]) => pointer)].map((p) => [p, `${root.$id}${p}`]));
   const file = fileURLToPath(VALIDATORS_FILE);
   const bundled = await build({
-    stdin: { contents: standalone.default(ajv, exports), resolveDir: dirname(file), sourcefile: 'hcr.schema.validate.cjs', loader: 'js' },
+    // ajv's helpers are found from the package root: generated/ may not exist yet.
+    stdin: { contents: standalone.default(ajv, exports), resolveDir: PACKAGE_ROOT, sourcefile: 'hcr.schema.validate.cjs', loader: 'js' },
     bundle: true,
     format: 'cjs',
     platform: 'node',
