@@ -6,7 +6,8 @@ import { ParsedDocument } from '../../src/config/document.js';
 import type { Path } from '../../src/config/path.js';
 import { parsePlainYaml } from '../../src/config/plain-yaml.js';
 import { parseYaml } from '../../src/config/yaml-document.js';
-import { generatedDocument, seededRandom } from './yaml-generator.js';
+import { seededRandom } from '../reliability/harness.js';
+import { generatedDocument } from './yaml-generator.js';
 
 /**
  * The fast reader must give exactly what the `yaml` package gives (the same data, the same place

@@ -7,18 +7,6 @@
  * answers are compared on many; the wild half is mostly what it must leave to the `yaml` package.
  */
 
-/** A seeded source of numbers in [0, 1) (mulberry32), so that every run generates the same documents. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 type Random = () => number;
 
 /** How often a document strays from what the fast reader reads. */
