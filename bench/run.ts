@@ -17,7 +17,8 @@ import { ROOT, formatMs, repeat, runNode, summarize, table, type ProcessSample, 
 import type * as EmulatorModule from '../src/emulator/index.js';
 
 const USAGE = `npm run bench -- [--projects 1000] [--keys 50] [--latency 20] [--runs 5] [--baseline-runs 3]
-                     [--memory-projects 5000] [--concurrency N] [--batch-size N] [--profile DIR] [--out FILE]`;
+                     [--memory-projects 5000] [--concurrency N] [--batch-size N] [--profile DIR] [--out FILE]
+                     [--bin FILE]   (another build of hcr to measure, e.g. an older one's dist/cli/bin.js)`;
 
 const { values: flags } = parseArgs({
   options: {
@@ -31,6 +32,7 @@ const { values: flags } = parseArgs({
     'batch-size': { type: 'string' },
     profile: { type: 'string' },
     out: { type: 'string', default: 'bench/results.json' },
+    bin: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -54,10 +56,10 @@ const L = whole('latency', 0);
 const RUNS = whole('runs', 1);
 const BASELINE_RUNS = whole('baseline-runs', 1);
 const MEMORY_P = whole('memory-projects', 0);
-const BIN = join(ROOT, 'dist/hcr.js');
+const BIN = flags.bin === undefined ? join(ROOT, 'dist/hcr.js') : resolve(flags.bin);
 
 if (!existsSync(BIN)) {
-  console.error('dist/hcr.js is missing: run `npm ci` (or `npm run build`) first.');
+  console.error(`${BIN} is missing: run \`npm ci\` (or \`npm run build\`) first.`);
   process.exit(1);
 }
 // The emulator is the bundled one, as `hcr emulator` runs it, so that its figures and profiles are of that code.
@@ -391,6 +393,8 @@ const machine = {
   loadAverageAtStart: load.map((n) => Math.round(n * 100) / 100),
 };
 const parameters = {
+  /** The build measured; `commit` below is the checkout's, which is this build's only when it is dist/hcr.js. */
+  bin: relative(ROOT, BIN),
   projects: P,
   keys: K,
   latencyMs: L,
