@@ -10,6 +10,12 @@ if (argv.length === 1 && argv[0] === '--version') {
   process.stdout.write(`${HCR_VERSION}\n`);
 } else {
   enableCompileCache(process.env);
+  // Node's fetch parses HTTP with WebAssembly (undici's llhttp), which V8 recompiles with its
+  // optimising compiler on a background thread; the process then waits for that at exit, 120 to
+  // 200 ms after a command that made any request has finished. hcr sends a few dozen requests:
+  // the baseline compiler's code parses them as fast, without the wait.
+  const { setFlagsFromString } = await import('node:v8');
+  setFlagsFromString('--liftoff-only');
   const { main } = await import('./main.js');
   process.exitCode = await main(argv);
 }

@@ -41,8 +41,8 @@ export function checkBatchSize(batchSize: number): void {
 /**
  * The only way commands get a CloudClient: endpoint and token resolved from the flags and ctx.env
  * (failing with a UserError before any request), the token registered with the redactor, and
- * every attempt logged to ctx.debug under --verbose. The client (and with it node:http and
- * node:https) is imported here, so that commands which never call this do not load it.
+ * every attempt logged to ctx.debug under --verbose. The client (and with it graphql and
+ * graphql-request) is imported here, so that commands which never call this do not load it.
  */
 export async function cloudClient(ctx: Context, args: CloudArgs, options: { readOnly?: boolean } = {}): Promise<CloudClient> {
   if (args.retries !== undefined) wholeNumber('--retries', args.retries, 0);

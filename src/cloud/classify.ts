@@ -1,7 +1,7 @@
-import type { IncomingHttpHeaders } from 'node:http';
+import { ClientError } from 'graphql-request';
 import { Redactor } from '../util/redact.js';
 import { CloudError, type CloudErrorKind } from './errors.js';
-import { AnswerError, TransportFailure, type FailedAnswer } from './transport.js';
+import { TransportFailure } from './transport.js';
 
 /** What classification needs to know about the attempt that failed. */
 export interface FailedAttempt {
@@ -19,7 +19,7 @@ interface ServiceError {
 }
 
 /** Transport failures after which the request certainly never reached the service. */
-const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
 
 const NETWORK_WORDS: Record<string, string> = {
   ECONNREFUSED: 'connection refused',
@@ -28,16 +28,17 @@ const NETWORK_WORDS: Record<string, string> = {
   EAI_AGAIN: 'DNS lookup failed',
   EHOSTUNREACH: 'host unreachable',
   ENETUNREACH: 'network unreachable',
+  UND_ERR_SOCKET: 'connection closed',
 };
 
 /**
  * The one place where a failed request becomes a typed CloudError. Messages are built from the
- * service's `errors[].message` and the operation name only: never from a transport error's own
- * message or the request, never with a header.
+ * service's `errors[].message` and the operation name only: never from graphql-request's own
+ * message (it embeds the request and its variables), never with a header.
  */
 export function classify(err: unknown, attempt: FailedAttempt): CloudError {
   if (err instanceof TransportFailure) return transportError(err, attempt);
-  if (err instanceof AnswerError) return answerError(err.response, attempt);
+  if (err instanceof ClientError) return answerError(err.response, attempt);
   return failure('service', attempt, 'the answer is not a GraphQL response');
 }
 
@@ -54,7 +55,7 @@ function kindOf({ message, code }: ServiceError): CloudErrorKind {
   return 'service';
 }
 
-function answerError(response: FailedAnswer, attempt: FailedAttempt): CloudError {
+function answerError(response: ClientError['response'], attempt: FailedAttempt): CloudError {
   const { status } = response;
   const errors = serviceErrors(response.errors);
   const said = mask(errors.map((e) => e.message).join('; '), attempt.variables);
@@ -94,10 +95,7 @@ function transportError(err: TransportFailure, attempt: FailedAttempt): CloudErr
     return failure('timeout', attempt, `no answer from ${attempt.host} within ${duration(attempt.timeoutMs)}`, { maybeApplied: true });
   }
   const code = errorCode(err.reason);
-  // Node's HTTP client reports a connection the service closed before answering as `socket hang up`, with a reset's code.
-  const closed = code === 'ECONNRESET' && (err.reason as Error | undefined)?.message === 'socket hang up';
-  const words =
-    code === undefined ? 'connection failed' : `${closed ? 'connection closed' : (NETWORK_WORDS[code] ?? 'connection failed')} (${code})`;
+  const words = code === undefined ? 'connection failed' : `${NETWORK_WORDS[code] ?? 'connection failed'} (${code})`;
   return failure('network', attempt, `request to ${attempt.host} failed: ${words}`, {
     maybeApplied: code === undefined || !NEVER_SENT.has(code),
   });
@@ -138,8 +136,8 @@ function mask(text: string, variables: object): string {
   return redactor.apply(text);
 }
 
-function retryAfter(headers: IncomingHttpHeaders): number | undefined {
-  const value = headers['retry-after']?.trim();
+function retryAfter(headers: Headers): number | undefined {
+  const value = headers.get('retry-after')?.trim();
   if (!value) return undefined;
   if (/^\d+$/.test(value)) return Number(value) * 1000;
   const at = Date.parse(value);

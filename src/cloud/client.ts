@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ClientError, GraphQLClient } from 'graphql-request';
 import { Fields, readJob, readProject, readTenant, readTenantEnv } from './answers.js';
 import { classify } from './classify.js';
 import { CloudError, type CloudErrorKind } from './errors.js';
@@ -19,7 +20,7 @@ import {
   UPDATE_TENANT_NAME,
   type Operation,
 } from './operations.js';
-import { AnswerError, postGraphQL } from './transport.js';
+import { bufferedFetch } from './transport.js';
 import type { CreatedTenant, CreateTenantInput, Job, PreviewAppInput, ProjectRef, TenantEnv, TenantInfo } from './types.js';
 
 /** One HTTP attempt, for `--verbose`: names and timing only, never variables or headers. */
@@ -68,8 +69,7 @@ const LOOKUP_CHUNK = 500;
  * failure into a CloudError.
  */
 export class CloudClient {
-  readonly #endpoint: URL;
-  readonly #token: string;
+  readonly #graphql: GraphQLClient;
   readonly #host: string;
   readonly #timeoutMs: number;
   readonly #retries: number;
@@ -83,9 +83,12 @@ export class CloudClient {
   readonly #now: () => number;
 
   constructor(options: CloudClientOptions) {
-    this.#endpoint = new URL(options.endpoint);
-    this.#token = options.token;
-    this.#host = this.#endpoint.host;
+    this.#host = new URL(options.endpoint).host;
+    this.#graphql = new GraphQLClient(options.endpoint, {
+      headers: { authorization: `pat ${options.token}` },
+      fetch: bufferedFetch,
+      redirect: 'manual',
+    });
     this.#timeoutMs = options.timeoutMs ?? 30_000;
     this.#retries = options.retries ?? 4;
     this.#deadlineMs = options.deadlineMs ?? 60_000;
@@ -259,14 +262,7 @@ export class CloudClient {
         });
       let data: unknown;
       try {
-        data = await postGraphQL({
-          endpoint: this.#endpoint,
-          token: this.#token,
-          operationName: operation.name,
-          query: operation.document,
-          variables,
-          signal: AbortSignal.timeout(timeoutMs),
-        });
+        data = await this.#graphql.request({ document: operation.document, variables, signal: AbortSignal.timeout(timeoutMs) });
       } catch (err) {
         const error = classify(err, { operation: operation.name, mutation: operation.mutation, variables, host: this.#host, timeoutMs });
         const partial = operation.batch !== undefined && error.kind !== 'not-authorized' ? partialData(err) : undefined;
@@ -299,7 +295,7 @@ export class CloudClient {
  * `errors` alone, which leaves nothing to keep.
  */
 function partialData(err: unknown): object | undefined {
-  if (!(err instanceof AnswerError)) return undefined;
+  if (!(err instanceof ClientError)) return undefined;
   const { status, data } = err.response;
   return status >= 200 && status < 300 && typeof data === 'object' && data !== null && !Array.isArray(data) ? data : undefined;
 }

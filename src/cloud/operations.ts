@@ -1,3 +1,5 @@
+import { Kind, parse } from 'graphql';
+
 /** A named GraphQL document; `name` is what the service sees as `operationName`. */
 export interface Operation {
   readonly name: string;
@@ -7,16 +9,12 @@ export interface Operation {
   readonly batch?: number;
 }
 
-/**
- * An operation from its document, which starts `query name` or `mutation name`. Read without a
- * GraphQL parser, which hcr would otherwise load for this alone: test/cloud/operations.test.ts
- * parses every document, and holds each to one operation of that name and type, valid against
- * the schema.
- */
 function define(document: string): Operation {
-  const head = /^\s*(query|mutation)\s+([_A-Za-z][_0-9A-Za-z]*)/.exec(document);
-  if (!head) throw new Error(`a cloud operation must start with its type and name:\n${document}`);
-  return { name: head[2]!, mutation: head[1] === 'mutation', document };
+  const [definition, ...rest] = parse(document).definitions;
+  if (definition?.kind !== Kind.OPERATION_DEFINITION || !definition.name || rest.length > 0) {
+    throw new Error(`a cloud operation must be exactly one named operation:\n${document}`);
+  }
+  return { name: definition.name.value, mutation: definition.operation === 'mutation', document };
 }
 
 const PROJECT_FIELDS = 'id name endpoint tenant { id maintenance_mode }';

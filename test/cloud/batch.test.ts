@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CloudError } from '../../src/cloud/errors.js';
-import { graphqlError, post, schemaErrors, sent, testClient, useMockService, socketError } from './helpers.js';
+import { graphqlError, post, schemaErrors, sent, testClient, useMockService } from './helpers.js';
 import { rejection } from './rejection.js';
 
 useMockService();
@@ -82,7 +82,7 @@ describe('a batched read', () => {
 
   it('retries a whole request that failed on the way (5xx, reset) before reading alone', async () => {
     post().reply(503, 'unavailable');
-    post().replyWithError(socketError('ECONNRESET'));
+    post().replyWithError({ code: 'ECONNRESET' });
     post().reply(200, { data: { t0: envOf(0), t1: envOf(1), t2: envOf(2) } });
     const { client, sleeps } = testClient();
     expect(await client.getTenantEnvs(TENANTS)).toEqual([readOf(0), readOf(1), readOf(2)]);

@@ -38,11 +38,6 @@ export function post(): nock.Interceptor {
     });
 }
 
-/** A socket error as Node's HTTP client raises it, for `replyWithError`: an Error with the system's code. */
-export function socketError(code: string): Error {
-  return Object.assign(new Error(`socket error ${code}`), { code });
-}
-
 /** A Hasura-style error answer (HTTP 200). */
 export function graphqlError(message: string, code?: string): object {
   return { errors: [{ message, extensions: { path: '$', ...(code ? { code } : {}) } }] };

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { CloudClient } from '../../src/cloud/client.js';
 import { CloudError } from '../../src/cloud/errors.js';
 import type { PreviewAppInput } from '../../src/cloud/types.js';
-import { graphqlError, post, testClient, TOKEN, useMockService, socketError } from './helpers.js';
+import { graphqlError, post, testClient, TOKEN, useMockService } from './helpers.js';
 
 useMockService();
 
@@ -106,8 +106,8 @@ const failures: [string, () => void][] = [
         .times(5)
         .reply(200, { data: { getTenantEnv: { hash: 7 } } }),
   ],
-  ['a reset connection', () => post().times(5).replyWithError(socketError('ECONNRESET'))],
-  ['a refused connection', () => post().times(5).replyWithError(socketError('ECONNREFUSED'))],
+  ['a reset connection', () => post().times(5).replyWithError({ code: 'ECONNRESET' })],
+  ['a refused connection', () => post().times(5).replyWithError({ code: 'ECONNREFUSED' })],
   ['a blocked network', () => undefined],
   ['a timeout', () => post().times(5).delay(500).reply(200, {})],
 ];

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { CloudClient } from '../../src/cloud/client.js';
 import { CloudError } from '../../src/cloud/errors.js';
-import { graphqlError, post, sent, testClient, TOKEN, useMockService, socketError } from './helpers.js';
+import { graphqlError, post, sent, testClient, TOKEN, useMockService } from './helpers.js';
 import { rejection } from './rejection.js';
 
 useMockService();
@@ -26,8 +26,8 @@ describe('reads are retried on transient failures', () => {
       'GenericServerError',
       () => post().reply(200, graphqlError('there was an internal error while serving your request', 'GenericServerError')),
     ],
-    ['a reset connection', () => post().replyWithError(socketError('ECONNRESET'))],
-    ['a refused connection', () => post().replyWithError(socketError('ECONNREFUSED'))],
+    ['a reset connection', () => post().replyWithError({ code: 'ECONNRESET' })],
+    ['a refused connection', () => post().replyWithError({ code: 'ECONNREFUSED' })],
     ['a timeout', () => post().delay(5_000).reply(200, envData)],
   ])('after %s, then succeeds', async (what, fail) => {
     fail();
@@ -65,7 +65,7 @@ describe('reads are retried on transient failures', () => {
   });
 
   it('the number of retries is configurable', async () => {
-    post().times(3).replyWithError(socketError('ECONNRESET'));
+    post().times(3).replyWithError({ code: 'ECONNRESET' });
     const { client } = testClient({ retries: 2 });
     expect(await rejection(client.getTenantEnv(TENANT))).toMatchObject({ kind: 'network', details: { attempts: 3 } });
     expect(sent).toHaveLength(3);
@@ -139,8 +139,8 @@ describe('what is never retried', () => {
     ['HTTP 503', () => post().reply(503, 'unavailable'), 'server', true],
     ['HTTP 429', () => post().reply(429, 'slow down', { 'retry-after': '1' }), 'server', false],
     ['GenericServerError', () => post().reply(200, graphqlError('internal', 'GenericServerError')), 'server', true],
-    ['a reset connection', () => post().replyWithError(socketError('ECONNRESET')), 'network', true],
-    ['a refused connection', () => post().replyWithError(socketError('ECONNREFUSED')), 'network', false],
+    ['a reset connection', () => post().replyWithError({ code: 'ECONNRESET' }), 'network', true],
+    ['a refused connection', () => post().replyWithError({ code: 'ECONNREFUSED' }), 'network', false],
     ['a timeout', () => post().delay(5_000).reply(200, {}), 'timeout', true],
     ['a stale hash', () => post().reply(200, graphqlError('config hash mismatch (currentHash is stale)', 'unexpected')), 'conflict', false],
   ])('a write failing with %s (it reports whether it may have been applied)', async (what, fail, kind, maybeApplied) => {

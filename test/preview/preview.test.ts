@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { normalize, runCli, type CliOptions } from '../helpers/cli.js';
 import { startTestEmulator, type TestEmulator, type TestEmulatorOptions } from '../helpers/emulator.js';
-import { watchHttp } from '../helpers/http.js';
 
 const GITHUB_TOKEN = 'ghp_canaryGithubToken0123456789';
 const ENV_SECRET = 'env-value-canary-41c7';
@@ -99,7 +98,12 @@ describe('hcr preview create', () => {
 
   it('sends the repository, branch, directory and project options as given', async () => {
     const { t, hcr } = await setup();
-    const { bodies } = watchHttp();
+    const bodies: string[] = [];
+    const realFetch = globalThis.fetch;
+    vi.spyOn(globalThis, 'fetch').mockImplementation((input, init) => {
+      bodies.push(String(init?.body));
+      return realFetch(input, init);
+    });
     const r = await hcr([...CREATE, '--region', 'eu-central-1', '--plan', 'cloud_payg']);
     expect(r.code).toBe(0);
     const sent = bodies
@@ -340,9 +344,16 @@ describe('hcr preview create --env-file', () => {
     const { hcr } = await setup();
     const cwd = directoryWith({ 'preview.env': ENV_FILE });
     // A real job's error can quote the env it was given, e.g. a database URL it could not reach.
-    watchHttp((body) =>
-      body.replace(/"error":"(?:[^"\\]|\\.)*"/g, `"error":"cannot reach postgres://app:${FILE_SECRET}@db/app, LOG_LEVEL=${ENV_SECRET}"`),
-    );
+    const realFetch = globalThis.fetch;
+    vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
+      const response = await realFetch(input, init);
+      const text = await response.text();
+      const echoed = text.replace(
+        /"error":"(?:[^"\\]|\\.)*"/g,
+        `"error":"cannot reach postgres://app:${FILE_SECRET}@db/app, LOG_LEVEL=${ENV_SECRET}"`,
+      );
+      return new Response(echoed, { status: response.status, headers: response.headers });
+    });
     const r = await hcr(createWith({ '--branch': 'missing' }, '--env-file', 'preview.env', '--env', `LOG_LEVEL=${ENV_SECRET}`), { cwd });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('failed (job');
