@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: hcr as whole processes (`node dist/cli/bin.js ...`) against an emulator with
+ * `npm run bench`: hcr as whole processes (`node dist/hcr.js ...`, the bundle) against an emulator with
  * network-like latency, beside a naive sequential script and the latency floor. Prints a table
  * and writes bench/results.json. Nothing here asserts: the targets are shown as met or missed.
  */
@@ -17,7 +17,8 @@ import { ROOT, formatMs, repeat, runNode, summarize, table, type ProcessSample, 
 import type * as EmulatorModule from '../src/emulator/index.js';
 
 const USAGE = `npm run bench -- [--projects 1000] [--keys 50] [--latency 20] [--runs 5] [--baseline-runs 3]
-                     [--memory-projects 5000] [--concurrency N] [--batch-size N] [--profile DIR] [--out FILE]`;
+                     [--memory-projects 5000] [--concurrency N] [--batch-size N] [--profile DIR] [--out FILE]
+                     [--bin FILE]   (another build of hcr to measure, e.g. an older one's dist/cli/bin.js)`;
 
 const { values: flags } = parseArgs({
   options: {
@@ -31,6 +32,7 @@ const { values: flags } = parseArgs({
     'batch-size': { type: 'string' },
     profile: { type: 'string' },
     out: { type: 'string', default: 'bench/results.json' },
+    bin: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -54,14 +56,14 @@ const L = whole('latency', 0);
 const RUNS = whole('runs', 1);
 const BASELINE_RUNS = whole('baseline-runs', 1);
 const MEMORY_P = whole('memory-projects', 0);
-const BIN = join(ROOT, 'dist/cli/bin.js');
+const BIN = flags.bin === undefined ? join(ROOT, 'dist/hcr.js') : resolve(flags.bin);
 
 if (!existsSync(BIN)) {
-  console.error('dist/cli/bin.js is missing: run `npm ci` (or `npm run build`) first.');
+  console.error(`${BIN} is missing: run \`npm ci\` (or \`npm run build\`) first.`);
   process.exit(1);
 }
-// The emulator is the built one, as `hcr emulator` runs it, so that its figures and profiles are of that code.
-const { startEmulator } = (await import(pathToFileURL(join(ROOT, 'dist/emulator/index.js')).href)) as typeof EmulatorModule;
+// The emulator is the bundled one, as `hcr emulator` runs it, so that its figures and profiles are of that code.
+const { startEmulator } = (await import(pathToFileURL(join(ROOT, 'dist/emulator.js')).href)) as typeof EmulatorModule;
 const HCR_VERSION = (await runNode([BIN, '--version'], { env: {} })).stdout.trim();
 /** The commit measured, when the bench runs in a git checkout (with ` +changes` when it has any). */
 function commit(): string | undefined {
@@ -201,7 +203,10 @@ type Results = {
   sequential: Summary & { requests: Requests };
   apply: Summary & { changedProjects: number; requests: Requests };
   validate: Summary;
+  /** Start-up, each beside bare Node in the same iterations: see startup(). */
+  planOne: PlanCase;
   version: Summary;
+  help: Summary;
   nodeBare: Summary;
   memory: PlanCase[];
 };
@@ -213,6 +218,8 @@ interface Target {
   met: boolean;
   /** How far off a missed target is, in the target's own terms. */
   missedBy?: string;
+  /** For a missed target: where the time or memory went, from the figures measured. */
+  cause?: string;
 }
 
 const ratio = (n: number): string => `${n.toFixed(n >= 10 ? 0 : 1)}×`;
@@ -220,9 +227,16 @@ const mb = (n: number): string => `${n.toFixed(0)} MB`;
 
 function targets(r: Omit<Results, 'targets'>): Target[] {
   const list: Target[] = [];
-  const add = (target: string, goal: string, measured: string, met: boolean, missedBy: string): void => {
-    list.push({ target, goal, measured, met, ...(met ? {} : { missedBy }) });
+  const add = (target: string, goal: string, measured: string, met: boolean, missedBy: string, cause: string): void => {
+    list.push({ target, goal, measured, met, ...(met ? {} : { missedBy, cause }) });
   };
+  /** Where a plan's wall time went: hcr's own CPU, the emulator's, and waiting on latency. */
+  const planCause = (c: Summary, floor: number): string =>
+    `hcr's own CPU ${formatMs(c.cpuMs)} of ${formatMs(c.wallMs)} wall, the emulator's ${formatMs(c.emulatorCpuMs)}, latency at least ${formatMs(floor)}`;
+  /** What a start-up costs beyond bare Node: loading and running hcr's code. */
+  const startupCause = (c: Summary): string =>
+    `${formatMs(c.cpuMs - r.nodeBare.cpuMs)} more CPU than bare Node (${formatMs(c.cpuMs)} vs ${formatMs(r.nodeBare.cpuMs)}): loading and running hcr's code`;
+
   const speedup = r.sequential.wallMs / r.plan.wallMs;
   add(
     'plan vs the sequential loop',
@@ -230,14 +244,16 @@ function targets(r: Omit<Results, 'targets'>): Target[] {
     `${ratio(speedup)} faster`,
     speedup >= 20,
     `${ratio(20 / speedup)} (plan would need ≤ ${formatMs(r.sequential.wallMs / 20)})`,
+    planCause(r.plan, r.floorMs),
   );
   const overFloor = r.plan.wallMs / r.floorMs;
   add(
     'plan vs the floor',
-    '≤ 2× the floor',
+    '≤ 4× the floor',
     `${ratio(overFloor)} (${formatMs(r.floorMs)})`,
-    overFloor <= 2,
-    `${formatMs(r.plan.wallMs - 2 * r.floorMs)}`,
+    overFloor <= 4,
+    `${formatMs(r.plan.wallMs - 4 * r.floorMs)}`,
+    planCause(r.plan, r.floorMs),
   );
   const allowed = 1 + Math.ceil(P / B) + Math.max(0, r.plan.requests.lookups - 1);
   add(
@@ -246,8 +262,16 @@ function targets(r: Omit<Results, 'targets'>): Target[] {
     String(r.plan.requests.total),
     r.plan.requests.total <= allowed,
     `${r.plan.requests.total - allowed} requests`,
+    requestsText(r.plan.requests),
   );
-  add(`peak RSS of plan, ${P} × ${K}`, '< 200 MB', mb(r.plan.rssMB), r.plan.rssMB < 200, mb(r.plan.rssMB - 200));
+  add(
+    `peak RSS of plan, ${P} × ${K}`,
+    '< 200 MB',
+    mb(r.plan.rssMB),
+    r.plan.rssMB < 200,
+    mb(r.plan.rssMB - 200),
+    `${mb(r.planOne.rssMB)} for one project; ${mb(r.plan.rssMB - r.planOne.rssMB)} more for ${P} × ${K}`,
+  );
   const [one, big] = r.memory;
   if (one && big) {
     const perKey = (a: PlanCase, b: PlanCase): number => ((b.rssMB - a.rssMB) * 1024) / ((b.projects - a.projects) * K);
@@ -260,17 +284,31 @@ function targets(r: Omit<Results, 'targets'>): Target[] {
       `${first.toFixed(2)} KB per project·key up to ${P}, ${second.toFixed(2)} beyond`,
       second <= first * 1.25,
       `${ratio(second / first)} per project·key beyond ${P}`,
+      `peak RSS ${mb(one.rssMB)}, ${mb(r.plan.rssMB)}, ${mb(big.rssMB)} for 1, ${P}, ${big.projects} projects`,
     );
   }
-  const startup = r.version.wallMs / r.nodeBare.wallMs;
+  const versus = (name: string, c: Summary, goal: number): void => {
+    const times = c.wallMs / r.nodeBare.wallMs;
+    add(
+      `${name} vs node -e 0`,
+      `≤ ${goal}×`,
+      `${times.toFixed(2)}× (${formatMs(c.wallMs)} vs ${formatMs(r.nodeBare.wallMs)})`,
+      times <= goal,
+      formatMs(c.wallMs - goal * r.nodeBare.wallMs),
+      startupCause(c),
+    );
+  };
+  versus('hcr plan, 1 project,', r.planOne, 3);
+  versus('hcr --version', r.version, 1.2);
+  versus('hcr --help', r.help, 2);
   add(
-    'hcr --version vs node -e 0',
-    '≤ 2.5×',
-    `${ratio(startup)} (${formatMs(r.version.wallMs)} vs ${formatMs(r.nodeBare.wallMs)})`,
-    startup <= 2.5,
-    formatMs(r.version.wallMs - 2.5 * r.nodeBare.wallMs),
+    `hcr validate, ${P} projects`,
+    '< 1 s',
+    formatMs(r.validate.wallMs),
+    r.validate.wallMs < 1000,
+    formatMs(r.validate.wallMs - 1000),
+    `hcr's own CPU ${formatMs(r.validate.cpuMs)}, peak RSS ${mb(r.validate.rssMB)}`,
   );
-  add(`hcr validate, ${P} projects`, '< 1 s', formatMs(r.validate.wallMs), r.validate.wallMs < 1000, formatMs(r.validate.wallMs - 1000));
   return list;
 }
 
@@ -300,30 +338,47 @@ function report(r: Results): string {
     row(`hcr apply, ${r.apply.changedProjects} projects changed`, r.apply, requestsText(r.apply.requests)),
     ...r.memory.map((m) => row(`hcr plan (${m.projects} project${m.projects === 1 ? '' : 's'})`, m, requestsText(m.requests))),
     row(`hcr validate (${P} projects)`, r.validate),
+    row('hcr plan (1 project), beside node -e 0', r.planOne, requestsText(r.planOne.requests)),
     row('hcr --version', r.version),
+    row('hcr --help', r.help),
     row('node -e 0', r.nodeBare),
   ];
   const goals = [
     ['target', 'goal', 'measured', ''],
-    ...r.targets.map((t) => [t.target, t.goal, t.measured, t.met ? 'met' : `missed by ${t.missedBy}`]),
+    ...r.targets.map((t) => [t.target, t.goal, t.measured, t.met ? 'met' : `missed by ${t.missedBy}: ${t.cause}`]),
   ];
   return `${table(rows, 'lrrrrrl')}\n\n${table(goals, 'llll')}`;
 }
 
-/** `hcr --version` and `node -e 0`, interleaved so that a change in the machine's load shifts both alike. */
-async function startup(runs: number): Promise<{ version: Summary; bare: Summary }> {
-  const version: ProcessSample[] = [];
-  const bare: ProcessSample[] = [];
-  for (let i = 0; i <= runs; i++) {
-    const v = await hcr(['--version'], {});
-    const b = await runNode(['-e', '0'], { env: {} });
-    // The first pair warms the file cache.
-    if (i > 0) {
-      version.push(v);
-      bare.push(b);
+/**
+ * What users feel at every run, each beside bare Node: `node -e 0`, `hcr --version`, `hcr --help`
+ * and a plan of one project, one after another in each iteration, so that a change in the
+ * machine's load shifts them alike.
+ */
+async function startup(runs: number, fixture: Fixture): Promise<{ bare: Summary; version: Summary; help: Summary; planOne: PlanCase }> {
+  const emulator = await seeded(fixture);
+  const samples: Record<'bare' | 'version' | 'help' | 'planOne', ProcessSample[]> = { bare: [], version: [], help: [], planOne: [] };
+  const seen: { requests?: Requests } = {};
+  try {
+    for (let i = 0; i <= runs; i++) {
+      const round = {
+        bare: await runNode(['-e', '0'], { env: {} }),
+        version: await hcr(['--version'], {}),
+        help: await hcr(['--help'], {}),
+        planOne: await hcr(['plan', '-f', fixture.dir, ...readFlags], cloudEnv(emulator, fixture), emulator, seen),
+      };
+      // The first round warms the file cache (and Node's compile cache, where there is one).
+      if (i > 0) for (const [name, sample] of Object.entries(round)) samples[name as keyof typeof samples].push(sample);
     }
+  } finally {
+    await emulator.close();
   }
-  return { version: summarize(version), bare: summarize(bare) };
+  return {
+    bare: summarize(samples.bare),
+    version: summarize(samples.version),
+    help: summarize(samples.help),
+    planOne: { ...summarize(samples.planOne), projects: fixture.names.length, requests: seen.requests! },
+  };
 }
 
 const started = performance.now();
@@ -338,6 +393,8 @@ const machine = {
   loadAverageAtStart: load.map((n) => Math.round(n * 100) / 100),
 };
 const parameters = {
+  /** The build measured; `commit` below is the checkout's, which is this build's only when it is dist/hcr.js. */
+  bin: relative(ROOT, BIN),
   projects: P,
   keys: K,
   latencyMs: L,
@@ -399,8 +456,8 @@ try {
   progress(`hcr validate, ${P} projects`);
   const validate = await repeat(RUNS, () => hcr(['validate', '-f', fixture.dir], fixture.env));
 
-  progress('hcr --version and node -e 0');
-  const { version, bare } = await startup(RUNS * 3);
+  progress('node -e 0, hcr --version, hcr --help and hcr plan of 1 project, in turn');
+  const { version, help, bare, planOne } = await startup(RUNS * 3, await writeFixture(join(root, 'p1'), 1, K));
 
   const memory: PlanCase[] = [];
   if (MEMORY_P > 0) {
@@ -423,7 +480,9 @@ try {
     sequential: { ...sequential, requests: seenBaseline.requests! },
     apply: { ...apply, changedProjects: fixture.changed, requests: seenApply.requests! },
     validate,
+    planOne,
     version,
+    help,
     nodeBare: bare,
     memory,
   };

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { packageFile } from './paths.js';
 
-/** hcr's own version, from package.json (one level above both src/ and dist/). */
-export const HCR_VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
-  .version;
+/** hcr's own version, from its package.json. */
+export const HCR_VERSION: string = (JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string }).version;

@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import { enableCompileCache } from './startup.js';
+
 const argv = process.argv.slice(2);
 
 // Scripts and CI jobs ask for the version to check an install; loading yargs is most of what
@@ -7,6 +9,7 @@ if (argv.length === 1 && argv[0] === '--version') {
   const { HCR_VERSION } = await import('../version.js');
   process.stdout.write(`${HCR_VERSION}\n`);
 } else {
+  enableCompileCache(process.env);
   // Node's fetch parses HTTP with WebAssembly (undici's llhttp), which V8 recompiles with its
   // optimising compiler on a background thread; the process then waits for that at exit, 120 to
   // 200 ms after a command that made any request has finished. hcr sends a few dozen requests:

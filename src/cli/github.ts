@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import { UserError } from '../errors.js';
 import type { Context } from './context.js';
@@ -26,7 +25,8 @@ function appendToGitHubFile(ctx: Context, variable: 'GITHUB_OUTPUT' | 'GITHUB_ST
  */
 export function setGitHubOutputs(ctx: Context, outputs: Record<string, string>): void {
   appendToGitHubFile(ctx, 'GITHUB_OUTPUT', () => {
-    const delimiter = `ghadelimiter_${randomUUID()}`;
+    // Web Crypto's global, which Node sets up when it is first used: node:crypto would load on every run of hcr.
+    const delimiter = `ghadelimiter_${crypto.randomUUID()}`;
     return Object.entries(outputs)
       .map(([name, value]) => `${name}<<${delimiter}\n${value}\n${delimiter}\n`)
       .join('');

@@ -6,6 +6,7 @@ import { HCR_VERSION } from '../version.js';
 import { createContext, type CommandModule, type Context, type GlobalArgs, type LazyCommand, type RunOptions } from './context.js';
 import { underGitHubActions } from './github.js';
 import type { Io } from './output.js';
+import { sourceMappedStack } from './stack.js';
 import { commands } from './commands/index.js';
 
 const defaultIo = (): Io => ({ stdout: process.stdout, stderr: process.stderr, stdin: process.stdin });
@@ -134,7 +135,7 @@ export function reportError(ctx: Context, err: unknown): number {
     ctx.stderr.write(`${ctx.style.red('Error:')} ${err.message}\n`);
     return 1;
   }
-  const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);
+  const detail = err instanceof Error ? sourceMappedStack(err) : String(err);
   ctx.stderr.write(
     `${ctx.style.red('Internal error:')} this is a bug in hcr ${HCR_VERSION}; please report it with the output below.\n${detail}\n`,
   );

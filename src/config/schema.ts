@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { ValidateFunction } from 'ajv';
 import { pointer, type Path } from './path.js';
+import { packageFile } from '../paths.js';
 
 /** The parts of a JSON Schema that messages are made from. */
 export interface SchemaNode {
@@ -23,13 +24,13 @@ export interface SchemaNode {
   oneOf?: SchemaNode[];
 }
 
-export const SCHEMA_FILE = new URL('../../schema/hcr.schema.json', import.meta.url);
+export const SCHEMA_FILE = packageFile('schema/hcr.schema.json');
 
 /**
  * The validators compiled from the schema by `npm run build` (and before tests): ajv standalone
  * code, so that no run compiles the schema or loads ajv's compiler. See scripts/compile-schema.ts.
  */
-export const VALIDATORS_FILE = new URL('../../generated/hcr.schema.validate.cjs', import.meta.url);
+export const VALIDATORS_FILE = packageFile('generated/hcr.schema.validate.cjs');
 
 /** The key of the whole schema's validator in VALIDATORS_FILE; each oneOf branch's is its JSON Pointer. */
 export const ROOT = '#';
@@ -58,7 +59,7 @@ function load(): Loaded {
 }
 
 export function validator(pointer: string): ValidateFunction {
-  validators ??= createRequire(import.meta.url)(fileURLToPath(VALIDATORS_FILE)) as Record<string, ValidateFunction>;
+  validators ??= createRequire(VALIDATORS_FILE)(fileURLToPath(VALIDATORS_FILE)) as Record<string, ValidateFunction>;
   return validators[pointer]!;
 }
 

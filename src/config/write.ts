@@ -7,6 +7,7 @@ import { Document, LineCounter, Scalar, isMap, isScalar, parseDocument, type YAM
 import { fileProblems } from './load.js';
 import { nameProblem, shortName, valueProblem } from './names.js';
 import type { Diagnostic } from './types.js';
+import { packageFile } from '../paths.js';
 
 /** One live project as it is imported. */
 export interface ImportedProject {
@@ -44,8 +45,8 @@ export interface ImportOptions {
   excluded?(project: string, key?: string): string | undefined;
 }
 
-/** This package's schema, found from this module's place (src/ or dist/, both one level below the root). */
-const SCHEMA_FILE = fileURLToPath(new URL('../../schema/hcr.schema.json', import.meta.url));
+/** This package's schema. */
+const SCHEMA_FILE = fileURLToPath(packageFile('schema/hcr.schema.json'));
 
 /** The schema's path as a `$schema` reference from files in `dir`: relative, with `/`. */
 export function schemaReference(dir: string): string {

@@ -16,6 +16,7 @@ import {
 } from 'graphql';
 import { serverErrorJson } from './errors.js';
 import { SERVER_ERROR, tenantHealth, uuidNotString } from './messages.js';
+import { packageFile } from '../paths.js';
 import type { PreviewAppPayload } from './preview.js';
 import { list, normalizeUuid, type ListArgs, type Table } from './query.js';
 import type { Quirks } from './quirks.js';
@@ -42,9 +43,8 @@ export type ResolverContext = {
 
 type Resolver<A> = GraphQLFieldResolver<unknown, ResolverContext, A>;
 
-// Resolved from the package root rather than beside this module: tsc does not copy .graphql
-// files, and this path is the same from src/emulator/ and from the compiled dist/emulator/.
-const SDL_FILE = new URL('../../src/emulator/schema.graphql', import.meta.url);
+// Read at run time from src/, which the package ships it in: the bundle in dist/ holds only code.
+const SDL_FILE = packageFile('src/emulator/schema.graphql');
 
 const projectsTable: Table<ProjectRecord> = {
   columns: {

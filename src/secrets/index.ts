@@ -1,10 +1,8 @@
 import { UserError } from '../errors.js';
 import { readFromFile } from './file.js';
 import { resolveInTree } from './read.js';
-import { AgeIdentities } from './sops/age.js';
+import type { AgeIdentities } from './sops/age.js';
 import type { Env } from './sops/exec.js';
-import { decryptSopsFile } from './sops/index.js';
-import { valueAtPointer } from './sops/pointer.js';
 import type { PlainMap } from './sops/tree.js';
 
 /**
@@ -21,10 +19,11 @@ export type FileSource = { fromSops: string } | { fromFile: string };
 
 /**
  * Reads value sources for one run: each file is read (and decrypted) once, keyed by its real path,
- * and age identities are looked up once, however many values name them.
+ * and age identities are looked up once, however many values name them. The SOPS decryptor (and
+ * with it the yaml package and age) is loaded only when a fromSops value is read.
  */
 export class SecretReader {
-  private readonly identities: AgeIdentities;
+  private identities?: AgeIdentities;
   private readonly sopsFiles = new Map<string, Promise<PlainMap>>();
   private readonly plainFiles = new Map<string, Promise<string>>();
 
@@ -32,9 +31,7 @@ export class SecretReader {
   constructor(
     private readonly env: Env,
     private readonly cwd: string,
-  ) {
-    this.identities = new AgeIdentities(env, cwd);
-  }
+  ) {}
 
   /** The value `source` names, for the desired-state file at `desiredFile` (absolute). Throws a UserError. */
   async read(source: FileSource, desiredFile: string): Promise<string> {
@@ -44,9 +41,15 @@ export class SecretReader {
     }
     const { path, pointer } = splitSopsReference(source.fromSops);
     const file = await resolveInTree(path, desiredFile);
-    const tree = await once(this.sopsFiles, file.real, () =>
-      decryptSopsFile(file, { env: this.env, cwd: this.cwd, identities: this.identities }),
-    );
+    const [{ decryptSopsFile }, { AgeIdentities }, { valueAtPointer }] = await Promise.all([
+      import('./sops/index.js'),
+      import('./sops/age.js'),
+      import('./sops/pointer.js'),
+    ]);
+    const tree = await once(this.sopsFiles, file.real, () => {
+      this.identities ??= new AgeIdentities(this.env, this.cwd);
+      return decryptSopsFile(file, { env: this.env, cwd: this.cwd, identities: this.identities });
+    });
     return valueAtPointer(tree, pointer, path);
   }
 }

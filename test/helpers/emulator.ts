@@ -55,9 +55,20 @@ export interface EmulatorProcess {
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-/** Runs `hcr emulator --port 0 ...args` as a real process and waits for its `listening on` line. */
-export async function spawnEmulatorProcess(args: string[] = [], env: Record<string, string> = {}): Promise<EmulatorProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', 'emulator', '--port', '0', ...args], {
+/** hcr run from src, as a process of its own. */
+const HCR_FROM_SOURCE = [process.execPath, '--import', 'tsx', 'src/cli/bin.ts'];
+
+/**
+ * Runs `hcr emulator --port 0 ...args` as a real process and waits for its `listening on` line;
+ * `hcr` is the command line that runs hcr (from src by default; an installed package's bin).
+ */
+export async function spawnEmulatorProcess(
+  args: string[] = [],
+  env: Record<string, string> = {},
+  hcr: string[] = HCR_FROM_SOURCE,
+): Promise<EmulatorProcess> {
+  const [command, ...prefix] = hcr;
+  const child = spawn(command!, [...prefix, 'emulator', '--port', '0', ...args], {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },
   });

@@ -3,9 +3,10 @@ import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator } from '../../emulator/index.js';
+import { packageFile } from '../../paths.js';
 import { defineCommand } from '../context.js';
 
-const DESIRED = new URL('../../../examples/demo/hasura-cloud.yaml', import.meta.url);
+const DESIRED = packageFile('examples/demo/hasura-cloud.yaml');
 
 /** The projects the demo's Hasura Cloud starts with, as someone once set them up by hand. */
 const LIVE: Record<string, Record<string, string>> = {
