@@ -37,7 +37,8 @@ import {
 import { PREVIEW_JOB_DELAY_MS } from './preview.js';
 import type { Quirks } from './quirks.js';
 import { emulatorSchema, type ResolverContext } from './schema.js';
-import { PLANS, Store } from './store.js';
+import { PLANS } from './records.js';
+import { Store } from './store.js';
 
 export interface EmulatorOptions {
   host?: string;
