@@ -133,3 +133,29 @@ export function finishedJob(
     })),
   });
 }
+
+/**
+ * Finishes each job `delayMs` after it was scheduled, as Cloud's builder would after its build.
+ * `stop` forgets the jobs still running: with a data file, the next start picks them up again.
+ */
+export class PreviewJobClock {
+  private readonly timers = new Set<NodeJS.Timeout>();
+
+  constructor(
+    private readonly delayMs: number,
+    private readonly finish: (jobId: string) => void,
+  ) {}
+
+  start(jobId: string): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      this.finish(jobId);
+    }, this.delayMs);
+    this.timers.add(timer);
+  }
+
+  stop(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+  }
+}

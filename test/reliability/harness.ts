@@ -55,8 +55,9 @@ export class FaultScript {
     const planned = this.#planned.get(request);
     if (planned === undefined) {
       const next = this.script[request.operationName ?? '']?.shift() ?? 'ok';
-      const step = typeof next === 'string' ? next : next.step;
-      if (typeof next !== 'string') next.before();
+      const scripted = typeof next === 'object' && 'before' in next;
+      if (scripted) next.before();
+      const step = scripted ? next.step : next;
       this.#planned.set(request, step);
       return SERVER_FAULTS.includes(step) ? 0 : 0.999;
     }
