@@ -1,7 +1,8 @@
 import { open, readFile, rename } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { UserError } from '../errors.js';
-import { parseSnapshot, type Store, type StoreSnapshot } from './store.js';
+import { parseSnapshot, type StoreSnapshot } from './snapshot.js';
+import type { Store } from './store.js';
 
 /** Reads the state kept in `file`; undefined when there is none yet. */
 export async function loadDataFile(file: string): Promise<StoreSnapshot | undefined> {
@@ -55,7 +56,7 @@ export class DataFileWriter {
   ) {
     this.temp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
     this.written = initialised ? store.version : -1;
-    this.unsubscribe = store.subscribe(() => this.kick());
+    this.unsubscribe = store.onChange(() => this.kick());
     this.kick();
   }
 

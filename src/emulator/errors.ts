@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { BREAK, GraphQLError, Kind, visit, type ASTNode, type DocumentNode } from 'graphql';
 import { SERVER_ERROR, fieldNotFound, type HasuraErrorText } from './messages.js';
-import { StoreError } from './store.js';
+import { StoreError } from './records.js';
 
 /** One entry of Hasura's `errors` array. */
 export interface HasuraErrorJson {
@@ -52,7 +52,7 @@ export function toHasuraJson(err: GraphQLError, document: DocumentNode): HasuraE
 }
 
 /** Hasura's error path of a node: `$.selectionSet.projects.selectionSet.tenant.args.where`. */
-export function documentPath(document: DocumentNode, target: ASTNode): string {
+function documentPath(document: DocumentNode, target: ASTNode): string {
   let path = '$';
   visit(document, {
     enter(node, _key, _parent, _path, ancestors) {

@@ -1,5 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import { invalidInput, previewFailure } from './messages.js';
-import type { EnvInput } from './store.js';
+import {
+  entriesOf,
+  envFrom,
+  frozen,
+  now,
+  projectOptionsProblem,
+  type EnvInput,
+  type JobRecord,
+  type JobStatus,
+  type PreviewOutcome,
+} from './records.js';
 
 /** The payload of createGitHubPreviewApp, as GraphQL coerced it. */
 export interface PreviewAppPayload {
@@ -42,7 +53,7 @@ const directoryProblem = (directory: string): boolean => directory.startsWith('/
  * What is wrong with the payload's token and GitHub side, or undefined. The project options are
  * the store's to check, as for createTenant.
  */
-export function gitHubProblem(payload: PreviewAppPayload): string | undefined {
+function gitHubProblem(payload: PreviewAppPayload): string | undefined {
   const { githubPersonalAccessToken, githubRepoDetails: gh } = payload;
   const required: [string, string][] = [
     ['githubPersonalAccessToken', githubPersonalAccessToken],
@@ -60,4 +71,91 @@ export function gitHubProblem(payload: PreviewAppPayload): string | undefined {
   if (gh.branch.startsWith(MISSING_PREFIX)) return previewFailure.branchNotFound(repo, gh.branch);
   if (gh.directory.startsWith(MISSING_PREFIX)) return previewFailure.directoryNotFound(repo, gh.branch, gh.directory);
   return undefined;
+}
+
+const PREVIEW_TASK_NAME = 'create-preview-app';
+
+/**
+ * A new job for `payload`, running, with the outcome it will have decided now. With `dropEnv` the
+ * job builds the project without the payload's env (the preview-drops-env quirk), while its
+ * metadata still refers to those keys.
+ */
+export function scheduledJob(payload: PreviewAppPayload | null, dropEnv: boolean): JobRecord {
+  const at = now();
+  return frozen({
+    id: randomUUID(),
+    name: payload?.projectOptions.name ?? null,
+    status: 'running',
+    createdAt: at,
+    updatedAt: at,
+    tasks: [
+      {
+        id: randomUUID(),
+        name: PREVIEW_TASK_NAME,
+        cloud: payload?.projectOptions.cloud ?? null,
+        region: payload?.projectOptions.region ?? null,
+        createdAt: at,
+        updatedAt: at,
+        events: [{ id: randomUUID(), eventType: 'scheduled', publicEventData: null, error: null, createdAt: at }],
+      },
+    ],
+    outcome: previewOutcome(payload, dropEnv),
+  });
+}
+
+function previewOutcome(payload: PreviewAppPayload | null, dropEnv: boolean): PreviewOutcome {
+  if (!payload) return { error: invalidInput.missingPayload() };
+  const o = payload.projectOptions;
+  const error = gitHubProblem(payload) ?? projectOptionsProblem(o);
+  if (error) return { error };
+  const env = envFrom(entriesOf(o.envVars));
+  return {
+    project: { name: o.name, cloud: o.cloud, region: o.region, plan: o.plan, env: dropEnv ? {} : env, metadataEnv: Object.keys(env) },
+  };
+}
+
+/** The job ended, with one last event on each of its tasks: its status, and what it made or why it did not. */
+export function finishedJob(
+  job: JobRecord,
+  status: Exclude<JobStatus, 'running'>,
+  data: Record<string, unknown> | null,
+  error: string | null,
+): JobRecord {
+  const at = now();
+  return frozen({
+    ...job,
+    status,
+    updatedAt: at,
+    tasks: job.tasks.map((task) => ({
+      ...task,
+      updatedAt: at,
+      events: [...task.events, { id: randomUUID(), eventType: status, publicEventData: data, error, createdAt: at }],
+    })),
+  });
+}
+
+/**
+ * Finishes each job `delayMs` after it was scheduled, as Cloud's builder would after its build.
+ * `stop` forgets the jobs still running: with a data file, the next start picks them up again.
+ */
+export class PreviewJobClock {
+  private readonly timers = new Set<NodeJS.Timeout>();
+
+  constructor(
+    private readonly delayMs: number,
+    private readonly finish: (jobId: string) => void,
+  ) {}
+
+  start(jobId: string): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      this.finish(jobId);
+    }, this.delayMs);
+    this.timers.add(timer);
+  }
+
+  stop(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+  }
 }

@@ -9,7 +9,7 @@ import { NEGATIVE_INT, invalidUuid, unexpectedNull } from './messages.js';
 type Value = string | boolean | null;
 type ColumnType = 'String' | 'uuid' | 'Boolean' | 'timestamptz';
 
-export interface Column<R> {
+interface Column<R> {
   type: ColumnType;
   get(row: R): Value;
 }

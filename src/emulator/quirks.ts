@@ -1,5 +1,5 @@
 import { UserError } from '../errors.js';
-import { PLANS } from './store.js';
+import { PLANS } from './records.js';
 
 /**
  * Rough edges of the real service (API.md, "Known rough edges"), each off unless asked for, so that

@@ -28,10 +28,10 @@ import {
   type EnvState,
   type JobRecord,
   type ProjectRecord,
-  type Store,
   type TaskEventRecord,
   type TaskRecord,
-} from './store.js';
+} from './records.js';
+import type { Store } from './store.js';
 
 /** What every resolver gets: the state, a way to start a preview job's clock, and the quirks in force. */
 // A type alias, not an interface, so that it fits graphql-http's Record-shaped context type.
@@ -166,19 +166,19 @@ interface CreateTenantArgs {
 
 // Argument types are what the schema's argument definitions coerce to.
 const queries: Record<string, Resolver<any>> = {
-  projects: (_, args: ListArgs, { store }, info) => list(projectsTable, store.projectRecords(), args, argsPath(info)).map(projectView),
+  projects: (_, args: ListArgs, { store }, info) => list(projectsTable, store.listProjects(), args, argsPath(info)).map(projectView),
   projects_by_pk: (_, { id }: ById, { store }, info) => {
-    const found = store.projectRecord(uuidArg(id, info, 'id'));
+    const found = store.getProject(uuidArg(id, info, 'id'));
     return found ? projectView(found) : null;
   },
-  tenant: (_, args: ListArgs, { store }, info) => list(tenantTable, store.projectRecords(), args, argsPath(info)).map(tenantView),
+  tenant: (_, args: ListArgs, { store }, info) => list(tenantTable, store.listProjects(), args, argsPath(info)).map(tenantView),
   tenant_by_pk: (_, { id }: ById, { store }, info) => {
-    const found = store.tenantRecord(uuidArg(id, info, 'id'));
+    const found = store.getTenant(uuidArg(id, info, 'id'));
     return found ? tenantView(found) : null;
   },
   getTenantEnv: (_, { tenantId }: ByTenant, { store }, info) => envView(store.getEnv(uuidArg(tenantId, info, 'tenantId'))),
   jobs_by_pk: (_, { id }: ById, { store }, info) => {
-    const found = store.jobRecord(uuidArg(id, info, 'id'));
+    const found = store.getJob(uuidArg(id, info, 'id'));
     return found ? jobView(found) : null;
   },
 };
@@ -196,7 +196,7 @@ const mutations: Record<string, Resolver<any>> = {
       plan: a.plan ?? undefined,
       env: a.envs ?? undefined,
     });
-    const record = store.tenantRecord(created.tenantId);
+    const record = store.getTenant(created.tenantId);
     return { id: created.tenantId, name: created.name, tenant: record ? tenantView(record) : null };
   },
   deleteTenant: (_, { tenantId }: ByTenant, { store }, info) => {

@@ -1,100 +1,26 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { invalidInput, previewFailure } from './messages.js';
+import { finishedJob, scheduledJob, type PreviewAppPayload } from './preview.js';
 import {
-  DUPLICATE_NAME,
-  INVALID_INPUT_CODE,
-  MAINTENANCE,
-  NOTHING_CHANGED,
-  STALE_HASH,
-  TENANT_NOT_FOUND,
-  invalidInput,
-  previewFailure,
-  type HasuraErrorText,
-} from './messages.js';
-import { gitHubProblem, type PreviewAppPayload } from './preview.js';
-
-export const CLOUDS: readonly string[] = ['aws'];
-export const PLANS: readonly string[] = ['cloud_free', 'cloud_payg'];
-/** The plan of a project created without one. */
-export const DEFAULT_PLAN = 'cloud_free';
-export const ADMIN_SECRET_KEY = 'HASURA_GRAPHQL_ADMIN_SECRET';
-
-/** One Hasura Cloud project and the tenant behind it (always 1:1, so one record). */
-export interface ProjectRecord {
-  projectId: string;
-  tenantId: string;
-  name: string;
-  cloud: string;
-  region: string;
-  plan: string;
-  env: Record<string, string>;
-  /** Accepted env writes so far; part of the hash so that every write changes it. */
-  writes: number;
-  maintenance: boolean;
-  /** Made by a preview-app job, which may redeploy it; absent for any other project. */
-  previewApp?: true;
-  /**
-   * Env keys the project's metadata refers to (a remote schema's `{{URL}}`, a header's
-   * `value_from_env`): while one is missing the metadata is inconsistent. A preview app's metadata
-   * refers to the env its job was given.
-   */
-  metadataEnv?: string[];
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface TaskEventRecord {
-  id: string;
-  eventType: string;
-  publicEventData: Record<string, unknown> | null;
-  error: string | null;
-  createdAt: string;
-}
-
-export interface TaskRecord {
-  id: string;
-  name: string;
-  cloud: string | null;
-  region: string | null;
-  createdAt: string;
-  updatedAt: string;
-  events: TaskEventRecord[];
-}
-
-export type JobStatus = 'running' | 'success' | 'failed' | 'skipped';
-
-/** What a preview-app job will do when it runs: decided (and validated) when it is scheduled. */
-export type PreviewOutcome =
-  | { error: string }
-  | { project: { name: string; cloud: string; region: string; plan: string; env: Record<string, string>; metadataEnv?: string[] } };
-
-export interface JobRecord {
-  id: string;
-  /** The project name the payload asked for, when it had one. */
-  name: string | null;
-  status: JobStatus;
-  createdAt: string;
-  updatedAt: string;
-  tasks: TaskRecord[];
-  outcome: PreviewOutcome;
-}
-
-export interface StoreSnapshot {
-  format: typeof SNAPSHOT_FORMAT;
-  projects: ProjectRecord[];
-  jobs: JobRecord[];
-}
-
-export interface EnvEntry {
-  key: string;
-  value: string;
-}
-/** A map, or a list as GraphQL passes it (`[UpdateEnvsObject]` allows null items, which are skipped). */
-export type EnvInput = Record<string, string> | readonly (EnvEntry | null)[];
-
-export interface EnvState {
-  hash: string;
-  env: Record<string, string>;
-}
+  ADMIN_SECRET_KEY,
+  DEFAULT_PLAN,
+  StoreError,
+  entriesOf,
+  envFrom,
+  envStateOf,
+  frozen,
+  isValidName,
+  now,
+  projectOptionsProblem,
+  type EnvInput,
+  type EnvState,
+  type JobRecord,
+  type PreviewOutcome,
+  type ProjectRecord,
+  type WriteEvent,
+  type WriteOperation,
+} from './records.js';
+import { SNAPSHOT_FORMAT, type StoreSnapshot } from './snapshot.js';
 
 export interface CreateProjectInput {
   /** When absent a random valid name is chosen. */
@@ -107,7 +33,7 @@ export interface CreateProjectInput {
   tenantId?: string;
   /** Made by a preview-app job (see ProjectRecord.previewApp). */
   previewApp?: boolean;
-  metadataEnv?: string[];
+  metadataEnv?: readonly string[];
 }
 
 export interface CreatedProject {
@@ -116,79 +42,21 @@ export interface CreatedProject {
   name: string;
 }
 
-export type StoreErrorKind = 'not-found' | 'conflict' | 'nothing-changed' | 'maintenance' | 'duplicate-name' | 'invalid';
-
-const ERROR_TEXTS: Record<Exclude<StoreErrorKind, 'invalid'>, HasuraErrorText> = {
-  'not-found': TENANT_NOT_FOUND,
-  conflict: STALE_HASH,
-  'nothing-changed': NOTHING_CHANGED,
-  maintenance: MAINTENANCE,
-  'duplicate-name': DUPLICATE_NAME,
-};
-
-/** A refused operation. `message` and `code` are what the service answers (see messages.ts). */
-export class StoreError extends Error {
-  override name = 'StoreError';
-  readonly code: string;
-  constructor(
-    readonly kind: StoreErrorKind,
-    detail?: string,
-  ) {
-    const text = kind === 'invalid' ? { message: detail ?? '', code: INVALID_INPUT_CODE } : ERROR_TEXTS[kind];
-    super(text.message);
-    this.code = text.code;
-  }
+/** What a write asked for, as its event reports it. */
+interface Asked {
+  currentHash?: string;
+  set?: Readonly<Record<string, string>>;
+  removed?: readonly string[];
 }
-
-const SNAPSHOT_FORMAT = 'hcr-emulator/1';
-const NAME_PATTERN = /^[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
-const PREVIEW_TASK_NAME = 'create-preview-app';
-
-export const endpointOf = (name: string): string => `https://${name}.hasura.app/v1/graphql`;
-
-/** Hasura's timestamptz rendering. */
-const now = (): string => new Date().toISOString().replace('Z', '+00:00');
-
-const sortedEnv = (env: Record<string, string>): Record<string, string> =>
-  Object.fromEntries(Object.entries(env).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-
-/** The hash and the sorted env of a record as it is now; frozen, because the store hands out the same object until the next write. */
-function envStateOf(record: ProjectRecord): EnvState {
-  const env = Object.freeze(sortedEnv(record.env));
-  const canonical = JSON.stringify([record.tenantId, record.writes, Object.entries(env)]);
-  return Object.freeze({ hash: createHash('sha1').update(canonical).digest('hex'), env });
-}
-
-function entriesOf(input: EnvInput | null | undefined): [string, string][] {
-  if (!input) return [];
-  if (!Array.isArray(input)) return Object.entries(input);
-  return (input as readonly (EnvEntry | null)[]).flatMap((e) => (e ? [[e.key, e.value] as [string, string]] : []));
-}
-
-/** Env maps are built with defineProperty semantics so that a key like `__proto__` is kept as data. */
-const envFrom = (entries: Iterable<[string, string]>): Record<string, string> => Object.fromEntries(entries);
-
-export const isValidName = (name: string): boolean => NAME_PATTERN.test(name);
-
-/** The keys the project's metadata refers to that its env lacks: while there are any, the metadata is inconsistent. */
-export const missingMetadataEnv = (record: Readonly<ProjectRecord>): string[] =>
-  (record.metadataEnv ?? []).filter((key) => !Object.hasOwn(record.env, key));
-
-/** What createTenant refuses in its arguments, which a preview job fails for instead. */
-function projectOptionsProblem(o: { name?: string; cloud: string; region: string; plan: string }): string | undefined {
-  if (o.name !== undefined && !isValidName(o.name)) return invalidInput.name(o.name);
-  if (!CLOUDS.includes(o.cloud)) return invalidInput.cloud(o.cloud, CLOUDS);
-  if (!PLANS.includes(o.plan)) return invalidInput.plan(o.plan, PLANS);
-  if (o.region.trim() === '') return invalidInput.region();
-  return undefined;
-}
-
-const clone = <T>(value: T): T => structuredClone(value);
 
 /**
  * The emulated service's state and every rule about changing it. All methods are synchronous,
  * so a check and the write it guards can never interleave with another request: two writers
  * sending the same hash are decided here, one after the other.
+ *
+ * Reading: every read answers the stored record itself, frozen (see records.ts). It is never
+ * copied and never changes: a write replaces it, so a record read before a write still shows
+ * the state before it. `getEnv` answers a project's hash and sorted env the same way.
  *
  * Project names are unique (API.md), and these are all the rules about a name already taken:
  * - createTenant and updateTenantName refuse it with the database's uniqueness violation;
@@ -204,72 +72,75 @@ export class Store {
   /** Every read of a project until its next write answers the same hash and env: computed once. */
   private readonly envStates = new WeakMap<ProjectRecord, EnvState>();
   private readonly jobs = new Map<string, JobRecord>();
-  private readonly listeners = new Set<() => void>();
+  private readonly changeListeners = new Set<() => void>();
+  private readonly writeListeners = new Set<(event: WriteEvent) => void>();
   /** Increases on every change; the data file uses it to know what it has written. */
   private revision = 0;
 
   constructor(snapshot?: StoreSnapshot) {
-    for (const p of snapshot?.projects ?? []) this.add(clone(p));
-    for (const j of snapshot?.jobs ?? []) this.jobs.set(j.id, clone(j));
+    // Copied before freezing: the caller's objects stay theirs.
+    for (const p of snapshot?.projects ?? []) this.put(frozen(structuredClone(p)));
+    for (const j of snapshot?.jobs ?? []) this.jobs.set(j.id, frozen(structuredClone(j)));
   }
 
   get version(): number {
     return this.revision;
   }
 
-  /** Calls `listener` after every change; returns the unsubscribe function. */
-  subscribe(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  snapshot(): StoreSnapshot {
-    return clone(this.state());
-  }
-
-  /** The data file's text: serialized straight from the state, which a copy first would double. */
-  snapshotText(): string {
-    return `${JSON.stringify(this.state(), null, 2)}\n`;
-  }
-
-  listProjects(): ProjectRecord[] {
-    return clone([...this.projects.values()]);
-  }
-
-  findProjectByName(name: string): ProjectRecord | undefined {
-    const found = this.byName.get(name);
-    return found && clone(found);
-  }
-
-  getTenant(tenantId: string): ProjectRecord | undefined {
-    const found = this.projects.get(tenantId);
-    return found && clone(found);
-  }
-
-  getProject(projectId: string): ProjectRecord | undefined {
-    const found = this.byProjectId.get(projectId);
-    return found && clone(found);
+  /** Calls `listener` after every change, to projects or jobs; returns the unsubscribe function. */
+  onChange(listener: () => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
   }
 
   /**
-   * The records themselves, not copies, for readers that only look and finish before the store
-   * changes again (the GraphQL resolvers, which run synchronously): copying every project per
-   * request would make the emulator the bottleneck of a benchmark.
+   * Calls `listener` with every write decided on a project, accepted or refused (see WriteEvent),
+   * synchronously, after the write took effect and before the method that made it returns;
+   * returns the unsubscribe function.
    */
-  projectRecords(): readonly Readonly<ProjectRecord>[] {
+  onWrite(listener: (event: WriteEvent) => void): () => void {
+    this.writeListeners.add(listener);
+    return () => this.writeListeners.delete(listener);
+  }
+
+  /** The whole state, as the data file keeps it. */
+  snapshot(): StoreSnapshot {
+    return { format: SNAPSHOT_FORMAT, projects: [...this.projects.values()], jobs: [...this.jobs.values()] };
+  }
+
+  /** The data file's text. */
+  snapshotText(): string {
+    return `${JSON.stringify(this.snapshot(), null, 2)}\n`;
+  }
+
+  /** Every project, in creation order. */
+  listProjects(): readonly ProjectRecord[] {
     return [...this.projects.values()];
   }
 
-  tenantRecord(tenantId: string): Readonly<ProjectRecord> | undefined {
+  findProjectByName(name: string): ProjectRecord | undefined {
+    return this.byName.get(name);
+  }
+
+  getTenant(tenantId: string): ProjectRecord | undefined {
     return this.projects.get(tenantId);
   }
 
-  projectRecord(projectId: string): Readonly<ProjectRecord> | undefined {
+  getProject(projectId: string): ProjectRecord | undefined {
     return this.byProjectId.get(projectId);
   }
 
-  jobRecord(jobId: string): Readonly<JobRecord> | undefined {
+  /** The project's hash and env, sorted by key; refused as not-found for an unknown tenant. */
+  getEnv(tenantId: string): EnvState {
+    return this.envState(this.record(tenantId));
+  }
+
+  getJob(jobId: string): JobRecord | undefined {
     return this.jobs.get(jobId);
+  }
+
+  runningJobIds(): string[] {
+    return [...this.jobs.values()].filter((j) => j.status === 'running').map((j) => j.id);
   }
 
   /** Like createTenant: Cloud sets a random admin secret, then the given env is applied over it. */
@@ -280,12 +151,11 @@ export class Store {
     if (input.name !== undefined && this.byName.has(input.name)) throw new StoreError('duplicate-name');
     if (input.tenantId !== undefined && this.projects.has(input.tenantId))
       throw new StoreError('invalid', `tenant ${input.tenantId} exists`);
-    const name = input.name ?? this.randomName();
     const at = now();
-    const record: ProjectRecord = {
+    const record: ProjectRecord = frozen({
       projectId: randomUUID(),
       tenantId: input.tenantId ?? randomUUID(),
-      name,
+      name: input.name ?? this.randomName(),
       ...options,
       env: envFrom([[ADMIN_SECRET_KEY, randomBytes(24).toString('base64url')], ...entriesOf(input.env)]),
       writes: 1,
@@ -294,102 +164,74 @@ export class Store {
       ...(input.metadataEnv?.length ? { metadataEnv: [...input.metadataEnv] } : {}),
       createdAt: at,
       updatedAt: at,
-    };
-    this.add(record);
+    });
+    this.put(record);
     this.changed();
-    return { projectId: record.projectId, tenantId: record.tenantId, name };
+    const { tenantId, name, env } = record;
+    this.emit({ operation: 'createProject', tenantId, name, after: this.envState(record).hash, set: env, removed: [] });
+    return { projectId: record.projectId, tenantId, name };
   }
 
   deleteTenant(tenantId: string): void {
-    const record = this.record(tenantId);
-    this.projects.delete(tenantId);
-    this.byProjectId.delete(record.projectId);
-    this.byName.delete(record.name);
-    this.changed();
+    this.write('deleteTenant', tenantId, {}, () => undefined);
   }
 
   renameTenant(tenantId: string, name: string): ProjectRecord {
-    const record = this.record(tenantId);
-    if (!isValidName(name)) throw new StoreError('invalid', invalidInput.name(name));
-    const holder = this.byName.get(name);
-    if (holder && holder !== record) throw new StoreError('duplicate-name');
-    this.byName.delete(record.name);
-    this.byName.set(name, record);
-    record.name = name;
-    record.updatedAt = now();
-    this.changed();
-    return clone(record);
-  }
-
-  /** The project's hash and env, sorted by key; the same frozen object until the next write. */
-  getEnv(tenantId: string): EnvState {
-    return this.envState(this.record(tenantId));
+    return this.write('renameTenant', tenantId, {}, (record) => {
+      if (!isValidName(name)) throw new StoreError('invalid', invalidInput.name(name));
+      const holder = this.byName.get(name);
+      if (holder && holder.tenantId !== tenantId) throw new StoreError('duplicate-name');
+      return { ...record, name, updatedAt: now() };
+    })!;
   }
 
   /** updateTenantEnv: sets the keys given, keeps every other key. */
   updateEnv(tenantId: string, currentHash: string, entries: EnvInput): EnvState {
-    const record = this.writable(tenantId, currentHash);
-    const changes = [...new Map(entriesOf(entries))].filter(([key, value]) => !Object.hasOwn(record.env, key) || record.env[key] !== value);
-    if (changes.length === 0) throw new StoreError('nothing-changed');
-    record.env = envFrom([...Object.entries(record.env), ...changes]);
-    return this.committed(record);
+    const set = envFrom(entriesOf(entries));
+    const record = this.write('updateEnv', tenantId, { currentHash, set }, (record) => {
+      this.checkWritable(record, currentHash);
+      const changes = Object.entries(set).filter(([key, value]) => !Object.hasOwn(record.env, key) || record.env[key] !== value);
+      if (changes.length === 0) throw new StoreError('nothing-changed');
+      return envWritten(record, envFrom([...Object.entries(record.env), ...changes]));
+    });
+    return this.envState(record!);
   }
 
   /** deleteTenantEnv: removes the keys given that exist. */
   deleteEnv(tenantId: string, currentHash: string, keys: readonly string[]): EnvState {
-    const record = this.writable(tenantId, currentHash);
-    const doomed = new Set(keys.filter((key) => Object.hasOwn(record.env, key)));
-    if (doomed.size === 0) throw new StoreError('nothing-changed');
-    record.env = envFrom(Object.entries(record.env).filter(([key]) => !doomed.has(key)));
-    return this.committed(record);
+    const record = this.write('deleteEnv', tenantId, { currentHash, removed: [...keys] }, (record) => {
+      this.checkWritable(record, currentHash);
+      const doomed = new Set(keys.filter((key) => Object.hasOwn(record.env, key)));
+      if (doomed.size === 0) throw new StoreError('nothing-changed');
+      return envWritten(record, envFrom(Object.entries(record.env).filter(([key]) => !doomed.has(key))));
+    });
+    return this.envState(record!);
   }
 
   /** An out-of-band edit (someone using the console): replaces the env, ignores hash and maintenance. */
-  setEnv(tenantId: string, env: Record<string, string>): EnvState {
-    const record = this.record(tenantId);
-    record.env = envFrom(Object.entries(env));
-    return this.committed(record);
+  setEnv(tenantId: string, env: Readonly<Record<string, string>>): EnvState {
+    const removed = Object.keys(this.record(tenantId).env).filter((key) => !Object.hasOwn(env, key));
+    const record = this.write('setEnv', tenantId, { set: env, removed }, (record) => envWritten(record, envFrom(Object.entries(env))));
+    return this.envState(record!);
   }
 
   setMaintenance(tenantId: string, on: boolean): void {
-    const record = this.record(tenantId);
-    record.maintenance = on;
-    record.updatedAt = now();
-    this.changed();
+    this.write('setMaintenance', tenantId, {}, (record) => ({ ...record, maintenance: on, updatedAt: now() }));
   }
 
   /**
    * createGitHubPreviewApp: validates now, runs when finishPreviewJob is called. The newest job
    * for a name wins: one still running for the same name is skipped, as a push that arrives
    * while the previous one is building makes that build pointless. With `dropEnv` the job
-   * builds the project without the payload's env (the preview-drops-env quirk), while its
-   * metadata still refers to those keys.
+   * builds the project without the payload's env (the preview-drops-env quirk).
    */
   createPreviewJob(payload: PreviewAppPayload | null, { dropEnv = false } = {}): string {
-    const at = now();
-    const name = payload?.projectOptions.name ?? null;
-    const job: JobRecord = {
-      id: randomUUID(),
-      name,
-      status: 'running',
-      createdAt: at,
-      updatedAt: at,
-      tasks: [
-        {
-          id: randomUUID(),
-          name: PREVIEW_TASK_NAME,
-          cloud: payload?.projectOptions.cloud ?? null,
-          region: payload?.projectOptions.region ?? null,
-          createdAt: at,
-          updatedAt: at,
-          events: [{ id: randomUUID(), eventType: 'scheduled', publicEventData: null, error: null, createdAt: at }],
-        },
-      ],
-      outcome: previewOutcome(payload, dropEnv),
-    };
-    if (name !== null) {
+    const job = scheduledJob(payload, dropEnv);
+    if (job.name !== null) {
       for (const older of this.jobs.values()) {
-        if (older.status === 'running' && older.name === name) finishJob(older, 'skipped', null, previewFailure.superseded(name, job.id));
+        if (older.status === 'running' && older.name === job.name) {
+          this.jobs.set(older.id, finishedJob(older, 'skipped', null, previewFailure.superseded(job.name, job.id)));
+        }
       }
     }
     this.jobs.set(job.id, job);
@@ -403,37 +245,29 @@ export class Store {
    */
   finishPreviewJob(jobId: string): JobRecord | undefined {
     const job = this.jobs.get(jobId);
-    if (!job || job.status !== 'running') return job && clone(job);
+    if (!job || job.status !== 'running') return job;
     const result = this.runPreview(job.outcome);
-    if ('error' in result) finishJob(job, 'failed', null, result.error);
-    else finishJob(job, 'success', { projectId: result.projectId, githubDeploymentJobID: randomUUID() }, null);
+    const finished =
+      'error' in result
+        ? finishedJob(job, 'failed', null, result.error)
+        : finishedJob(job, 'success', { projectId: result.projectId, githubDeploymentJobID: randomUUID() }, null);
+    this.jobs.set(jobId, finished);
     this.changed();
-    return clone(job);
-  }
-
-  getJob(jobId: string): JobRecord | undefined {
-    const found = this.jobs.get(jobId);
-    return found && clone(found);
-  }
-
-  runningJobIds(): string[] {
-    return [...this.jobs.values()].filter((j) => j.status === 'running').map((j) => j.id);
+    return finished;
   }
 
   private runPreview(outcome: PreviewOutcome): { error: string } | { projectId: string } {
     if ('error' in outcome) return outcome;
-    const existing = this.byName.get(outcome.project.name);
-    if (!existing) return { projectId: this.createProject({ ...outcome.project, previewApp: true }).projectId };
+    const { env, metadataEnv, ...options } = outcome.project;
+    const existing = this.byName.get(options.name);
+    if (!existing) return { projectId: this.createProject({ ...options, env, metadataEnv, previewApp: true }).projectId };
     if (!existing.previewApp) return { error: previewFailure.nameTaken(existing.name) };
-    existing.env = envFrom([...Object.entries(existing.env), ...Object.entries(outcome.project.env)]);
-    if (outcome.project.metadataEnv?.length) existing.metadataEnv = outcome.project.metadataEnv;
-    else delete existing.metadataEnv;
-    this.committed(existing);
+    this.write('redeployPreview', existing.tenantId, { set: env }, (record) => {
+      const { metadataEnv: _previous, ...rest } = record;
+      const redeployed = { ...rest, ...(metadataEnv?.length ? { metadataEnv } : {}) };
+      return envWritten(redeployed, envFrom([...Object.entries(record.env), ...Object.entries(env)]));
+    });
     return { projectId: existing.projectId };
-  }
-
-  private state(): StoreSnapshot {
-    return { format: SNAPSHOT_FORMAT, projects: [...this.projects.values()], jobs: [...this.jobs.values()] };
   }
 
   private record(tenantId: string): ProjectRecord {
@@ -442,19 +276,44 @@ export class Store {
     return record;
   }
 
-  private writable(tenantId: string, currentHash: string): ProjectRecord {
-    const record = this.record(tenantId);
+  private checkWritable(record: ProjectRecord, currentHash: string): void {
     if (record.maintenance) throw new StoreError('maintenance');
     if (this.envState(record).hash !== currentHash) throw new StoreError('conflict');
-    return record;
   }
 
-  private committed(record: ProjectRecord): EnvState {
-    record.writes += 1;
-    record.updatedAt = now();
-    this.envStates.delete(record);
+  /**
+   * Decides a write on the project of `tenantId`: `decide` answers what the record becomes
+   * (undefined: the project is deleted) or throws the StoreError refusing it. Either way the
+   * write listeners hear of it.
+   */
+  private write(
+    operation: WriteOperation,
+    tenantId: string,
+    asked: Asked,
+    decide: (record: ProjectRecord) => ProjectRecord | undefined,
+  ): ProjectRecord | undefined {
+    const record = this.record(tenantId);
+    const event: WriteEvent = {
+      operation,
+      tenantId,
+      name: record.name,
+      ...(asked.currentHash === undefined ? {} : { currentHash: asked.currentHash }),
+      before: this.envState(record).hash,
+      set: frozen({ ...asked.set }),
+      removed: frozen([...(asked.removed ?? [])]),
+    };
+    let next: ProjectRecord | undefined;
+    try {
+      next = decide(record);
+    } catch (err) {
+      if (err instanceof StoreError) this.emit({ ...event, refused: err.kind });
+      throw err;
+    }
+    if (next) this.put(frozen(next), record);
+    else this.remove(record);
     this.changed();
-    return this.envState(record);
+    this.emit(next ? { ...event, name: next.name, after: this.envState(next).hash } : event);
+    return next;
   }
 
   private envState(record: ProjectRecord): EnvState {
@@ -466,10 +325,20 @@ export class Store {
     return state;
   }
 
-  private add(record: ProjectRecord): void {
+  /** Stores `record`, in place of `previous` when it replaces one (keeping its place in the listing). */
+  private put(record: ProjectRecord, previous?: ProjectRecord): void {
+    if (previous && previous.name !== record.name) this.byName.delete(previous.name);
+    const state = previous && previous.env === record.env && previous.writes === record.writes ? this.envStates.get(previous) : undefined;
+    if (state) this.envStates.set(record, state);
     this.projects.set(record.tenantId, record);
     this.byProjectId.set(record.projectId, record);
     this.byName.set(record.name, record);
+  }
+
+  private remove(record: ProjectRecord): void {
+    this.projects.delete(record.tenantId);
+    this.byProjectId.delete(record.projectId);
+    this.byName.delete(record.name);
   }
 
   private randomName(): string {
@@ -481,62 +350,18 @@ export class Store {
 
   private changed(): void {
     this.revision += 1;
-    for (const listener of this.listeners) listener();
+    for (const listener of this.changeListeners) listener();
+  }
+
+  private emit(event: WriteEvent): void {
+    for (const listener of this.writeListeners) listener(event);
   }
 }
 
-function previewOutcome(payload: PreviewAppPayload | null, dropEnv: boolean): PreviewOutcome {
-  if (!payload) return { error: invalidInput.missingPayload() };
-  const o = payload.projectOptions;
-  const error = gitHubProblem(payload) ?? projectOptionsProblem(o);
-  if (error) return { error };
-  const env = envFrom(entriesOf(o.envVars));
-  return {
-    project: { name: o.name, cloud: o.cloud, region: o.region, plan: o.plan, env: dropEnv ? {} : env, metadataEnv: Object.keys(env) },
-  };
-}
-
-/** Ends a job with one last event on each of its tasks: its status, and what it made or why it did not. */
-function finishJob(
-  job: JobRecord,
-  status: Exclude<JobStatus, 'running'>,
-  data: Record<string, unknown> | null,
-  error: string | null,
-): void {
-  const at = now();
-  job.status = status;
-  job.updatedAt = at;
-  for (const task of job.tasks) {
-    task.updatedAt = at;
-    task.events.push({ id: randomUUID(), eventType: status, publicEventData: data, error, createdAt: at });
-  }
-}
-
-/** Checks that a value read from a data file is a snapshot this version wrote. */
-export function parseSnapshot(value: unknown): StoreSnapshot {
-  const fail = (what: string): never => {
-    throw new Error(`not an emulator data file (${what})`);
-  };
-  if (typeof value !== 'object' || value === null) return fail('not a JSON object');
-  const v = value as Partial<StoreSnapshot>;
-  if (v.format !== SNAPSHOT_FORMAT) return fail(`format is not "${SNAPSHOT_FORMAT}"`);
-  if (!Array.isArray(v.projects) || !Array.isArray(v.jobs)) return fail('projects and jobs must be arrays');
-  const strings = (o: object, keys: string[]) => keys.every((k) => typeof (o as Record<string, unknown>)[k] === 'string');
-  v.projects.forEach((p, i) => {
-    const ok =
-      typeof p === 'object' &&
-      p !== null &&
-      strings(p, ['projectId', 'tenantId', 'name', 'cloud', 'region', 'plan', 'createdAt', 'updatedAt']) &&
-      Number.isInteger(p.writes) &&
-      typeof p.maintenance === 'boolean' &&
-      typeof p.env === 'object' &&
-      p.env !== null &&
-      Object.values(p.env).every((x) => typeof x === 'string');
-    if (!ok) fail(`projects[${i}] is malformed`);
-  });
-  v.jobs.forEach((j, i) => {
-    const ok = typeof j === 'object' && j !== null && strings(j, ['id', 'status', 'createdAt', 'updatedAt']) && Array.isArray(j.tasks);
-    if (!ok) fail(`jobs[${i}] is malformed`);
-  });
-  return v as StoreSnapshot;
-}
+/** The record after an accepted env write: a new env, and one more write, which changes the hash. */
+const envWritten = (record: ProjectRecord, env: Record<string, string>): ProjectRecord => ({
+  ...record,
+  env,
+  writes: record.writes + 1,
+  updatedAt: now(),
+});

@@ -141,7 +141,7 @@ describe('a saved plan applied after its project was renamed and its name reused
     );
     expect([live(), w.store.getEnv(newcomer.tenantId).env]).toEqual(before);
     expect(r.stderr).toContain('plan.hcr is stale for shop:');
-    expect(w.journal.accepted()).toEqual([]);
+    expect(w.journal.byHcr()).toEqual([]);
   });
 
   it('is refused (exit 3) when the name was not reused either', async () => {
@@ -210,12 +210,12 @@ describe('a saved plan applied again, after it landed', () => {
     const { w, live } = await shopWorld();
     expect((await w.hcr(['plan', '-f', 'shop.yaml', '--out', 'plan.hcr'])).code).toBe(0);
     expect((await w.hcr(['apply', 'plan.hcr'])).code).toBe(0);
-    const writes = w.journal.accepted().length;
+    const writes = w.journal.byHcr().length;
     const r = await w.hcr(['apply', 'plan.hcr']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('plan.hcr was already applied to shop: it already has every change the plan makes there');
     expect(`${r.stdout}${r.stderr}`).not.toMatch(/stale|conflict/);
-    expect(w.journal.accepted()).toHaveLength(writes);
+    expect(w.journal.byHcr()).toHaveLength(writes);
     expect(live()).toEqual(APPLIED);
   });
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloudClient } from '../../src/cloud/client.js';
-import { startEmulator, type Emulator } from '../../src/emulator/server.js';
+import { startEmulator, type Emulator, type Fault } from '../../src/emulator/index.js';
 import { rejection } from './rejection.js';
 
 /** The client against the local emulator on a loopback port: the same wire, the same error wordings. */
@@ -67,11 +67,16 @@ describe('against the emulator', () => {
 
   it('retries a read through injected faults and reports a write that may have landed', async () => {
     const patient = new CloudClient({ endpoint: emulator.url, token, retries: 30, backoffBaseMs: 1, backoffCapMs: 1 });
-    emulator.setFaults({ errorRate: 0.5 });
+    const failures: Fault[] = ['server-error', 'http-502', 'http-503', 'dropped'];
+    const stop = emulator.onRequest(({ operationName }) => {
+      if (operationName === 'listProjects') return failures.shift();
+      return operationName === 'createTenant' ? 'lost-answer' : undefined;
+    });
+    const from = emulator.requests.length;
     await expect(patient.listProjects()).resolves.toBeInstanceOf(Array);
-    emulator.setFaults({ errorRate: 0, lostAnswerRate: 1 });
+    expect(emulator.requests.slice(from).map((r) => r.fault ?? 'ok')).toEqual(['server-error', 'http-502', 'http-503', 'dropped', 'ok']);
     const err = await rejection(client.createTenant({ cloud: 'aws', region: 'us-east-2', name: 'emu-lost', envs: {} }));
-    emulator.setFaults({ lostAnswerRate: 0 });
+    stop();
     expect(err).toMatchObject({ kind: 'network', details: { maybeApplied: true } });
     expect(await client.findProjectsByName(['emu-lost'])).toHaveLength(1);
   });

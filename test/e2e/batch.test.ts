@@ -1,7 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { StoreError } from '../../src/emulator/index.js';
 import { reliabilityWorld, scriptedWorld, type ReliabilityWorld, type Step } from '../reliability/harness.js';
 
 const name = (i: number) => `fleet-${String(i).padStart(2, '0')}`;
@@ -20,17 +19,14 @@ const tenantOf = (w: ReliabilityWorld, project: string) => w.store.findProjectBy
 /** The requests hcr sent: operation name and how many root fields (reads) each carried. */
 const sentOps = (w: ReliabilityWorld) => w.emulator.requests.map((r) => `${r.operationName}×${r.fields.length}`);
 
-/** Makes the store refuse one tenant's env once, as if it were gone, then serve it again. */
+/** The first request that reads one tenant's env is refused as if the tenant were gone; later ones are served. */
 function failOnce(w: ReliabilityWorld, tenantId: string): void {
-  const getEnv = w.store.getEnv.bind(w.store);
   let failed = false;
-  w.store.getEnv = (id) => {
-    if (id === tenantId && !failed) {
-      failed = true;
-      throw new StoreError('not-found');
-    }
-    return getEnv(id);
-  };
+  w.emulator.onRequest(({ tenantIds }) => {
+    if (failed || !tenantIds.includes(tenantId)) return undefined;
+    failed = true;
+    return { refuse: 'not-found' };
+  });
 }
 
 interface Answer {

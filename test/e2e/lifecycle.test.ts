@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import type { TestEmulator } from '../helpers/emulator.js';
-import { FaultScript } from '../reliability/harness.js';
 import { CANARIES, expectNoCanary, world, yesAfterEdit } from './setup.js';
 
 describe('projects from the desired state: create', () => {
@@ -211,9 +210,8 @@ describe('projects from the desired state: destroy', () => {
   });
 
   it('reports a failed deleteTenant for that project alone, and exits 1', async () => {
-    const script = new FaultScript({ deleteTenant: ['server-error'] });
-    const { t, hcr } = await world({ ...FaultScript.rates, random: script.random });
-    script.attach(t.emulator);
+    const { t, hcr } = await world();
+    t.emulator.onRequest(({ operationName, nth }) => (operationName === 'deleteTenant' && nth === 1 ? 'server-error' : undefined));
     seedLifecycle(t);
     const r = await hcr(['apply', '-f', 'lifecycle.yaml', '--allow-destroy', '--auto-approve']);
     expect(r.code).toBe(1);
@@ -225,9 +223,8 @@ describe('projects from the desired state: destroy', () => {
   });
 
   it('counts a deletion whose answer was lost as done once the project is gone', async () => {
-    const script = new FaultScript({ deleteTenant: ['lost-answer'] });
-    const { t, hcr } = await world({ ...FaultScript.rates, random: script.random });
-    script.attach(t.emulator);
+    const { t, hcr } = await world();
+    t.emulator.onRequest(({ operationName, nth }) => (operationName === 'deleteTenant' && nth === 1 ? 'lost-answer' : undefined));
     seedLifecycle(t);
     const r = await hcr(['apply', '-f', 'lifecycle.yaml', '--allow-destroy', '--auto-approve']);
     expect(r.code).toBe(0);

@@ -119,6 +119,20 @@ describe('hcr emulator', () => {
     expect(cli.stderr()).toContain("reproducing Hasura Cloud's quirks: create-envs-fail=cloud_free, status-fields");
   });
 
+  it('with --error-rate 1 fails every request; with --lost-answer-rate 1 every mutation lands unanswered', async () => {
+    const failing = await emulatorInProcess(['--token', 'one', '--error-rate', '1']);
+    for (let i = 0; i < 5; i++) expect(await failing.works('one')).toBe(false);
+    expect(await failing.stop('SIGTERM')).toBe(0);
+
+    const losing = await emulatorInProcess(['--token', 'one', '--lost-answer-rate', '1']);
+    const client = new GraphQLClient(/^listening on (\S+)$/m.exec(losing.stdout())![1]!, { headers: { authorization: 'pat one' } });
+    await expect(client.request('mutation { createTenant(cloud: "aws", region: "us-east-2", name: "landed") { name } }')).rejects.toThrow(
+      /fetch failed|socket|closed/i,
+    );
+    await expect(client.request('{ projects { name } }')).resolves.toEqual({ projects: [{ name: 'landed' }] });
+    expect(await losing.stop('SIGTERM')).toBe(0);
+  });
+
   it.each([
     [['--error-rate', '2'], /error rate must be a number from 0 to 1, got 2/],
     [['--lost-answer-rate', '-1'], /lost-answer rate must be a number from 0 to 1/],

@@ -6,7 +6,7 @@ import { GraphQLClient } from 'graphql-request';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { UserError } from '../../src/errors.js';
 import { Store, startEmulator, type Emulator } from '../../src/emulator/index.js';
-import { parseSnapshot, type StoreSnapshot } from '../../src/emulator/store.js';
+import { parseSnapshot, type StoreSnapshot } from '../../src/emulator/snapshot.js';
 import { spawnEmulatorProcess } from '../helpers/emulator.js';
 
 const UPDATE =

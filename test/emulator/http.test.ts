@@ -1,19 +1,28 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
-import { startEmulator, type CreatedProject } from '../../src/emulator/index.js';
+import {
+  randomFaults,
+  startEmulator,
+  type CreatedProject,
+  type EmulatorWriteEvent,
+  type Fault,
+  type RequestInfo,
+} from '../../src/emulator/index.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+import { seededRandom } from '../reliability/harness.js';
 
-/** Fault decisions come from this queue, so each test picks exactly which fault happens. */
-let randomQueue: number[] = [];
 let t: TestEmulator;
 beforeAll(async () => {
-  t = await startTestEmulator({ random: () => randomQueue.shift() ?? 0.99 });
+  t = await startTestEmulator();
 });
 afterAll(() => t.close());
-beforeEach(() => {
-  randomQueue = [];
+/** Hooks a test added, removed after it. */
+const added: (() => void)[] = [];
+afterEach(() => {
+  for (const remove of added.splice(0)) remove();
   t.emulator.setFaults({ errorRate: 0, lostAnswerRate: 0, latencyMs: 0 });
 });
+const inject = (hook: (request: RequestInfo) => Fault | undefined) => added.push(t.emulator.onRequest(hook));
 
 const post = (body: string | Uint8Array, init: { headers?: Record<string, string>; method?: string; url?: string } = {}) =>
   fetch(init.url ?? t.emulator.url, {
@@ -124,7 +133,7 @@ describe('bad requests get a Hasura-style error and the server keeps serving', (
   });
 });
 
-describe('faults', () => {
+describe('faults a hook injects', () => {
   let project: CreatedProject;
   let hash: string;
   beforeEach(() => {
@@ -139,11 +148,12 @@ describe('faults', () => {
         variables: { t: project.tenantId, h: hash },
       }),
     );
+  const read = (tenantId = project.tenantId) =>
+    post(JSON.stringify({ query: 'query r($t: uuid!) { getTenantEnv(tenantId: $t) { hash } }', variables: { t: tenantId } }));
   const lastRecord = () => t.emulator.requests.at(-1);
 
-  it('fails like a server error, before anything is written', async () => {
-    t.emulator.setFaults({ errorRate: 0.5 });
-    randomQueue = [0.1, 0];
+  it('server-error: fails like a server error, before anything is written', async () => {
+    inject(() => 'server-error');
     const res = await write();
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({
@@ -158,43 +168,217 @@ describe('faults', () => {
     expect(t.emulator.store.getEnv(project.tenantId).hash).toBe(hash);
   });
 
-  it.each([
-    [0.3, 502],
-    [0.6, 503],
-  ])('fails with an HTTP error (choice %d → %d), before anything is written', async (choice, status) => {
-    t.emulator.setFaults({ errorRate: 0.5 });
-    randomQueue = [0.1, choice];
+  it.each([502, 503] as const)('http-%i: fails with that status, before anything is written', async (status) => {
+    inject(() => `http-${status}`);
     const res = await write();
     expect(res.status).toBe(status);
+    expect(await res.text()).toMatch(new RegExp(`^${status} `));
     expect(lastRecord()?.fault).toBe(`http-${status}`);
     expect(t.emulator.store.getEnv(project.tenantId).hash).toBe(hash);
   });
 
-  it('drops the connection, before anything is written', async () => {
-    t.emulator.setFaults({ errorRate: 0.5 });
-    randomQueue = [0.1, 0.9];
+  it('dropped: closes the connection, before anything is written', async () => {
+    inject(() => 'dropped');
     await expect(write()).rejects.toThrow();
     expect(lastRecord()?.fault).toBe('dropped');
     expect(t.emulator.store.getEnv(project.tenantId).hash).toBe(hash);
+    added.splice(0).forEach((remove) => remove());
     await stillServing();
   });
 
-  it('loses the answer of a mutation that landed, and never of a query', async () => {
-    t.emulator.setFaults({ lostAnswerRate: 0.5 });
-    randomQueue = [0.99, 0.1];
+  it('lost-answer: the write lands, and the connection closes unanswered', async () => {
+    inject(({ operationType }) => (operationType === 'mutation' ? 'lost-answer' : undefined));
     await expect(write()).rejects.toThrow();
     expect(lastRecord()).toMatchObject({ operationType: 'mutation', fault: 'lost-answer' });
     expect(t.emulator.store.getEnv(project.tenantId).env.A).toBe('2');
-
-    randomQueue = [0.99, 0.1];
     await stillServing();
-    expect(lastRecord()?.fault).toBeUndefined();
+  });
+
+  it("refuse: answers the service's refusal of that kind, and writes nothing", async () => {
+    inject(({ operationType }) => (operationType === 'mutation' ? { refuse: 'conflict' } : { refuse: 'not-found' }));
+    expect(await answer(await write())).toEqual({
+      status: 200,
+      code: 'unexpected',
+      message: 'config hash mismatch: the config has changed since it was read (currentHash is stale)',
+    });
+    expect(lastRecord()).toMatchObject({ fault: { refuse: 'conflict' }, errorCode: 'unexpected' });
+    expect(t.emulator.store.getEnv(project.tenantId).hash).toBe(hash);
+    expect(await answer(await read())).toEqual({ status: 200, code: 'not-exists', message: 'tenant not found' });
+  });
+
+  it('delayMs: holds that answer only, and closing the emulator does not wait for it', async () => {
+    const e = await startTestEmulator();
+    const { tenantId } = e.seed('slow');
+    e.emulator.onRequest(({ nth }) => (nth === 1 ? { delayMs: 60_000 } : undefined));
+    const ask = () =>
+      e.client().request<{ getTenantEnv: { hash: string } }>('query r($t: uuid!) { getTenantEnv(tenantId: $t) { hash } }', { t: tenantId });
+    let settled = false;
+    const slow = ask().finally(() => (settled = true));
+    await expect(ask()).resolves.toEqual({ getTenantEnv: { hash: e.emulator.store.getEnv(tenantId).hash } });
+    expect(settled).toBe(false);
+    expect(e.emulator.requests.map((r) => r.fault)).toEqual([{ delayMs: 60_000 }, undefined]);
+    await e.close();
+    await expect(slow).rejects.toThrow();
+  });
+
+  it('tells the hook the operation, its variables, the tenants it names, and its place among its kind', async () => {
+    const seen: RequestInfo[] = [];
+    inject((request) => void seen.push(request));
+    const other = t.seed(`fault-other-${Math.random().toString(36).slice(2, 10)}`);
+    await read();
+    await read(other.tenantId);
+    await post(
+      JSON.stringify({
+        query: `query pair($a: uuid!) { x: getTenantEnv(tenantId: $a) { hash } y: getTenantEnv(tenantId: "${other.tenantId}") { hash } tenant_by_pk(id: $a) { id } }`,
+        variables: { a: project.tenantId },
+      }),
+    );
+    await write();
+    const reading = (tenantId: string, nth: number) => ({
+      operationName: 'r',
+      operationType: 'query',
+      fields: ['getTenantEnv'],
+      variables: { t: tenantId },
+      tenantIds: [tenantId],
+      nth,
+    });
+    expect(seen).toEqual([
+      reading(project.tenantId, 1),
+      reading(other.tenantId, 2),
+      {
+        operationName: 'pair',
+        operationType: 'query',
+        fields: ['getTenantEnv', 'getTenantEnv', 'tenant_by_pk'],
+        variables: { a: project.tenantId },
+        tenantIds: [project.tenantId, other.tenantId, project.tenantId],
+        nth: 1,
+      },
+      {
+        operationName: 'w',
+        operationType: 'mutation',
+        fields: ['updateTenantEnv'],
+        variables: { t: project.tenantId, h: hash },
+        tenantIds: [project.tenantId],
+        nth: 1,
+      },
+    ]);
+  });
+
+  it('runs the hook before the request: an edit it makes is what the request sees', async () => {
+    inject(({ nth, operationName }) => {
+      if (operationName === 'w' && nth === 1) t.emulator.store.setEnv(project.tenantId, { A: 'console' });
+      return undefined;
+    });
+    expect(await answer(await write())).toMatchObject({ message: expect.stringMatching(/currentHash is stale/) });
+    expect(t.emulator.store.getEnv(project.tenantId).env).toEqual({ A: 'console' });
+  });
+
+  it('asks every hook about every request; the first one added that answers decides, until it is removed', async () => {
+    const asked: string[] = [];
+    const removeFirst = t.emulator.onRequest(() => {
+      asked.push('first');
+      return 'http-503';
+    });
+    inject(() => {
+      asked.push('second');
+      return 'http-502';
+    });
+    expect((await read()).status).toBe(503);
+    removeFirst();
+    expect((await read()).status).toBe(502);
+    expect(asked).toEqual(['first', 'second', 'second']);
+  });
+
+  it('lets requests that name no operation through unasked', async () => {
+    const asked: unknown[] = [];
+    inject((request) => void asked.push(request));
+    expect((await post('{"query": ')).status).toBe(400);
+    expect((await post(JSON.stringify({ query: 'query {' }))).status).toBe(200);
+    expect(asked).toEqual([]);
+  });
+});
+
+describe('the write listener', () => {
+  it('names the request that made each write, and none for a write made on the store directly', async () => {
+    const project = t.seed(`listened-${Math.random().toString(36).slice(2, 10)}`, { A: '1' });
+    const events: EmulatorWriteEvent[] = [];
+    added.push(t.emulator.onWrite((e) => events.push(e)));
+    inject(({ operationType }) => (operationType === 'mutation' ? 'lost-answer' : undefined));
+    const { hash } = t.emulator.store.getEnv(project.tenantId);
+    const body = JSON.stringify({
+      query:
+        'mutation w($t: uuid!, $h: String!) { updateTenantEnv(tenantId: $t, currentHash: $h, envs: [{key: "A", value: "2"}]) { hash } }',
+      variables: { t: project.tenantId, h: hash },
+    });
+    await expect(post(body)).rejects.toThrow();
+    const written = t.emulator.requests.at(-1);
+    t.emulator.store.setEnv(project.tenantId, { A: '3' });
+    expect(events).toEqual([
+      expect.objectContaining({ operation: 'updateEnv', currentHash: hash, set: { A: '2' }, request: written }),
+      expect.objectContaining({ operation: 'setEnv', set: { A: '3' } }),
+    ]);
+    expect(events[1]).not.toHaveProperty('request');
+    expect(written).toMatchObject({ operationName: 'w', fault: 'lost-answer' });
+  });
+});
+
+describe('random faults (hcr emulator --error-rate, --lost-answer-rate), a hook like any other', () => {
+  const request = (operationType: 'query' | 'mutation'): RequestInfo => ({
+    operationName: 'op',
+    operationType,
+    fields: [],
+    variables: {},
+    tenantIds: [],
+    nth: 1,
+  });
+
+  it('fail about the share of requests asked, with each server fault, and lose only answers of mutations', () => {
+    const hook = randomFaults(() => ({ errorRate: 0.25, lostAnswerRate: 0.5 }), seededRandom(3));
+    const count = (faults: (Fault | undefined)[]) =>
+      Object.fromEntries([...new Set(faults)].map((f) => [String(f), faults.filter((x) => x === f).length]));
+    const queries = count(Array.from({ length: 4000 }, () => hook(request('query'))));
+    expect(Object.keys(queries).sort()).toEqual(['dropped', 'http-502', 'http-503', 'server-error', 'undefined']);
+    expect(queries.undefined! / 4000).toBeCloseTo(0.75, 1);
+    for (const fault of ['dropped', 'http-502', 'http-503', 'server-error']) expect(queries[fault]! / 4000).toBeCloseTo(0.0625, 1);
+    const mutations = count(Array.from({ length: 4000 }, () => hook(request('mutation'))));
+    expect(mutations['lost-answer']! / 4000).toBeCloseTo(0.75 * 0.5, 1);
+  });
+
+  it('draw nothing at rate 0', () => {
+    const hook = randomFaults(
+      () => ({ errorRate: 0, lostAnswerRate: 0 }),
+      () => {
+        throw new Error('drawn');
+      },
+    );
+    expect(hook(request('mutation'))).toBeUndefined();
+  });
+
+  it('follow setFaults: every request fails at rate 1, and none writes', async () => {
+    const project = t.seed(`random-${Math.random().toString(36).slice(2, 10)}`, { A: '1' });
+    const { hash } = t.emulator.store.getEnv(project.tenantId);
+    t.emulator.setFaults({ errorRate: 1 });
+    const body = JSON.stringify({
+      query:
+        'mutation w($t: uuid!, $h: String!) { updateTenantEnv(tenantId: $t, currentHash: $h, envs: [{key: "A", value: "2"}]) { hash } }',
+      variables: { t: project.tenantId, h: hash },
+    });
+    for (let i = 0; i < 8; i++) await post(body).catch(() => undefined);
+    expect(t.emulator.requests.slice(-8).map((r) => r.fault)).toEqual(
+      Array(8).fill(expect.stringMatching(/^(server-error|http-50[23]|dropped)$/)),
+    );
+    expect(t.emulator.store.getEnv(project.tenantId).hash).toBe(hash);
+
+    t.emulator.setFaults({ errorRate: 0, lostAnswerRate: 1 });
+    await expect(post(body)).rejects.toThrow();
+    expect(t.emulator.store.getEnv(project.tenantId).env.A).toBe('2');
+    await stillServing();
+    expect(t.emulator.requests.at(-1)?.fault).toBeUndefined();
   });
 
   it('still answers with latency', async () => {
     t.emulator.setFaults({ latencyMs: 20 });
-    expect((await write()).status).toBe(200);
-    expect(t.emulator.store.getEnv(project.tenantId).env.A).toBe('2');
+    await stillServing();
   });
 
   it('refuses fault settings out of range', () => {

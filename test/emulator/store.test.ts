@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ADMIN_SECRET_KEY, Store, StoreError, endpointOf, type StoreErrorKind } from '../../src/emulator/index.js';
-import { parseSnapshot } from '../../src/emulator/store.js';
+import { ADMIN_SECRET_KEY, Store, StoreError, endpointOf, type StoreErrorKind, type WriteEvent } from '../../src/emulator/index.js';
+import { parseSnapshot } from '../../src/emulator/snapshot.js';
 
 const refused = (kind: StoreErrorKind) => expect.objectContaining({ name: 'StoreError', kind });
 
@@ -75,16 +75,25 @@ describe('Store: projects', () => {
     expect(() => store.getEnv(tenantId)).toThrow(refused('not-found'));
   });
 
-  it('hands out copies, so callers cannot change its state by accident', () => {
+  it('hands out frozen records, which keep what they said when they were read', () => {
     const { store, tenantId } = withProject();
-    const record = store.getTenant(tenantId);
-    if (record) record.env.A = 'changed';
-    store.listProjects()[0]!.name = 'changed';
+    const record = store.getTenant(tenantId)!;
+    expect(() => {
+      (record.env as Record<string, string>).A = 'changed';
+    }).toThrow(TypeError);
+    expect(() => {
+      (store.listProjects()[0] as { name: string }).name = 'changed';
+    }).toThrow(TypeError);
     expect(() => {
       (store.getEnv(tenantId).env as Record<string, string>).A = 'changed';
     }).toThrow(TypeError);
     expect(store.getEnv(tenantId).env.A).toBe('1');
-    expect(store.findProjectByName('shop')).toBeDefined();
+    expect(store.findProjectByName('shop')).toBe(record);
+
+    store.renameTenant(tenantId, 'shop-2');
+    store.setEnv(tenantId, { A: '2' });
+    expect(record).toMatchObject({ name: 'shop', env: { A: '1' } });
+    expect(store.getTenant(tenantId)).toMatchObject({ name: 'shop-2', env: { A: '2' } });
   });
 
   it('finds a project by name, tenant id and project id through renames, deletes and a restart', () => {
@@ -181,16 +190,124 @@ describe('Store: env writes', () => {
     expect(after).toEqual({ hash: expect.not.stringMatching(hash), env: { ONLY: 'this' } });
   });
 
-  it('tells subscribers about every change', () => {
+  it('tells change listeners about every change', () => {
     const { store, tenantId, hash } = withProject();
     let changes = 0;
-    const stop = store.subscribe(() => changes++);
+    const stop = store.onChange(() => changes++);
     store.updateEnv(tenantId, hash, { A: '2' });
     store.setMaintenance(tenantId, true);
     expect(() => store.deleteEnv(tenantId, 'stale', ['A'])).toThrow();
     stop();
     store.setMaintenance(tenantId, false);
     expect(changes).toBe(2);
+  });
+});
+
+describe('Store: write events', () => {
+  function listening(env: Record<string, string> = { A: '1' }) {
+    const w = withProject(env);
+    const events: WriteEvent[] = [];
+    const stop = w.store.onWrite((e) => events.push(e));
+    return { ...w, events, stop };
+  }
+
+  it('tells of every accepted write: the operation, the project, what it asked for and the hash before and after', () => {
+    const { store, tenantId, hash, events } = listening({ A: '1', B: '2' });
+    const h1 = store.updateEnv(tenantId, hash, [
+      { key: 'A', value: '10' },
+      { key: 'C', value: '3' },
+    ]).hash;
+    const h2 = store.deleteEnv(tenantId, h1, ['B', 'NOPE']).hash;
+    const h3 = store.setEnv(tenantId, { ONLY: 'x' }).hash;
+    store.setMaintenance(tenantId, true);
+    store.renameTenant(tenantId, 'shop-2');
+    store.deleteTenant(tenantId);
+    const base = { tenantId, name: 'shop', set: {}, removed: [] };
+    expect(events).toEqual([
+      { ...base, operation: 'updateEnv', currentHash: hash, before: hash, after: h1, set: { A: '10', C: '3' } },
+      { ...base, operation: 'deleteEnv', currentHash: h1, before: h1, after: h2, removed: ['B', 'NOPE'] },
+      { ...base, operation: 'setEnv', before: h2, after: h3, set: { ONLY: 'x' }, removed: [ADMIN_SECRET_KEY, 'A', 'C'] },
+      { ...base, operation: 'setMaintenance', before: h3, after: h3 },
+      { ...base, operation: 'renameTenant', name: 'shop-2', before: h3, after: h3 },
+      { ...base, operation: 'deleteTenant', name: 'shop-2', before: h3 },
+    ]);
+    expect(Object.isFrozen(events[0]!.set)).toBe(true);
+  });
+
+  it('tells of a created project with the env it starts with, and of a preview app made or redeployed', () => {
+    const store = new Store();
+    const events: WriteEvent[] = [];
+    store.onWrite((e) => events.push(e));
+    const { tenantId } = store.createProject({ name: 'new', env: { A: '1' } });
+    expect(events).toEqual([
+      {
+        operation: 'createProject',
+        tenantId,
+        name: 'new',
+        after: store.getEnv(tenantId).hash,
+        set: { [ADMIN_SECRET_KEY]: expect.any(String), A: '1' },
+        removed: [],
+      },
+    ]);
+    const preview = {
+      githubPersonalAccessToken: 'ghp_x',
+      githubRepoDetails: { owner: 'org', repo: 'app', branch: 'main', directory: 'hasura' },
+      projectOptions: { cloud: 'aws', region: 'us-east-2', plan: 'cloud_free', name: 'pr-1', envVars: [{ key: 'K', value: 'v' }] },
+    };
+    store.finishPreviewJob(store.createPreviewJob(preview));
+    const previewApp = store.findProjectByName('pr-1')!;
+    const made = store.getEnv(previewApp.tenantId).hash;
+    store.finishPreviewJob(store.createPreviewJob(preview));
+    expect(events.slice(1)).toEqual([
+      expect.objectContaining({ operation: 'createProject', name: 'pr-1', set: expect.objectContaining({ K: 'v' }) }),
+      expect.objectContaining({ operation: 'redeployPreview', name: 'pr-1', before: made, set: { K: 'v' } }),
+    ]);
+  });
+
+  it('tells of a refused write on a project, why, and the hash it had; not of one that involves no project', () => {
+    const { store, tenantId, hash, events } = listening();
+    store.setEnv(tenantId, { A: 'console' });
+    const now = store.getEnv(tenantId).hash;
+    events.length = 0;
+    expect(() => store.updateEnv(tenantId, hash, { A: '2' })).toThrow(refused('conflict'));
+    expect(() => store.deleteEnv(tenantId, now, ['NOPE'])).toThrow(refused('nothing-changed'));
+    store.createProject({ name: 'taken' });
+    events.length = 0;
+    expect(() => store.renameTenant(tenantId, 'taken')).toThrow(refused('duplicate-name'));
+    expect(events).toEqual([
+      { operation: 'renameTenant', tenantId, name: 'shop', before: now, set: {}, removed: [], refused: 'duplicate-name' },
+    ]);
+    events.length = 0;
+    expect(() => store.updateEnv('no-such-tenant', now, { A: '2' })).toThrow(refused('not-found'));
+    expect(() => store.createProject({ name: 'taken' })).toThrow(refused('duplicate-name'));
+    expect(events).toEqual([]);
+  });
+
+  it('tells of the refusals of the hash check and of maintenance', () => {
+    const { store, tenantId, hash, events } = listening();
+    expect(() => store.updateEnv(tenantId, 'stale', { A: '2' })).toThrow(refused('conflict'));
+    store.setMaintenance(tenantId, true);
+    expect(() => store.deleteEnv(tenantId, hash, ['A'])).toThrow(refused('maintenance'));
+    expect(events.filter((e) => e.refused)).toEqual([
+      {
+        operation: 'updateEnv',
+        tenantId,
+        name: 'shop',
+        currentHash: 'stale',
+        before: hash,
+        set: { A: '2' },
+        removed: [],
+        refused: 'conflict',
+      },
+      { operation: 'deleteEnv', tenantId, name: 'shop', currentHash: hash, before: hash, set: {}, removed: ['A'], refused: 'maintenance' },
+    ]);
+  });
+
+  it('stops telling a listener once it unsubscribed', () => {
+    const { store, tenantId, hash, events, stop } = listening();
+    stop();
+    store.updateEnv(tenantId, hash, { A: '2' });
+    expect(events).toEqual([]);
   });
 });
 

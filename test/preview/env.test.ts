@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Quirks } from '../../src/emulator/index.js';
 import { runCli } from '../helpers/cli.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
-import { FaultScript, type Step } from '../reliability/harness.js';
+import { scriptedFaults, type Step } from '../reliability/harness.js';
 
 const SECRET = 'preview-env-canary-55e0';
 const CREATE = [
@@ -32,9 +32,8 @@ afterEach(async () => {
 
 /** An emulator with these quirks, injecting exactly the faults of `script`. */
 async function setup(quirks: Quirks, script: Record<string, Step[]> = {}) {
-  const faults = new FaultScript(script);
-  t = await startTestEmulator({ quirks, ...FaultScript.rates, random: faults.random });
-  faults.attach(t.emulator);
+  t = await startTestEmulator({ quirks });
+  t.emulator.onRequest(scriptedFaults(script));
   const emulator = t;
   const hcr = async (args: string[]) => {
     const r = await runCli(args, { env: { ...emulator.env, GITHUB_TOKEN: 'ghp_test' } });

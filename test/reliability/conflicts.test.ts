@@ -59,12 +59,15 @@ async function outOfBandWriter(w: ReliabilityWorld, id: number, tenantIds: strin
   }
 }
 
+/** The env writes hcr and the console writers send. */
+const envWrite = (e: JournalEntry) => e.operation === 'updateEnv' || e.operation === 'deleteEnv';
+
 /** Replays accepted writes on the seeded env: what the store must hold if no write went around the journal. */
 function replay(seeded: Record<string, string>, writes: JournalEntry[]): Record<string, string> {
   const env = { ...seeded };
   for (const w of writes) {
-    if (w.op === 'update') Object.assign(env, w.env);
-    else for (const key of w.keys) delete env[key];
+    if (w.operation === 'updateEnv') Object.assign(env, w.set);
+    else for (const key of w.removed) delete env[key];
   }
   return Object.fromEntries(Object.entries(env).sort(([a], [b]) => (a < b ? -1 : 1)));
 }
@@ -117,11 +120,11 @@ describe('conflicts torture test', () => {
 
     // The store's own order of decisions, per tenant: each accepted write was based on the hash
     // the tenant had, and that hash is the one the previous accepted write left — a single line.
-    const accepted = w.journal.accepted();
+    const accepted = w.journal.accepted(envWrite);
     for (const tenantId of tenantIds) {
       let hash = initialHash.get(tenantId)!;
       for (const entry of accepted.filter((e) => e.tenantId === tenantId)) {
-        expect(entry.base).toBe(entry.before);
+        expect(entry.currentHash).toBe(entry.before);
         expect(entry.before).toBe(hash);
         hash = entry.after!;
       }
@@ -135,9 +138,11 @@ describe('conflicts torture test', () => {
       );
       for (const key of UNTOUCHABLE) expect(live[key], key).toBe(seeded.get(tenantId)![key]);
     }
-    for (const refused of w.journal.entries.filter((e) => !e.accepted)) {
+    const refusals = w.journal.entries.filter((e) => e.refused);
+    for (const refused of refusals) {
+      expect(envWrite(refused)).toBe(true);
       expect(refused.refused).toBe('conflict');
-      expect(refused.base).not.toBe(refused.before);
+      expect(refused.currentHash).not.toBe(refused.before);
     }
 
     // Each run against what landed: applied means both its writes were accepted, chained on the
@@ -147,29 +152,29 @@ describe('conflicts torture test', () => {
       expect(report.projects.map((p) => p.name)).toEqual([...names.keys()]);
       expect(code, JSON.stringify(report)).toBe(expectedExit(report.projects.map((p) => p.outcome)));
       const mine = (e: JournalEntry) =>
-        e.author === 'hcr' && (e.op === 'update' ? e.env.SHARED_A === `run${run}.${round}-a` : e.keys.includes(`GONE_${run}`));
+        e.author === 'hcr' && (e.operation === 'updateEnv' ? e.set.SHARED_A === `run${run}.${round}-a` : e.removed.includes(`GONE_${run}`));
       const window = w.journal.entries.slice(from, to).filter(mine);
       for (const p of report.projects) {
         const where = `round ${round} run ${run} ${p.name} (${p.outcome}: ${p.reason ?? ''})`;
         const ours = window.filter((e) => e.tenantId === names.get(p.name));
-        const landed = ours.filter((e) => e.accepted);
-        if (landed.length === 2) expect(landed[1]!.base, where).toBe(landed[0]!.after);
+        const landed = ours.filter((e) => !e.refused);
+        if (landed.length === 2) expect(landed[1]!.currentHash, where).toBe(landed[0]!.after);
         if (p.outcome === 'unknown') continue;
         if (p.outcome === 'conflict')
           expect(
             ours.some((e) => e.refused === 'conflict'),
             where,
           ).toBe(true);
-        const update = landed.find((e) => e.op === 'update');
-        const remove = landed.find((e) => e.op === 'delete');
-        expect(update ? Object.keys(update.env).sort() : [], where).toEqual([...p.set].sort());
-        expect(remove ? remove.keys : [], where).toEqual(p.removed);
+        const update = landed.find((e) => e.operation === 'updateEnv');
+        const remove = landed.find((e) => e.operation === 'deleteEnv');
+        expect(update ? Object.keys(update.set).sort() : [], where).toEqual([...p.set].sort());
+        expect(remove ? remove.removed : [], where).toEqual(p.removed);
       }
     }
 
     const outcomes = reports.flatMap((r) => r.report.projects.map((p) => p.outcome));
-    const byAuthor = (prefix: string, ok: boolean) =>
-      w.journal.entries.filter((e) => e.author.startsWith(prefix) && e.accepted === ok).length;
+    const byAuthor = (prefix: string, accepted: boolean) =>
+      w.journal.entries.filter((e) => envWrite(e) && e.author.startsWith(prefix) && !e.refused === accepted).length;
     // The torture must have happened: writes of both kinds accepted and refused, projects applied and in conflict.
     expect(outcomes).toContain('applied');
     expect(outcomes).toContain('conflict');

@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, onTestFinished } from 'vitest';
 import { stringify } from 'yaml';
-import type { Emulator, Fault, RequestRecord, Store, StoreError } from '../../src/emulator/index.js';
+import type { Emulator, EmulatorWriteEvent, Fault, FaultHook, RequestRecord, Store } from '../../src/emulator/index.js';
 import { runCli, type CliOptions, type CliResult } from '../helpers/cli.js';
 import { startTestEmulator, type TestEmulator, type TestEmulatorOptions } from '../helpers/emulator.js';
 
 export const FIXTURES = new URL('../fixtures/reliability/', import.meta.url).pathname;
 
-/** mulberry32: a seeded source of randomness, so that a test injects the same faults every run. */
+/** mulberry32: a seeded source of randomness, so that a test injects the same random faults every run. */
 export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
@@ -21,8 +21,6 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-const SERVER_FAULTS: readonly (Fault | 'ok')[] = ['server-error', 'http-502', 'http-503', 'dropped'];
-
 /**
  * What happens to the nth request of an operation: a fault, or `ok`; optionally after an edit
  * made just before the request is served (someone else's write, between two of hcr's requests).
@@ -30,87 +28,45 @@ const SERVER_FAULTS: readonly (Fault | 'ok')[] = ['server-error', 'http-502', 'h
 export type Step = Fault | 'ok' | { step: Fault | 'ok'; before: () => void };
 
 /**
- * Faults by operation name: `{ updateTenantEnv: ['lost-answer', 'ok'] }` makes the first
- * updateTenantEnv lose its answer and lets the second through; unlisted requests pass. It is the
- * emulator's source of randomness, and answers each of the emulator's draws for the request being
- * served (the last one logged, as hcr sends one at a time here): first "is this an error?", then
- * either "which server fault?" or, for a mutation, "is its answer lost?". Tests check what was
- * injected in `emulator.requests`, so a change to that order fails them loudly.
+ * A fault hook that follows a script by operation name: `{ updateTenantEnv: ['lost-answer', 'ok'] }`
+ * makes the first updateTenantEnv lose its answer and lets the second through; unlisted requests
+ * pass. Steps are taken as requests arrive, so a test may add to the script once it has what a
+ * step needs (a tenant id to edit).
  */
-export class FaultScript {
-  /** Rates above 0 so that the emulator asks at all; the script decides every answer. */
-  static readonly rates = { errorRate: 0.5, lostAnswerRate: 0.5 };
-  #requests: RequestRecord[] = [];
-  readonly #planned = new WeakMap<RequestRecord, Fault | 'ok'>();
-
-  constructor(private readonly script: Record<string, Step[]> = {}) {}
-
-  attach(emulator: Emulator): void {
-    this.#requests = emulator.requests;
-  }
-
-  readonly random = (): number => {
-    const request = this.#requests.at(-1);
-    if (!request) throw new Error('FaultScript: call attach(emulator) before the first request');
-    const planned = this.#planned.get(request);
-    if (planned === undefined) {
-      const next = this.script[request.operationName ?? '']?.shift() ?? 'ok';
-      const step = typeof next === 'string' ? next : next.step;
-      if (typeof next !== 'string') next.before();
-      this.#planned.set(request, step);
-      return SERVER_FAULTS.includes(step) ? 0 : 0.999;
+export function scriptedFaults(script: Record<string, Step[]>): FaultHook {
+  return ({ operationName }) => {
+    let step = script[operationName ?? '']?.shift() ?? 'ok';
+    if (typeof step === 'object' && 'before' in step) {
+      step.before();
+      step = step.step;
     }
-    if (SERVER_FAULTS.includes(planned)) return (SERVER_FAULTS.indexOf(planned) + 0.5) / SERVER_FAULTS.length;
-    return planned === 'lost-answer' ? 0 : 0.999;
+    return step === 'ok' ? undefined : step;
   };
 }
 
+const faultName = (fault: Fault): string => (typeof fault === 'string' ? fault : JSON.stringify(fault));
+
 /** The faults the emulator injected, as `operation:fault`, in order. */
 export const injected = (requests: readonly RequestRecord[]): string[] =>
-  requests.flatMap((r) => (r.fault ? [`${r.operationName}:${r.fault}`] : []));
+  requests.flatMap((r) => (r.fault ? [`${r.operationName}:${faultName(r.fault)}`] : []));
 
-/** One env write the store was asked to make, whoever asked. */
-export interface JournalEntry {
-  /** `hcr` for writes that came over HTTP, else the name given to `WriteJournal.as`. */
+/** One write the store decided, and who asked for it. */
+export interface JournalEntry extends EmulatorWriteEvent {
+  /** `hcr` for writes that came over HTTP, else the name given to `WriteJournal.as` (`direct` without one). */
   author: string;
-  op: 'update' | 'delete';
-  tenantId: string;
-  /** The `currentHash` the writer sent: the state it based its write on. */
-  base: string;
-  /** The tenant's hash when the write arrived. */
-  before: string;
-  /** Keys set (with their values) or deleted. */
-  env: Record<string, string>;
-  keys: string[];
-  accepted: boolean;
-  /** The hash after an accepted write. */
-  after?: string;
-  refused?: StoreError['kind'];
 }
 
 /**
- * Records every updateEnv/deleteEnv the emulator's store is asked for, in the order the store
- * decides them (its methods are synchronous, so this order is the truth), with the hash each writer
- * sent and the hash the tenant had. Out-of-band writers edit through `as`, so that they are
- * journaled and named too.
+ * Every write the emulator's store decides, in the order it decides them (its methods are
+ * synchronous, so this order is the truth), accepted or refused. Out-of-band writers edit through
+ * `as`, so that their writes are named.
  */
 export class WriteJournal {
   readonly entries: JournalEntry[] = [];
   #author: string | undefined;
 
-  constructor(private readonly store: Store) {
-    const update = store.updateEnv.bind(store);
-    const remove = store.deleteEnv.bind(store);
-    store.updateEnv = (tenantId, currentHash, entries) => {
-      const env = Object.fromEntries(
-        Array.isArray(entries) ? entries.flatMap((e) => (e ? [[e.key, e.value]] : [])) : Object.entries(entries),
-      );
-      return this.#record({ op: 'update', tenantId, base: currentHash, env, keys: Object.keys(env) }, () =>
-        update(tenantId, currentHash, entries),
-      );
-    };
-    store.deleteEnv = (tenantId, currentHash, keys) =>
-      this.#record({ op: 'delete', tenantId, base: currentHash, env: {}, keys: [...keys] }, () => remove(tenantId, currentHash, keys));
+  constructor(emulator: Emulator) {
+    emulator.onWrite((event) => this.entries.push({ ...event, author: event.request ? 'hcr' : (this.#author ?? 'direct') }));
   }
 
   /** Runs an out-of-band edit, journaled under `author`. */
@@ -125,22 +81,12 @@ export class WriteJournal {
   }
 
   accepted(filter: (e: JournalEntry) => boolean = () => true): JournalEntry[] {
-    return this.entries.filter((e) => e.accepted && filter(e));
+    return this.entries.filter((e) => !e.refused && filter(e));
   }
 
-  #record<T extends { hash: string }>(write: Pick<JournalEntry, 'op' | 'tenantId' | 'base' | 'env' | 'keys'>, run: () => T): T {
-    const before = this.store.getEnv(write.tenantId).hash;
-    const entry: JournalEntry = { author: this.#author ?? 'hcr', before, accepted: false, ...write };
-    this.entries.push(entry);
-    try {
-      const result = run();
-      entry.accepted = true;
-      entry.after = result.hash;
-      return result;
-    } catch (err) {
-      entry.refused = (err as StoreError).kind;
-      throw err;
-    }
+  /** The writes hcr's requests made. */
+  byHcr(): JournalEntry[] {
+    return this.accepted((e) => e.author === 'hcr');
   }
 }
 
@@ -191,7 +137,7 @@ export async function reliabilityWorld(options: TestEmulatorOptions & { env?: Re
     t,
     emulator: t.emulator,
     store: t.emulator.store,
-    journal: new WriteJournal(t.emulator.store),
+    journal: new WriteJournal(t.emulator),
     dir,
     writeInput,
     writeDesired: (name, projects) =>
@@ -205,14 +151,13 @@ export async function reliabilityWorld(options: TestEmulatorOptions & { env?: Re
   };
 }
 
-/** A world whose emulator injects exactly the faults of `script` (see FaultScript). */
+/** A world whose emulator injects exactly the faults of `script` (see scriptedFaults). */
 export async function scriptedWorld(
   script: Record<string, Step[]>,
   options: { env?: Record<string, string> } & Pick<TestEmulatorOptions, 'quirks'> = {},
 ) {
-  const faults = new FaultScript(script);
-  const w = await reliabilityWorld({ ...options, ...FaultScript.rates, random: faults.random });
-  faults.attach(w.emulator);
+  const w = await reliabilityWorld(options);
+  w.emulator.onRequest(scriptedFaults(script));
   return w;
 }
 

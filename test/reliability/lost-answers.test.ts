@@ -58,8 +58,8 @@ describe('a write that failed without landing', () => {
         'updateTenantEnv',
         'deleteTenantEnv',
       ]);
-      const updates = s.w.journal.accepted((e) => e.op === 'update');
-      expect(updates.map((e) => e.base)).toEqual([s.seededHash]);
+      const updates = s.w.journal.byHcr().filter((e) => e.operation === 'updateEnv');
+      expect(updates.map((e) => e.currentHash)).toEqual([s.seededHash]);
       expect(s.live()).toEqual(APPLIED);
     },
   );
@@ -73,7 +73,7 @@ describe('a write that failed without landing', () => {
     expect(r.project.reason).toMatch(
       /^updateTenantEnv failed: there was an internal error while serving your request \(twice; nothing was written\)$/,
     );
-    expect(s.w.journal.accepted()).toEqual([]);
+    expect(s.w.journal.byHcr()).toEqual([]);
     expect(s.live()).toEqual(SOLO);
     expect(await s.plan()).toEqual([
       { key: 'FEATURE', action: 'change', sensitive: false, before: 'v1', after: 'v2' },
