@@ -38,6 +38,7 @@ export default tseslint.config(
         {
           zones: [
             forbid('emulator', CLIENT, 'the emulator stands alone: it shares no code with the client it emulates'),
+            forbid('util', [...CLIENT, 'emulator'], 'util/ is shared by the client and the emulator, so it imports neither'),
             ...CLIENT.filter((f) => f !== 'cli').map((folder) =>
               forbid(folder, ['emulator'], 'only the emulator command and the demo (cli/) start an emulator'),
             ),

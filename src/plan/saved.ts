@@ -1,10 +1,10 @@
 import { createHmac, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
-import { open, rename, stat, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { sourceResolver } from '../config/load.js';
 import type { CreateOptions, ValueSource } from '../config/types.js';
 import { UserError } from '../errors.js';
-import { FileRefused, readSmallFile } from '../util/files.js';
+import { FileRefused, readSmallFile, writeFileAtomically } from '../util/files.js';
 import { HCR_VERSION } from '../version.js';
 import { DELETION_REFUSALS, type DeletionRefusal, type KeyChange, type Plan, type PlanSummary, type ProjectPlan } from './types.js';
 import { summarize } from './plan.js';
@@ -171,19 +171,9 @@ async function writePrivately(path: string, display: string, text: string): Prom
   if (existing?.isDirectory()) {
     throw new UserError(`--out ${display} is a directory; name the file to write, e.g. --out ${join(display, 'hcr.plan')}`);
   }
-  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   try {
-    // 'wx': a fresh file, never through an existing file or symlink; 0600 from the first byte.
-    const handle = await open(temp, 'wx', 0o600);
-    try {
-      await handle.writeFile(text);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, path);
+    await writeFileAtomically(path, text, { overwrite: true, mode: 0o600 });
   } catch (err) {
-    await unlink(temp).catch(() => {});
     const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
     throw new UserError(
       `cannot write the plan to ${display}: ${missing ? `the directory ${dirname(display)} does not exist` : (err as Error).message}`,
