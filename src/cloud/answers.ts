@@ -1,9 +1,8 @@
 import { CloudError } from './errors.js';
 import type { Job, JobEvent, ProjectRef, TenantEnv, TenantInfo, TenantRef, TenantStatus } from './types.js';
+import { isRecord } from '../util/records.js';
 
 type Json = Record<string, unknown>;
-
-const isJson = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * One object of an answer, read field by field. A field of the wrong type is a `service` error that
@@ -17,7 +16,7 @@ export class Fields {
   ) {}
 
   static root(operation: string, data: unknown): Fields {
-    if (!isJson(data)) throw unexpected(operation, 'data', 'an object');
+    if (!isRecord(data)) throw unexpected(operation, 'data', 'an object');
     return new Fields(operation, 'data', data);
   }
 
@@ -49,7 +48,7 @@ export class Fields {
 
   object(key: string): Fields {
     const value = this.value[key];
-    return isJson(value) ? new Fields(this.operation, `${this.path}.${key}`, value) : this.fail(key, 'an object');
+    return isRecord(value) ? new Fields(this.operation, `${this.path}.${key}`, value) : this.fail(key, 'an object');
   }
 
   nullableObject(key: string): Fields | null {
@@ -60,7 +59,7 @@ export class Fields {
     const value = this.value[key];
     if (!Array.isArray(value)) this.fail(key, 'a list');
     return value.map((item: unknown, i) =>
-      isJson(item) ? new Fields(this.operation, `${this.path}.${key}[${i}]`, item) : this.fail(`${key}[${i}]`, 'an object'),
+      isRecord(item) ? new Fields(this.operation, `${this.path}.${key}[${i}]`, item) : this.fail(`${key}[${i}]`, 'an object'),
     );
   }
 

@@ -24,6 +24,7 @@ import {
 } from './operations.js';
 import { cappedFetch, MAX_ANSWER_BYTES } from './transport.js';
 import { Redactor } from '../util/redact.js';
+import { isRecord } from '../util/records.js';
 import type { CreatedTenant, CreateTenantInput, Job, PreviewAppInput, ProjectRef, TenantEnv, TenantInfo, TenantStatus } from './types.js';
 
 /** One HTTP attempt, for `--verbose`: names and timing only, never variables or headers. */
@@ -336,7 +337,7 @@ export class CloudClient {
 function partialData(err: unknown): object | undefined {
   if (!(err instanceof ClientError)) return undefined;
   const { status, data } = err.response;
-  return status >= 200 && status < 300 && typeof data === 'object' && data !== null && !Array.isArray(data) ? data : undefined;
+  return status >= 200 && status < 300 && isRecord(data) ? data : undefined;
 }
 
 /** One alias's env, or undefined when it is missing, null or malformed (the read is then sent alone). */

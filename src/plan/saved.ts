@@ -5,6 +5,7 @@ import { sourceResolver } from '../config/load.js';
 import type { CreateOptions, ValueSource } from '../config/types.js';
 import { UserError } from '../errors.js';
 import { FileRefused, readSmallFile, writeFileAtomically } from '../util/files.js';
+import { isRecord } from '../util/records.js';
 import { HCR_VERSION } from '../version.js';
 import { DELETION_REFUSALS, type DeletionRefusal, type KeyChange, type Plan, type PlanSummary, type ProjectPlan } from './types.js';
 import { summarize } from './plan.js';
@@ -219,9 +220,9 @@ export async function readSavedPlan(path: string, display: string): Promise<Save
         : 'it is not JSON (its content is not shown); it may be truncated, or not written by `hcr plan --out FILE`',
     );
   }
-  if (!isObject(data) || !Object.hasOwn(data, 'hcr_saved_plan')) {
+  if (!isRecord(data) || !Object.hasOwn(data, 'hcr_saved_plan')) {
     return refuse(
-      isObject(data) && Object.hasOwn(data, 'format_version') && Object.hasOwn(data, 'projects')
+      isRecord(data) && Object.hasOwn(data, 'format_version') && Object.hasOwn(data, 'projects')
         ? 'it is the JSON view of a plan (`hcr plan --format json`), which holds neither the endpoint nor the hashes apply checks; save a plan with `hcr plan --out FILE`'
         : 'it is JSON, but not a plan saved by `hcr plan --out FILE`',
     );
@@ -320,13 +321,9 @@ const malformed = (at: string, what: string): never => {
   throw new Malformed(`${at}: ${what}`);
 };
 
-function isObject(value: unknown): value is Fields {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** An object with exactly the `required` fields and, of the `optional` ones, any. */
 function fields(value: unknown, at: string, required: readonly string[], optional: readonly string[] = []): Fields {
-  if (!isObject(value)) return malformed(at, 'expected an object');
+  if (!isRecord(value)) return malformed(at, 'expected an object');
   const known = new Set([...required, ...optional]);
   for (const name of Object.keys(value)) if (!known.has(name)) malformed(at, `unexpected field ${JSON.stringify(name)}`);
   for (const name of required) if (!Object.hasOwn(value, name)) malformed(at, `missing field ${JSON.stringify(name)}`);
@@ -478,7 +475,7 @@ function parseProject(raw: unknown, at: string, reviewed: ReviewedValue[]): Proj
 }
 
 function parseEntry(raw: unknown, at: string, project: string, reviewed: ReviewedValue[]): KeyChange {
-  if (!isObject(raw)) return malformed(at, 'expected an object');
+  if (!isRecord(raw)) return malformed(at, 'expected an object');
   const key = nonEmpty(raw.key, `${at}.key`);
   const action = oneOf(raw.action, `${at}.action`, ['add', 'change', 'remove'] as const);
   if (typeof raw.sensitive !== 'boolean') return malformed(`${at}.sensitive`, `expected true or false, found ${describe(raw.sensitive)}`);
@@ -503,9 +500,9 @@ function parseEntry(raw: unknown, at: string, project: string, reviewed: Reviewe
 }
 
 function parseSource(raw: unknown, at: string): ValueSource {
-  if (isObject(raw) && Object.hasOwn(raw, 'fromEnv')) return { fromEnv: nonEmpty(fields(raw, at, ['fromEnv']).fromEnv, `${at}.fromEnv`) };
+  if (isRecord(raw) && Object.hasOwn(raw, 'fromEnv')) return { fromEnv: nonEmpty(fields(raw, at, ['fromEnv']).fromEnv, `${at}.fromEnv`) };
   for (const kind of ['fromSops', 'fromFile'] as const) {
-    if (!isObject(raw) || !Object.hasOwn(raw, kind)) continue;
+    if (!isRecord(raw) || !Object.hasOwn(raw, kind)) continue;
     const s = fields(raw, at, [kind, 'file']);
     const file = nonEmpty(s.file, `${at}.file`);
     return kind === 'fromSops'
