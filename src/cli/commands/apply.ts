@@ -5,7 +5,7 @@ import { resolveEndpoint } from '../../cloud/auth.js';
 import type { CloudClient } from '../../cloud/client.js';
 import { DEFAULT_FILE } from '../../config/files.js';
 import { UserError } from '../../errors.js';
-import { checkEndpoint, describeSavedPlan, readSavedPlan, verifiedValues } from '../../plan/saved.js';
+import { checkEndpoint, describeSavedPlan, readSavedPlan, verifiedValues } from '../../planfile/index.js';
 import { plan as makePlan } from '../../plan/plan.js';
 import { sameApproval } from '../../plan/refresh.js';
 import type { Plan } from '../../plan/types.js';
