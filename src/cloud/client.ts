@@ -215,7 +215,7 @@ export class CloudClient {
   /** With an empty `envs` none is sent: the service has been seen to fail a create that carries any (API.md). */
   createTenant(input: CreateTenantInput): Promise<CreatedTenant> {
     const envs = Object.keys(input.envs).length > 0 ? keyValues(input.envs) : undefined;
-    const variables = { cloud: input.cloud, region: input.region, plan: input.plan, name: input.name, envs };
+    const variables = { cloud: input.cloud, region: input.region, plan: input.billingPlan, name: input.name, envs };
     return this.#call(CREATE_TENANT, variables, (data) => {
       const created = data.object('createTenant');
       return { tenantId: created.string('id'), name: created.string('name') };

@@ -47,7 +47,8 @@ export interface TenantEnv {
 export interface CreateTenantInput {
   cloud: string;
   region: string;
-  plan?: string;
+  /** The API's `plan` argument: `cloud_free`, `cloud_payg`. */
+  billingPlan?: string;
   name?: string;
   envs: Record<string, string>;
 }

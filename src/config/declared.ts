@@ -7,16 +7,22 @@ import { checkSchema } from './explain.js';
 import { DEFAULT_FILE, findFiles } from './files.js';
 import { globMatcher, globProblem } from './glob.js';
 import { displayPath, valueAt, type Path } from './path.js';
-import type { CreateOptions, Diagnostic, SourceLocation } from './types.js';
+import type { Diagnostic, SourceLocation } from './types.js';
 import { usableContent } from './usable.js';
 import { isRecord } from '../util/records.js';
 
 /** A desired-state file as the schema guarantees it to be. */
 export type EnvEntry = string | { value: string; sensitive?: boolean } | { fromEnv: string; sensitive?: boolean } | FileSource;
 type Checks = Partial<Record<RuleId, Setting>>;
+/** `create:` as the file writes it. */
+export interface CreateEntry {
+  cloud: string;
+  region: string;
+  plan?: string;
+}
 interface ProjectEntry {
   tenantId?: string;
-  create?: CreateOptions;
+  create?: CreateEntry;
   prune?: boolean;
   ignore?: string[];
   remove?: string[];

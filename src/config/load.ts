@@ -122,7 +122,9 @@ async function resolveProject(
     name: project.name,
     // A UUID is the same in either case; the service and every comparison in hcr see it in lowercase.
     ...(tenantId !== undefined && { tenantId: tenantId.toLowerCase() }),
-    ...(create !== undefined && { create: { ...create } }),
+    ...(create !== undefined && {
+      create: { cloud: create.cloud, region: create.region, ...(create.plan !== undefined && { billingPlan: create.plan }) },
+    }),
     prune: project.prune,
     ignore: project.ignore,
     remove: [...remove],

@@ -37,10 +37,12 @@ export interface DesiredValue {
   keyAt: SourceLocation;
 }
 
+/** Where and how apply creates a project that does not exist yet (the file's `create`). */
 export interface CreateOptions {
   cloud: string;
   region: string;
-  plan?: string;
+  /** The billing plan (`cloud_free`, `cloud_payg`): the file's and the API's `plan`, named apart from hcr's plans. */
+  billingPlan?: string;
 }
 
 export interface DesiredProject {

@@ -1,6 +1,6 @@
 import { summarize } from '../plan/plan.js';
 import type { KeyChange, ProjectPlan } from '../plan/types.js';
-import type { ReviewedValue, SavedEntry, SavedPlan, SavedPlanFile } from './format.js';
+import { createOptions, type ReviewedValue, type SavedEntry, type SavedPlan, type SavedPlanFile } from './format.js';
 import { checkStructure, malformed, shortQuote } from './schema.js';
 
 /**
@@ -25,7 +25,7 @@ export function checkSavedPlan(data: unknown): SavedPlan {
       keys.add(entry.key);
       return keyChange(project.name, entry, reviewed);
     });
-    return { ...project, env };
+    return { ...project, env, ...(project.create && { create: createOptions(project.create) }) };
   });
 
   const counted = summarize(projects);

@@ -1,4 +1,5 @@
-import type { ValueSource } from '../config/types.js';
+import type { CreateEntry } from '../config/declared.js';
+import type { CreateOptions, ValueSource } from '../config/types.js';
 import type { KeyChange, Plan, PlanSummary, ProjectPlan } from '../plan/types.js';
 
 /**
@@ -20,7 +21,8 @@ export type ReadableFormat = (typeof READABLE_FORMATS)[number];
 /** A key's change as the file holds it: a sensitive add/change also has the hash of its value. */
 export type SavedEntry = KeyChange & { value_hash?: string };
 
-export type SavedProject = Omit<ProjectPlan, 'env'> & { env: SavedEntry[] };
+/** A project's plan as the file holds it; its `create` in the desired-state file's words (`plan`, not `billingPlan`). */
+export type SavedProject = Omit<ProjectPlan, 'env' | 'create'> & { env: SavedEntry[]; create?: CreateEntry };
 
 /** The file: its header, then the `plan --format json` document's fields. */
 export interface SavedPlanFile extends Omit<Plan, 'projects' | 'summary'> {
@@ -32,6 +34,14 @@ export interface SavedPlanFile extends Omit<Plan, 'projects' | 'summary'> {
   projects: SavedProject[];
   /** Format 1 had no deletions, so no count of refused ones. */
   summary: Omit<PlanSummary, 'refused_delete_projects'> & Partial<Pick<PlanSummary, 'refused_delete_projects'>>;
+}
+
+export function savedCreate({ billingPlan, ...where }: CreateOptions): CreateEntry {
+  return billingPlan === undefined ? where : { ...where, plan: billingPlan };
+}
+
+export function createOptions({ plan, ...where }: CreateEntry): CreateOptions {
+  return plan === undefined ? where : { ...where, billingPlan: plan };
 }
 
 /** A saved plan read back and checked: the Plan to apply and what its sensitive values must hash to. */

@@ -123,14 +123,14 @@ const cases: Case[] = [
   },
   {
     name: 'createTenant',
-    call: (c) => c.createTenant({ cloud: 'aws', region: 'us-east-2', plan: 'cloud_payg', name: 'shop-new', envs: { A: '1' } }),
+    call: (c) => c.createTenant({ cloud: 'aws', region: 'us-east-2', billingPlan: 'cloud_payg', name: 'shop-new', envs: { A: '1' } }),
     variables: { cloud: 'aws', region: 'us-east-2', plan: 'cloud_payg', name: 'shop-new', envs: [{ key: 'A', value: '1' }] },
     data: { createTenant: { id: TENANT, name: 'random-name-42' } },
     result: { tenantId: TENANT, name: 'random-name-42' },
   },
   {
     name: 'createTenant',
-    call: (c) => c.createTenant({ cloud: 'aws', region: 'us-east-2', plan: 'cloud_free', name: 'shop-new', envs: {} }),
+    call: (c) => c.createTenant({ cloud: 'aws', region: 'us-east-2', billingPlan: 'cloud_free', name: 'shop-new', envs: {} }),
     // No `envs` at all: a create carrying any has been seen to fail on the free plan.
     variables: { cloud: 'aws', region: 'us-east-2', plan: 'cloud_free', name: 'shop-new' },
     data: { createTenant: { id: TENANT, name: 'shop-new' } },

@@ -105,7 +105,7 @@ describe('loadDesired', () => {
   it('keeps tenantId and create, and where each project is declared', async () => {
     const shop = project(await load(['split']), 'shop-prod');
     expect(shop.tenantId).toBe('7a79cf94-0e53-4520-a560-1b02bf522f08');
-    expect(shop.create).toEqual({ cloud: 'aws', region: 'us-east-2', plan: 'cloud_payg' });
+    expect(shop.create).toEqual({ cloud: 'aws', region: 'us-east-2', billingPlan: 'cloud_payg' });
     expect(shop.at).toEqual({ file: 'split/shop.yaml', line: 3, col: 3 });
     expect(project(await load(['split']), 'shop-dev')).not.toHaveProperty('tenantId');
   });

@@ -147,7 +147,7 @@ describe('plan()', () => {
   });
 
   it('plans a create for a project that does not exist live', () => {
-    const create = { cloud: 'aws', region: 'us-east-2', plan: 'cloud_free' };
+    const create = { cloud: 'aws', region: 'us-east-2', billingPlan: 'cloud_free' };
     const result = plan(desired(project('new', { A: literal('1'), S: secret('x', 'V') }, { create })), live({}));
     expect(result.projects[0]).toEqual({
       name: 'new',
