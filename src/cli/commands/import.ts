@@ -7,7 +7,7 @@ import { shortName } from '../../config/names.js';
 import { selectProjects } from '../../config/select.js';
 import { checkedDesiredYaml, schemaReference, type ImportedFile, type ImportedProject } from '../../config/write.js';
 import { UserError } from '../../errors.js';
-import { looksSecret } from '../../plan/secrets.js';
+import { looksSecret } from '../../plan/looks-secret.js';
 import { displayName, printable } from '../../render/index.js';
 import { readEnvs } from '../../state/read.js';
 import { writeFileAtomically } from '../../util/files.js';
