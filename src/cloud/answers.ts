@@ -1,5 +1,5 @@
 import { CloudError } from './errors.js';
-import type { Job, JobEvent, ProjectRef, TenantEnv, TenantInfo, TenantRef, TenantStatus } from './types.js';
+import type { Job, JobEvent, ProjectRef, TenantEnv, TenantRef, TenantStatus } from './types.js';
 import { isRecord } from '../util/records.js';
 
 type Json = Record<string, unknown>;
@@ -84,21 +84,6 @@ export function readProject(project: Fields): ProjectRef {
 
 function readTenantRef(tenant: Fields | null): TenantRef | null {
   return tenant && { id: tenant.string('id'), maintenance_mode: tenant.boolean('maintenance_mode') };
-}
-
-export function readTenant(tenant: Fields): TenantInfo {
-  const project = tenant.object('project');
-  return {
-    id: tenant.string('id'),
-    slug: tenant.string('slug'),
-    cloud: tenant.string('cloud'),
-    region: tenant.string('region'),
-    project_id: tenant.string('project_id'),
-    active: tenant.boolean('active'),
-    maintenance_mode: tenant.boolean('maintenance_mode'),
-    status: tenant.nullableString('status'),
-    project: { id: project.string('id'), name: project.string('name'), endpoint: project.string('endpoint') },
-  };
 }
 
 /** Their types are not documented: a text is kept, anything else but null is shown as JSON. */

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ClientError, GraphQLClient } from 'graphql-request';
-import { Fields, readJob, readProject, readTenant, readTenantEnv, readTenantStatus } from './answers.js';
+import { Fields, readJob, readProject, readTenantEnv, readTenantStatus } from './answers.js';
 import { classify } from './classify.js';
 import { CloudError, type CloudErrorKind } from './errors.js';
 import {
@@ -12,7 +12,6 @@ import {
   FIND_PROJECTS_BY_NAME,
   GET_JOB,
   GET_PROJECT,
-  GET_TENANT,
   GET_TENANT_ENV,
   GET_TENANT_STATUSES,
   LIST_PROJECTS,
@@ -25,7 +24,7 @@ import {
 import { cappedFetch, MAX_ANSWER_BYTES } from './transport.js';
 import { Redactor } from '../util/redact.js';
 import { isRecord } from '../util/records.js';
-import type { CreatedTenant, CreateTenantInput, Job, PreviewAppInput, ProjectRef, TenantEnv, TenantInfo, TenantStatus } from './types.js';
+import type { CreatedTenant, CreateTenantInput, Job, PreviewAppInput, ProjectRef, TenantEnv, TenantStatus } from './types.js';
 
 /** One HTTP attempt, for `--verbose`: names and timing only, never variables or headers. */
 export interface RequestEvent {
@@ -149,13 +148,6 @@ export class CloudClient {
     return this.#call(GET_PROJECT, { id: projectId }, (data) => {
       const project = data.nullableObject('projects_by_pk');
       return project && readProject(project);
-    });
-  }
-
-  getTenant(tenantId: string): Promise<TenantInfo | null> {
-    return this.#call(GET_TENANT, { id: tenantId }, (data) => {
-      const tenant = data.nullableObject('tenant_by_pk');
-      return tenant && readTenant(tenant);
     });
   }
 

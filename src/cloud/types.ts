@@ -12,18 +12,6 @@ export interface ProjectRef {
   tenant: TenantRef | null;
 }
 
-export interface TenantInfo {
-  id: string;
-  slug: string;
-  cloud: string;
-  region: string;
-  project_id: string;
-  active: boolean;
-  maintenance_mode: boolean;
-  status: string | null;
-  project: { id: string; name: string; endpoint: string };
-}
-
 /**
  * The undocumented tenant status fields (API.md, "Known rough edges"): optional extras whose
  * meaning is not documented, shown as information only.

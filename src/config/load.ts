@@ -149,7 +149,7 @@ async function resolveValue(
   const fromFile: ValueSource = { file: declared.file.document.file, project, key };
   if (typeof entry === 'string' || 'value' in entry) {
     const value = typeof entry === 'string' ? entry : entry.value;
-    return { value, sensitive: declaredSensitive(entry), source: fromFile, at: at(declared) };
+    return { value, sensitive: declaredSensitive(entry), source: fromFile };
   }
   if (!('fromEnv' in entry)) return readFileSource(entry, declared, secrets, problems);
   const variable = readVariable(entry.fromEnv, variables);
@@ -158,7 +158,7 @@ async function resolveValue(
     problems.add({ at: at(name), message: `${displayPath(declared.path)}: ${variable.problem}` });
     return undefined;
   }
-  return { value: variable.value, sensitive: declaredSensitive(entry), source: { fromEnv: entry.fromEnv }, at: at(declared) };
+  return { value: variable.value, sensitive: declaredSensitive(entry), source: { fromEnv: entry.fromEnv } };
 }
 
 /**
@@ -192,7 +192,7 @@ async function readFileSource(
   }
   const file = declared.file.document.file;
   const source: ValueSource = 'fromSops' in entry ? { fromSops: entry.fromSops, file } : { fromFile: entry.fromFile, file };
-  return { value, sensitive: true, source, at: at(declared) };
+  return { value, sensitive: true, source };
 }
 
 /**

@@ -32,7 +32,6 @@ export interface DesiredValue {
   value: string;
   sensitive: boolean;
   source: ValueSource;
-  at: SourceLocation;
   /** Where its key is declared (in the project, or in defaults): where checks of the value point. */
   keyAt: SourceLocation;
 }

@@ -137,7 +137,7 @@ function escapeLeftRaw(text: string): string {
  * Which project, and which of its keys, holds `line` (1-based) of a file desiredYaml wrote: where
  * a check of the file found a problem, so that the entry can be left out.
  */
-export function entryAt(text: string, line: number): { project: string; key?: string } | undefined {
+function entryAt(text: string, line: number): { project: string; key?: string } | undefined {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines });
   const spans = (node: unknown): { key: string; value: unknown }[] =>

@@ -31,7 +31,7 @@ const FIELDS = [
 // JWT `parseKey`: exactly these, case-sensitive; PS256, PS384, Ed448 are not supported [F].
 const HMAC_BITS: Record<string, number> = { HS256: 256, HS384: 384, HS512: 512 };
 const PEM_TYPES = ['RS256', 'RS384', 'RS512', 'Ed25519', 'ES256', 'ES384', 'ES512'];
-export const ALGORITHMS = [...Object.keys(HMAC_BITS), ...PEM_TYPES];
+const ALGORITHMS = [...Object.keys(HMAC_BITS), ...PEM_TYPES];
 
 // JWT: claims_map must hold both, looked up by these exact keys [F].
 const ALLOWED_ROLES = 'x-hasura-allowed-roles';

@@ -24,7 +24,7 @@ export interface SmallFile {
 }
 
 /** `5 MiB`, `64 KiB`, `12.3 MiB`. */
-export function sizeText(bytes: number): string {
+function sizeText(bytes: number): string {
   const [unit, size] = bytes >= 1024 * 1024 ? ['MiB', bytes / 1024 / 1024] : bytes >= 1024 ? ['KiB', bytes / 1024] : ['bytes', bytes];
   return `${Math.round(size * 10) / 10} ${unit}`;
 }

@@ -20,17 +20,6 @@ const projectAnswer = (name: string, id = PROJECT) => ({
   endpoint: `https://${name}.hasura.app/v1/graphql`,
   tenant: { id: TENANT, maintenance_mode: false },
 });
-const tenantAnswer = {
-  id: TENANT,
-  slug: 'shop-prod',
-  cloud: 'aws',
-  region: 'us-east-2',
-  project_id: PROJECT,
-  active: true,
-  maintenance_mode: false,
-  status: null,
-  project: { id: PROJECT, name: 'shop-prod', endpoint: 'https://shop-prod.hasura.app/v1/graphql' },
-};
 const envAnswer = (hash: string, environment: Record<string, unknown>) => ({ hash, envVars: { environment } });
 
 const preview: PreviewAppInput = {
@@ -75,13 +64,6 @@ const cases: Case[] = [
     variables: { id: PROJECT },
     data: { projects_by_pk: projectAnswer('shop-prod') },
     result: projectAnswer('shop-prod'),
-  },
-  {
-    name: 'getTenant',
-    call: (c) => c.getTenant(TENANT),
-    variables: { id: TENANT },
-    data: { tenant_by_pk: tenantAnswer },
-    result: tenantAnswer,
   },
   {
     name: 'getTenantEnv',
@@ -243,7 +225,6 @@ describe('every operation', () => {
 
   it.each([
     ['getProject', (c: CloudClient) => c.getProject(PROJECT), { projects_by_pk: null }],
-    ['getTenant', (c: CloudClient) => c.getTenant(TENANT), { tenant_by_pk: null }],
     ['getJob', (c: CloudClient) => c.getJob('job-1'), { jobs_by_pk: null }],
   ])('%s answers null for an unknown id', async (_name, call, data) => {
     post().reply(200, { data });

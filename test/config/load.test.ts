@@ -166,7 +166,6 @@ describe('loadDesired', () => {
       value: 'admin-secret',
       sensitive: true,
       source: { fromEnv: 'SHOP_PROD_ADMIN_SECRET' },
-      at: { file: 'split/shop.yaml', line: 8, col: 36 },
       keyAt: { file: 'split/shop.yaml', line: 8, col: 7 },
     });
     expect(shop.FEATURE_X).toMatchObject({ sensitive: false, source: { file: 'split/shop.yaml', project: 'shop-prod', key: 'FEATURE_X' } });
@@ -175,7 +174,6 @@ describe('loadDesired', () => {
       value: 'false',
       sensitive: false,
       source: { file: 'split/00-defaults.yml', project: 'shop-prod', key: 'HASURA_GRAPHQL_ENABLE_CONSOLE' },
-      at: { file: 'split/00-defaults.yml', line: 6, col: 36 },
       keyAt: { file: 'split/00-defaults.yml', line: 6, col: 5 },
     });
     expect(project(desired, 'blog-prod').env.PUBLIC_TOKEN).toMatchObject({
@@ -192,7 +190,6 @@ describe('loadDesired', () => {
       value: 'info',
       sensitive: false,
       source: { file: 'aliases.yaml', project: 'shop-prod', key: 'LOG_LEVEL' },
-      at: { file: 'aliases.yaml', line: 5, col: 18 },
       keyAt: { file: 'aliases.yaml', line: 5, col: 7 },
     });
     expect(project(desired, 'shop-staging').ignore).toEqual(['PG_*']);

@@ -9,14 +9,12 @@ const literal = (value: string): DesiredValue => ({
   value,
   sensitive: false,
   source: { file: at.file, project: 'p', key: 'k' },
-  at,
   keyAt: at,
 });
 const secret = (value: string, variable: string): DesiredValue => ({
   value,
   sensitive: true,
   source: { fromEnv: variable },
-  at,
   keyAt: at,
 });
 
