@@ -40,9 +40,9 @@ let validate: ValidateFunction | undefined;
 export function checkStructure(data: unknown): void {
   validate ??= (createRequire(import.meta.url)(fileURLToPath(PLAN_VALIDATOR_FILE)) as Record<string, ValidateFunction>)['#']!;
   if (validate(data)) return;
+  const errors = validate.errors ?? [];
   // An `if` fails with its `then`, whose own errors say what is wrong.
-  const first = (validate.errors ?? []).find((e) => e.keyword !== 'if');
-  if (first) explain(first, data);
+  explain(errors.find((e) => e.keyword !== 'if') ?? errors[0]!, data);
 }
 
 function explain(e: ErrorObject, data: unknown): never {
