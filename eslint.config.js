@@ -38,6 +38,7 @@ export default tseslint.config(
         {
           zones: [
             forbid('emulator', CLIENT, 'the emulator stands alone: it shares no code with the client it emulates'),
+            forbid('util', [...CLIENT, 'emulator'], 'util/ is shared by the client and the emulator, so it imports neither'),
             ...CLIENT.filter((f) => f !== 'cli').map((folder) =>
               forbid(folder, ['emulator'], 'only the emulator command and the demo (cli/) start an emulator'),
             ),
@@ -47,7 +48,18 @@ export default tseslint.config(
               'cloud/ is the bottom layer: it knows nothing of what uses it',
             ),
             ...CLIENT.filter((f) => f !== 'cli').map((folder) => forbid(folder, ['cli'], 'only cli/ knows the command line')),
-            forbid('plan', ['cloud', 'apply', 'render', 'planfile'], 'plan/ is pure: no I/O, no views'),
+            forbid('plan', ['cloud', 'apply', 'render', 'planfile', 'secrets', 'ci'], 'plan/ is pure: no I/O, no views'),
+            {
+              target: './src/plan',
+              from: './src/config',
+              except: ['./types.ts', './glob.ts'],
+              message: 'plan/ is pure: of config/ it knows the types of desired state and globs, not how files are read',
+            },
+            forbid(
+              'planfile',
+              ['cloud', 'state', 'apply', 'render', 'hasura', 'ci'],
+              'planfile/ reads and writes saved plans: it knows plans, desired state and value sources, not the service or the views',
+            ),
             forbid('config', ['cloud', 'state', 'plan', 'planfile', 'apply', 'render'], 'config/ reads desired state and nothing else'),
             forbid('render', ['cloud', 'state', 'config', 'planfile'], 'render/ turns plans and reports into text, nothing else'),
             forbid('state', ['apply', 'render', 'plan', 'planfile'], 'state/ reads live state; it knows nothing of plans'),
@@ -62,12 +74,17 @@ export default tseslint.config(
     },
   },
   {
-    // plan() is a pure function of desired and live state: it may know the shape of live state, not how it is read.
+    // planChanges() is a pure function of desired and live state: it may know the shape of live state, not how it is read.
     files: ['src/plan/**/*.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/state/*'], allowTypeImports: true, message: 'plan/ imports only types from state/' }] },
+        {
+          paths: ['fs', 'fs/promises', 'child_process', 'net', 'http', 'https'].flatMap((name) =>
+            [name, `node:${name}`].map((module) => ({ name: module, message: 'plan/ is pure: no I/O (saved plans are in planfile/)' })),
+          ),
+          patterns: [{ group: ['**/state/*'], allowTypeImports: true, message: 'plan/ imports only types from state/' }],
+        },
       ],
     },
   },

@@ -1,5 +1,5 @@
 /**
- * `npm run build`: compiles the schema's validators (scripts/compile-schema.ts), then bundles hcr
+ * `npm run build`: compiles the schemas' validators (scripts/compile-schema.ts), then bundles hcr
  * with esbuild into dist/: `hcr.js` (the package's bin) and `emulator.js` (the emulator, for the
  * bench), ES modules whose dependencies are bundled in, and one chunk per command, loaded when
  * that command runs. Every output is directly in dist/, one level below the package root, which
@@ -10,7 +10,7 @@ import { cpSync, readFileSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
-import { compileSchema } from './compile-schema.js';
+import { compileSchemas } from './compile-schema.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const OUT = `${ROOT}dist`;
@@ -91,6 +91,6 @@ export async function bundle(): Promise<void> {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  await compileSchema();
+  await compileSchemas();
   await bundle();
 }

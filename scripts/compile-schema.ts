@@ -1,33 +1,68 @@
 /**
- * Compiles schema/hcr.schema.json into ajv standalone code: one CommonJS module exporting the
- * validator of the whole schema (as `#`) and of each oneOf branch (by its JSON Pointer), which
- * src/config/schema.ts requires. CommonJS because ajv's ESM output still calls require() for its
- * runtime helpers; esbuild bundles those in, so that the module needs nothing from node_modules
- * and the package has no dependency to install. Run by `npm run build`, and by the tests' global
- * setup so that they always check against the schema as it is.
+ * Compiles the JSON Schemas into ajv standalone code, one CommonJS module each, which src/
+ * requires: schema/hcr.schema.json (the desired state) exporting the validator of the whole schema
+ * (as `#`) and of each oneOf branch (by its JSON Pointer), for src/config/schema.ts; and
+ * schema/hcr.plan.schema.json (saved plans) exporting `#`, for src/planfile/schema.ts. CommonJS
+ * because ajv's ESM output still calls require() for its runtime helpers; esbuild bundles those
+ * in, so that the modules need nothing from node_modules and the package has no dependency to
+ * install. Run by `npm run build`, and by the tests' global setup so that they always check
+ * against the schemas as they are.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { basename, dirname, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { build } from 'esbuild';
 // A CommonJS module, whose function TypeScript sees as `default` of the default import.
 import standalone from 'ajv/dist/standalone/index.js';
 import { ROOT, SCHEMA_FILE, VALIDATORS_FILE, oneOfBranches, type SchemaNode } from '../src/config/schema.js';
-import { writeFileAtomically } from '../src/config/write.js';
+import { MESSAGE_KEYWORD, PLAN_SCHEMA_FILE, PLAN_VALIDATOR_FILE } from '../src/planfile/schema.js';
+import { writeFileAtomically } from '../src/util/files.js';
 
 const PACKAGE_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-export async function compileSchema(): Promise<void> {
-  const root = JSON.parse(readFileSync(SCHEMA_FILE, 'utf8')) as SchemaNode;
-  // The options diagnostics rely on: every error (allErrors), each with its parentSchema (verbose).
-  const ajv = new Ajv2020({ allErrors: true, verbose: true, code: { source: true } });
+interface Compiled {
+  schema: URL;
+  validators: URL;
+  /** The JSON Pointers, within the schema, of the validators to export. */
+  pointers(root: SchemaNode): string[];
+  /** Keywords of the schema's own that ajv only carries along (it refuses unknown ones). */
+  annotations?: string[];
+  /**
+   * Whether every keyword must sit beside the type it applies to (ajv's strictTypes). The saved
+   * plan's rules that tie fields together sit in if/then branches and $defs that do not restate
+   * the type their parent already holds.
+   */
+  strictTypes?: boolean | 'log';
+}
+
+const SCHEMAS: Compiled[] = [
+  { schema: SCHEMA_FILE, validators: VALIDATORS_FILE, pointers: (root) => [ROOT, ...oneOfBranches(root).map(([pointer]) => pointer)] },
+  {
+    schema: PLAN_SCHEMA_FILE,
+    validators: PLAN_VALIDATOR_FILE,
+    pointers: () => [ROOT],
+    annotations: [MESSAGE_KEYWORD],
+    strictTypes: false,
+  },
+];
+
+export async function compileSchemas(): Promise<void> {
+  for (const compiled of SCHEMAS) await compile(compiled);
+}
+
+async function compile({ schema, validators, pointers, annotations = [], strictTypes = 'log' }: Compiled): Promise<void> {
+  const root = JSON.parse(readFileSync(schema, 'utf8')) as SchemaNode;
+  // The options messages rely on: every error (allErrors), each with its parentSchema and data (verbose).
+  const ajv = new Ajv2020({ allErrors: true, verbose: true, strictTypes, code: { source: true } });
+  ajv.addVocabulary(annotations);
   ajv.addSchema(root);
-  const exports = Object.fromEntries([ROOT, ...oneOfBranches(root).map(([pointer]) => pointer)].map((p) => [p, `${root.$id}${p}`]));
-  const file = fileURLToPath(VALIDATORS_FILE);
+  const exports = Object.fromEntries(pointers(root).map((p) => [p, `${root.$id}${p}`]));
+  const file = fileURLToPath(validators);
+  const from = relative(dirname(dirname(file)), fileURLToPath(schema));
   const bundled = await build({
     // ajv's helpers are found from the package root: generated/ may not exist yet.
-    stdin: { contents: standalone.default(ajv, exports), resolveDir: PACKAGE_ROOT, sourcefile: 'hcr.schema.validate.cjs', loader: 'js' },
+    stdin: { contents: standalone.default(ajv, exports), resolveDir: PACKAGE_ROOT, sourcefile: basename(file), loader: 'js' },
     bundle: true,
     format: 'cjs',
     platform: 'node',
@@ -35,11 +70,10 @@ export async function compileSchema(): Promise<void> {
     logLevel: 'warning',
   });
   mkdirSync(dirname(file), { recursive: true });
-  await writeFileAtomically(
-    file,
-    `// Generated by scripts/compile-schema.ts from schema/hcr.schema.json; do not edit.\n${bundled.outputFiles[0]!.text}`,
-    { overwrite: true },
-  );
+  await writeFileAtomically(file, `// Generated by scripts/compile-schema.ts from ${from}; do not edit.\n${bundled.outputFiles[0]!.text}`, {
+    overwrite: true,
+    mode: 0o644,
+  });
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await compileSchema();
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await compileSchemas();

@@ -1,6 +1,6 @@
-import { compileSchema } from '../scripts/compile-schema.js';
+import { compileSchemas } from '../scripts/compile-schema.js';
 
-/** Tests run from src, which requires the validators the build compiles: compile them from the schema as it is now. */
+/** Tests run from src, which requires the validators the build compiles: compile them from the schemas as they are now. */
 export async function setup(): Promise<void> {
-  await compileSchema();
+  await compileSchemas();
 }

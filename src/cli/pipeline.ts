@@ -2,7 +2,7 @@ import type { Argv } from 'yargs';
 import type { CloudClient } from '../cloud/client.js';
 import { loadDesired } from '../config/load.js';
 import type { Desired } from '../config/types.js';
-import { plan as makePlan } from '../plan/plan.js';
+import { planChanges } from '../plan/plan.js';
 import { hiddenValues } from '../plan/values.js';
 import type { LiveState } from '../state/types.js';
 import type { Plan } from '../plan/types.js';
@@ -75,7 +75,7 @@ export async function readAndPlan(ctx: Context, args: ReadArgs, options: ReadAnd
     onProgress: progress.update,
   });
   progress.done();
-  const plan = makePlan(desired, live, { allowDestroy: options.allowDestroy });
+  const plan = planChanges(desired, live, { allowDestroy: options.allowDestroy });
   for (const value of hiddenValues(plan, desired, live)) ctx.redactor.add(value);
   for (const project of plan.projects) {
     if (project.action === 'update' && live.get(project.name)?.maintenance) {

@@ -1,9 +1,8 @@
 import { CloudError } from './errors.js';
-import type { Job, JobEvent, ProjectRef, TenantEnv, TenantInfo, TenantRef, TenantStatus } from './types.js';
+import type { Job, JobEvent, ProjectRef, TenantEnv, TenantRef, TenantStatus } from './types.js';
+import { isRecord } from '../util/records.js';
 
 type Json = Record<string, unknown>;
-
-const isJson = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * One object of an answer, read field by field. A field of the wrong type is a `service` error that
@@ -17,7 +16,7 @@ export class Fields {
   ) {}
 
   static root(operation: string, data: unknown): Fields {
-    if (!isJson(data)) throw unexpected(operation, 'data', 'an object');
+    if (!isRecord(data)) throw unexpected(operation, 'data', 'an object');
     return new Fields(operation, 'data', data);
   }
 
@@ -49,7 +48,7 @@ export class Fields {
 
   object(key: string): Fields {
     const value = this.value[key];
-    return isJson(value) ? new Fields(this.operation, `${this.path}.${key}`, value) : this.fail(key, 'an object');
+    return isRecord(value) ? new Fields(this.operation, `${this.path}.${key}`, value) : this.fail(key, 'an object');
   }
 
   nullableObject(key: string): Fields | null {
@@ -60,7 +59,7 @@ export class Fields {
     const value = this.value[key];
     if (!Array.isArray(value)) this.fail(key, 'a list');
     return value.map((item: unknown, i) =>
-      isJson(item) ? new Fields(this.operation, `${this.path}.${key}[${i}]`, item) : this.fail(`${key}[${i}]`, 'an object'),
+      isRecord(item) ? new Fields(this.operation, `${this.path}.${key}[${i}]`, item) : this.fail(`${key}[${i}]`, 'an object'),
     );
   }
 
@@ -85,21 +84,6 @@ export function readProject(project: Fields): ProjectRef {
 
 function readTenantRef(tenant: Fields | null): TenantRef | null {
   return tenant && { id: tenant.string('id'), maintenance_mode: tenant.boolean('maintenance_mode') };
-}
-
-export function readTenant(tenant: Fields): TenantInfo {
-  const project = tenant.object('project');
-  return {
-    id: tenant.string('id'),
-    slug: tenant.string('slug'),
-    cloud: tenant.string('cloud'),
-    region: tenant.string('region'),
-    project_id: tenant.string('project_id'),
-    active: tenant.boolean('active'),
-    maintenance_mode: tenant.boolean('maintenance_mode'),
-    status: tenant.nullableString('status'),
-    project: { id: project.string('id'), name: project.string('name'), endpoint: project.string('endpoint') },
-  };
 }
 
 /** Their types are not documented: a text is kept, anything else but null is shown as JSON. */

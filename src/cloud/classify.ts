@@ -1,5 +1,6 @@
 import { ClientError } from 'graphql-request';
 import type { Redactor } from '../util/redact.js';
+import { isRecord } from '../util/records.js';
 import { CloudError, type CloudErrorKind } from './errors.js';
 import { AnswerTooLarge, TransportFailure } from './transport.js';
 
@@ -153,8 +154,4 @@ function bytes(n: number): string {
 
 function duration(ms: number): string {
   return ms < 1000 ? `${ms}ms` : `${Math.round(ms / 100) / 10}s`;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

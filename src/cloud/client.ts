@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ClientError, GraphQLClient } from 'graphql-request';
-import { Fields, readJob, readProject, readTenant, readTenantEnv, readTenantStatus } from './answers.js';
+import { Fields, readJob, readProject, readTenantEnv, readTenantStatus } from './answers.js';
 import { classify } from './classify.js';
 import { CloudError, type CloudErrorKind } from './errors.js';
 import {
@@ -12,7 +12,6 @@ import {
   FIND_PROJECTS_BY_NAME,
   GET_JOB,
   GET_PROJECT,
-  GET_TENANT,
   GET_TENANT_ENV,
   GET_TENANT_STATUSES,
   LIST_PROJECTS,
@@ -24,7 +23,8 @@ import {
 } from './operations.js';
 import { cappedFetch, MAX_ANSWER_BYTES } from './transport.js';
 import { Redactor } from '../util/redact.js';
-import type { CreatedTenant, CreateTenantInput, Job, PreviewAppInput, ProjectRef, TenantEnv, TenantInfo, TenantStatus } from './types.js';
+import { isRecord } from '../util/records.js';
+import type { CreatedTenant, CreateTenantInput, Job, PreviewAppInput, ProjectRef, TenantEnv, TenantStatus } from './types.js';
 
 /** One HTTP attempt, for `--verbose`: names and timing only, never variables or headers. */
 export interface RequestEvent {
@@ -151,13 +151,6 @@ export class CloudClient {
     });
   }
 
-  getTenant(tenantId: string): Promise<TenantInfo | null> {
-    return this.#call(GET_TENANT, { id: tenantId }, (data) => {
-      const tenant = data.nullableObject('tenant_by_pk');
-      return tenant && readTenant(tenant);
-    });
-  }
-
   getTenantEnv(tenantId: string): Promise<TenantEnv> {
     return this.#call(GET_TENANT_ENV, { tenantId }, (data) => readTenantEnv(data.object('getTenantEnv')));
   }
@@ -214,7 +207,7 @@ export class CloudClient {
   /** With an empty `envs` none is sent: the service has been seen to fail a create that carries any (API.md). */
   createTenant(input: CreateTenantInput): Promise<CreatedTenant> {
     const envs = Object.keys(input.envs).length > 0 ? keyValues(input.envs) : undefined;
-    const variables = { cloud: input.cloud, region: input.region, plan: input.plan, name: input.name, envs };
+    const variables = { cloud: input.cloud, region: input.region, plan: input.billingPlan, name: input.name, envs };
     return this.#call(CREATE_TENANT, variables, (data) => {
       const created = data.object('createTenant');
       return { tenantId: created.string('id'), name: created.string('name') };
@@ -336,7 +329,7 @@ export class CloudClient {
 function partialData(err: unknown): object | undefined {
   if (!(err instanceof ClientError)) return undefined;
   const { status, data } = err.response;
-  return status >= 200 && status < 300 && typeof data === 'object' && data !== null && !Array.isArray(data) ? data : undefined;
+  return status >= 200 && status < 300 && isRecord(data) ? data : undefined;
 }
 
 /** One alias's env, or undefined when it is missing, null or malformed (the read is then sent alone). */

@@ -51,15 +51,6 @@ export const GET_PROJECT = define(`
   }
 `);
 
-export const GET_TENANT = define(`
-  query getTenant($id: uuid!) {
-    tenant_by_pk(id: $id) {
-      id slug cloud region project_id active maintenance_mode status
-      project { id name endpoint }
-    }
-  }
-`);
-
 /**
  * The undocumented tenant fields a real client's query showed (API.md, "Known rough edges"), alone
  * in their own request: a service that does not know them refuses the whole document.

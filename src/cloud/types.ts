@@ -12,18 +12,6 @@ export interface ProjectRef {
   tenant: TenantRef | null;
 }
 
-export interface TenantInfo {
-  id: string;
-  slug: string;
-  cloud: string;
-  region: string;
-  project_id: string;
-  active: boolean;
-  maintenance_mode: boolean;
-  status: string | null;
-  project: { id: string; name: string; endpoint: string };
-}
-
 /**
  * The undocumented tenant status fields (API.md, "Known rough edges"): optional extras whose
  * meaning is not documented, shown as information only.
@@ -47,7 +35,8 @@ export interface TenantEnv {
 export interface CreateTenantInput {
   cloud: string;
   region: string;
-  plan?: string;
+  /** The API's `plan` argument: `cloud_free`, `cloud_payg`. */
+  billingPlan?: string;
   name?: string;
   envs: Record<string, string>;
 }

@@ -7,15 +7,22 @@ import { checkSchema } from './explain.js';
 import { DEFAULT_FILE, findFiles } from './files.js';
 import { globMatcher, globProblem } from './glob.js';
 import { displayPath, valueAt, type Path } from './path.js';
-import type { CreateOptions, Diagnostic, SourceLocation } from './types.js';
+import type { Diagnostic, SourceLocation } from './types.js';
 import { usableContent } from './usable.js';
+import { isRecord } from '../util/records.js';
 
 /** A desired-state file as the schema guarantees it to be. */
 export type EnvEntry = string | { value: string; sensitive?: boolean } | { fromEnv: string; sensitive?: boolean } | FileSource;
 type Checks = Partial<Record<RuleId, Setting>>;
+/** `create:` as the file writes it. */
+export interface CreateEntry {
+  cloud: string;
+  region: string;
+  plan?: string;
+}
 interface ProjectEntry {
   tenantId?: string;
-  create?: CreateOptions;
+  create?: CreateEntry;
   prune?: boolean;
   ignore?: string[];
   remove?: string[];
@@ -164,7 +171,7 @@ function globCheck(document: ParsedDocument, refused: Path[]): { diagnostics: Di
   const projects = valueAt(document.data, ['projects']);
   const lists: Path[] = [
     ['defaults', 'ignore'],
-    ...Object.keys(isMap(projects) ? projects : {}).map((name) => ['projects', name, 'ignore']),
+    ...Object.keys(isRecord(projects) ? projects : {}).map((name) => ['projects', name, 'ignore']),
   ];
   const diagnostics: Diagnostic[] = [];
   const invalid: Path[] = [];
@@ -179,10 +186,6 @@ function globCheck(document: ParsedDocument, refused: Path[]): { diagnostics: Di
     });
   }
   return { diagnostics, invalid };
-}
-
-function isMap(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 function compile(glob: Declared<string>): Glob {

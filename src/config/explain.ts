@@ -6,6 +6,7 @@ import { branchValidator, ROOT, schemaRoot, validator, type SchemaNode } from '.
 import type { Diagnostic } from './types.js';
 import type { Broken } from './usable.js';
 import { didYouMean, quoteList, lowerFirst } from '../util/words.js';
+import { isRecord } from '../util/records.js';
 
 export interface SchemaCheck {
   /** Every way the document breaks the schema, each at its place with what was expected. */
@@ -51,8 +52,7 @@ class Explainer {
 
   constructor(private readonly document: ParsedDocument) {
     const data = document.data;
-    const map = data !== null && typeof data === 'object' && !Array.isArray(data);
-    this.quotable = map && ['version', 'projects', 'defaults'].some((field) => Object.hasOwn(data, field));
+    this.quotable = isRecord(data) && ['version', 'projects', 'defaults'].some((field) => Object.hasOwn(data, field));
   }
 
   /** `errors` come from validating the value at `base`. */
@@ -234,13 +234,7 @@ class Explainer {
   /** Whether `path` is a `value` beside a `sensitive` that is not plainly false. */
   private sensitive(path: Path): boolean {
     const parent = valueAt(this.document.data, path.slice(0, -1));
-    return (
-      path.at(-1) === 'value' &&
-      parent !== null &&
-      typeof parent === 'object' &&
-      Object.hasOwn(parent, 'sensitive') &&
-      (parent as { sensitive: unknown }).sensitive !== false
-    );
+    return path.at(-1) === 'value' && isRecord(parent) && Object.hasOwn(parent, 'sensitive') && parent.sensitive !== false;
   }
 }
 

@@ -12,7 +12,7 @@
  */
 
 /** The most characters of a glob: as long as the longest key name, which no longer glob is needed for. */
-export const MAX_GLOB_LENGTH = 255;
+const MAX_GLOB_LENGTH = 255;
 
 type Node =
   /** One given character. */

@@ -122,7 +122,9 @@ async function resolveProject(
     name: project.name,
     // A UUID is the same in either case; the service and every comparison in hcr see it in lowercase.
     ...(tenantId !== undefined && { tenantId: tenantId.toLowerCase() }),
-    ...(create !== undefined && { create: { ...create } }),
+    ...(create !== undefined && {
+      create: { cloud: create.cloud, region: create.region, ...(create.plan !== undefined && { billingPlan: create.plan }) },
+    }),
     prune: project.prune,
     ignore: project.ignore,
     remove: [...remove],
@@ -147,7 +149,7 @@ async function resolveValue(
   const fromFile: ValueSource = { file: declared.file.document.file, project, key };
   if (typeof entry === 'string' || 'value' in entry) {
     const value = typeof entry === 'string' ? entry : entry.value;
-    return { value, sensitive: declaredSensitive(entry), source: fromFile, at: at(declared) };
+    return { value, sensitive: declaredSensitive(entry), source: fromFile };
   }
   if (!('fromEnv' in entry)) return readFileSource(entry, declared, secrets, problems);
   const variable = readVariable(entry.fromEnv, variables);
@@ -156,7 +158,7 @@ async function resolveValue(
     problems.add({ at: at(name), message: `${displayPath(declared.path)}: ${variable.problem}` });
     return undefined;
   }
-  return { value: variable.value, sensitive: declaredSensitive(entry), source: { fromEnv: entry.fromEnv }, at: at(declared) };
+  return { value: variable.value, sensitive: declaredSensitive(entry), source: { fromEnv: entry.fromEnv } };
 }
 
 /**
@@ -190,7 +192,7 @@ async function readFileSource(
   }
   const file = declared.file.document.file;
   const source: ValueSource = 'fromSops' in entry ? { fromSops: entry.fromSops, file } : { fromFile: entry.fromFile, file };
-  return { value, sensitive: true, source, at: at(declared) };
+  return { value, sensitive: true, source };
 }
 
 /**

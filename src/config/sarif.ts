@@ -3,7 +3,7 @@ import { sortDiagnostics } from './diagnostics.js';
 import type { Diagnostic } from './types.js';
 
 /** The rule of every problem of the desired-state file itself (YAML, schema, references): no check found it. */
-export const FILE_RULE = 'hcr/desired-state';
+const FILE_RULE = 'hcr/desired-state';
 
 const SARIF_LEVEL: Record<Level, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
 

@@ -32,15 +32,16 @@ export interface DesiredValue {
   value: string;
   sensitive: boolean;
   source: ValueSource;
-  at: SourceLocation;
   /** Where its key is declared (in the project, or in defaults): where checks of the value point. */
   keyAt: SourceLocation;
 }
 
+/** Where and how apply creates a project that does not exist yet (the file's `create`). */
 export interface CreateOptions {
   cloud: string;
   region: string;
-  plan?: string;
+  /** The billing plan (`cloud_free`, `cloud_payg`): the file's and the API's `plan`, named apart from hcr's plans. */
+  billingPlan?: string;
 }
 
 export interface DesiredProject {

@@ -1,4 +1,5 @@
 import { pointer, type Path } from './path.js';
+import { isRecord } from '../util/records.js';
 
 /** What the rest of loading reads of a file: its data, in the shape the schema gives it. */
 export type Content = Record<string, unknown>;
@@ -10,8 +11,6 @@ export interface Broken {
   /** Keys that are not valid names: `['projects', 'Shop_Prod']`, `['projects', 'shop', 'env', 'A B']`. */
   names: Path[];
 }
-
-const isMap = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /**
  * The part of a file's data that holds to the schema, when the rest does not: the checks that
@@ -29,12 +28,12 @@ export function usableContent(data: unknown, broken: Broken): Content {
     return names.has(at) || values.some((p) => p === at || p.startsWith(`${at}/`));
   };
   const content: Content = { version: 1 };
-  if (!isMap(data)) return content;
-  if (isMap(data.defaults)) content.defaults = settings(data.defaults, ['defaults'], isBroken);
-  if (isMap(data.projects)) {
+  if (!isRecord(data)) return content;
+  if (isRecord(data.defaults)) content.defaults = settings(data.defaults, ['defaults'], isBroken);
+  if (isRecord(data.projects)) {
     content.projects = Object.fromEntries(
       Object.entries(data.projects).flatMap(([name, project]) =>
-        isMap(project) && !names.has(pointer(['projects', name])) ? [[name, settings(project, ['projects', name], isBroken)]] : [],
+        isRecord(project) && !names.has(pointer(['projects', name])) ? [[name, settings(project, ['projects', name], isBroken)]] : [],
       ),
     );
   }
@@ -54,6 +53,6 @@ function settings(entry: Record<string, unknown>, path: Path, isBroken: (path: P
     const list = entry[field];
     if (Array.isArray(list)) kept[field] = list.filter((_, i) => !isBroken([...path, field, i]));
   }
-  if (isMap(entry.env)) kept.env = Object.fromEntries(Object.entries(entry.env).filter(([key]) => !isBroken([...path, 'env', key])));
+  if (isRecord(entry.env)) kept.env = Object.fromEntries(Object.entries(entry.env).filter(([key]) => !isBroken([...path, 'env', key])));
   return kept;
 }

@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { link, mkdtemp, open, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join, relative, sep } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Document, LineCounter, Scalar, isMap, isScalar, parseDocument, type YAMLMap } from 'yaml';
 import { fileProblems } from './load.js';
@@ -139,7 +138,7 @@ function escapeLeftRaw(text: string): string {
  * Which project, and which of its keys, holds `line` (1-based) of a file desiredYaml wrote: where
  * a check of the file found a problem, so that the entry can be left out.
  */
-export function entryAt(text: string, line: number): { project: string; key?: string } | undefined {
+function entryAt(text: string, line: number): { project: string; key?: string } | undefined {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines });
   const spans = (node: unknown): { key: string; value: unknown }[] =>
@@ -239,26 +238,4 @@ function uniqueVariable(project: string, key: string, taken: Set<string>): strin
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/**
- * Writes `text` to `file` whole or not at all: to a temporary file beside it, synced, then moved
- * into place. Without `overwrite`, the move is a hard link, which fails with EEXIST if `file`
- * exists, even one created a moment ago by someone else.
- */
-export async function writeFileAtomically(file: string, text: string, options: { overwrite: boolean }): Promise<void> {
-  const temp = join(dirname(file), `.${basename(file)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
-  const handle = await open(temp, 'wx', 0o644);
-  try {
-    try {
-      await handle.writeFile(text, 'utf8');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    if (options.overwrite) await rename(temp, file);
-    else await link(temp, file);
-  } finally {
-    await rm(temp, { force: true });
-  }
 }

@@ -1,6 +1,6 @@
-import { open, readFile, rename } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { UserError } from '../errors.js';
+import { writeFileAtomically } from '../util/files.js';
 import { parseSnapshot, type StoreSnapshot } from './snapshot.js';
 import type { Store } from './store.js';
 
@@ -21,13 +21,12 @@ export async function loadDataFile(file: string): Promise<StoreSnapshot | undefi
 }
 
 /**
- * Keeps `file` equal to the store. Each write goes to a temporary file in the same directory,
- * is fsynced and renamed over the old one, so a killed process leaves either the old or the new
- * state, never a torn file. Writes never overlap: changes made while one is in flight are
+ * Keeps `file` equal to the store. Each write is atomic (writeFileAtomically), so a killed process
+ * leaves either the old or the new state, never a torn file; the file holds secret values, so it
+ * is private (0600). Writes never overlap: changes made while one is in flight are
  * coalesced into the next, so a burst of mutations costs a few writes, not one each.
  */
 export class DataFileWriter {
-  private readonly temp: string;
   /** The store version the file holds. */
   private written: number;
   private running: Promise<void> | undefined;
@@ -54,7 +53,6 @@ export class DataFileWriter {
     private readonly store: Store,
     initialised: boolean,
   ) {
-    this.temp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
     this.written = initialised ? store.version : -1;
     this.unsubscribe = store.onChange(() => this.kick());
     this.kick();
@@ -95,14 +93,7 @@ export class DataFileWriter {
   private async writeOnce(): Promise<void> {
     const version = this.store.version;
     const text = this.store.snapshotText();
-    const handle = await open(this.temp, 'w', 0o600);
-    try {
-      await handle.writeFile(text, 'utf8');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(this.temp, this.file);
+    await writeFileAtomically(this.file, text, { overwrite: true, mode: 0o600 });
     this.written = version;
     this.settle(version);
   }

@@ -1,7 +1,8 @@
+import { isRecord } from '../util/records.js';
 import { didYouMean, quoteList } from '../util/words.js';
 import { readPublicKey, type KeyKind } from './pem.js';
 import type { RuleId } from './rules.js';
-import { isJsonPath, isObject, isStringOrUri, jsonKind, type Json } from './values.js';
+import { isJsonPath, isStringOrUri, jsonKind, type Json } from './values.js';
 
 /**
  * What is wrong with one JWT config. Messages name fields, never their values: a JWT config is a
@@ -30,7 +31,7 @@ const FIELDS = [
 // JWT `parseKey`: exactly these, case-sensitive; PS256, PS384, Ed448 are not supported [F].
 const HMAC_BITS: Record<string, number> = { HS256: 256, HS384: 384, HS512: 512 };
 const PEM_TYPES = ['RS256', 'RS384', 'RS512', 'Ed25519', 'ES256', 'ES384', 'ES512'];
-export const ALGORITHMS = [...Object.keys(HMAC_BITS), ...PEM_TYPES];
+const ALGORITHMS = [...Object.keys(HMAC_BITS), ...PEM_TYPES];
 
 // JWT: claims_map must hold both, looked up by these exact keys [F].
 const ALLOWED_ROLES = 'x-hasura-allowed-roles';
@@ -44,21 +45,21 @@ const SHARED_JWKS_HOSTS = ['www.googleapis.com', 'securetoken.google.com'];
 
 /** JWT_SECRET: one JWT config object (an array here is refused, #9276) [F]. */
 export function checkJwtSecret(json: Json): JwtProblem[] {
-  if (!isObject(json)) return [secret(`must be a JSON object (one JWT config), not ${jsonKind(json)}${notObjectHint(json)}`)];
+  if (!isRecord(json)) return [secret(`must be a JSON object (one JWT config), not ${jsonKind(json)}${notObjectHint(json)}`)];
   return checkJwtConfig(json, '');
 }
 
 /** JWT_SECRETS: a JSON array of JWT config objects (ENV `FromEnv [JWTConfig]`) [F]. */
 export function checkJwtSecrets(json: Json): JwtProblem[] {
   if (!Array.isArray(json)) {
-    return [secret(`must be a JSON array of JWT configs, not ${jsonKind(json)}${isObject(json) ? ' — write [ {…} ]' : ''}`)];
+    return [secret(`must be a JSON array of JWT configs, not ${jsonKind(json)}${isRecord(json) ? ' — write [ {…} ]' : ''}`)];
   }
   const problems = json.flatMap((config, i) => {
     const where = `config ${i + 1} of ${json.length}: `;
-    return isObject(config) ? checkJwtConfig(config, where) : [secret(`${where}must be a JSON object, not ${jsonKind(config)}`)];
+    return isRecord(config) ? checkJwtConfig(config, where) : [secret(`${where}must be a JSON object, not ${jsonKind(config)}`)];
   });
   // MULTI_JWT: tokens are matched to configs by issuer; a config without one matches any token [F].
-  const withoutIssuer = json.flatMap((config, i) => (isObject(config) && typeof config.issuer !== 'string' ? [i + 1] : []));
+  const withoutIssuer = json.flatMap((config, i) => (isRecord(config) && typeof config.issuer !== 'string' ? [i + 1] : []));
   if (json.length > 1 && withoutIssuer.length > 0) {
     problems.push({
       rule: 'hasura/jwt-issuer',
@@ -203,7 +204,7 @@ function describeKind(key: KeyKind): string {
 
 /** JWT `FromJSON JWTCustomClaimsMap` and `JWTCustomClaimsMapValueG` [F]. */
 function checkClaimsMap(map: Json, where: string): string[] {
-  if (!isObject(map)) return [`${where}claims_map must be a JSON object, not ${jsonKind(map)}`];
+  if (!isRecord(map)) return [`${where}claims_map must be a JSON object, not ${jsonKind(map)}`];
   const problems: string[] = [];
   for (const claim of [ALLOWED_ROLES, DEFAULT_ROLE]) {
     if (!Object.hasOwn(map, claim))
@@ -229,7 +230,7 @@ function claimValueOk(value: Json, expected: 'roles' | 'role' | 'string'): boole
       : expected === 'role'
         ? typeof v === 'string' && v !== ''
         : typeof v === 'string';
-  if (!isObject(value)) return literalOk(value);
+  if (!isRecord(value)) return literalOk(value);
   const { path, default: fallback } = value;
   return typeof path === 'string' && isJsonPath(path) && (fallback === undefined || fallback === null || literalOk(fallback));
 }
@@ -237,7 +238,7 @@ function claimValueOk(value: Json, expected: 'roles' | 'role' | 'string'): boole
 /** JWT `FromJSON JWTHeader`: type compared in any case; Cookie and CustomHeader need a name [F]. */
 function headerProblem(header: Json): string | undefined {
   const expected = `header must be {"type": "Authorization"}, {"type": "Cookie", "name": …} or {"type": "CustomHeader", "name": …}`;
-  if (!isObject(header) || typeof header.type !== 'string') return expected;
+  if (!isRecord(header) || typeof header.type !== 'string') return expected;
   const type = header.type.toLowerCase();
   if (type === 'authorization') return undefined;
   if (type !== 'cookie' && type !== 'customheader') return `header.type must be ${quoteList(['Authorization', 'Cookie', 'CustomHeader'])}`;

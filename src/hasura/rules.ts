@@ -376,14 +376,6 @@ const RULE_LIST: readonly Rule[] = [
 
 export const RULES: ReadonlyMap<RuleId, Rule> = new Map(RULE_LIST.map((rule) => [rule.id, rule]));
 
-export function rule(id: RuleId): Rule {
-  return RULES.get(id)!;
-}
-
-export function isRuleId(id: string): id is RuleId {
-  return RULES.has(id as RuleId);
-}
-
 /** What a check found, before `checks:` levels: `weak` when the engine only probably refuses it. */
 export interface Problem {
   rule: RuleId;

@@ -80,10 +80,6 @@ function controlCharacterInString(text: string): boolean {
   return false;
 }
 
-export function isObject(json: Json | undefined): json is { [key: string]: Json } {
-  return json !== null && typeof json === 'object' && !Array.isArray(json);
-}
-
 /** `an array`, `a string`, …: what a JSON value is, never what it holds. */
 export function jsonKind(json: Json): string {
   if (json === null) return 'null';

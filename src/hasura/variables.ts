@@ -89,7 +89,7 @@ const v1 = (name: string, type: ValueType, options: Options = {}): Variable =>
   });
 
 // ENV readAPI: toUpper . strip; METRICS is in the newest code [F].
-export const APIS = ['metadata', 'graphql', 'pgdump', 'developer', 'config', 'metrics'] as const;
+const APIS = ['metadata', 'graphql', 'pgdump', 'developer', 'config', 'metrics'] as const;
 
 const VARIABLES: readonly Variable[] = [
   // graphql-engine command (REF)
@@ -243,6 +243,3 @@ export const KNOWN_VARIABLES: readonly Variable[] = VARIABLES;
 export function variable(name: string): Variable | undefined {
   return BY_NAME.get(name);
 }
-
-/** The keys whose presence means an admin secret is set (INIT: ADMIN_SECRET, then the deprecated ACCESS_KEY; ADMIN_SECRETS). */
-export const ADMIN_SECRET_KEYS = [`${PREFIX}ADMIN_SECRET`, `${PREFIX}ADMIN_SECRETS`, `${PREFIX}ACCESS_KEY`] as const;

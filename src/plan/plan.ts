@@ -2,7 +2,7 @@ import { globMatcher } from '../config/glob.js';
 import type { Desired, DesiredProject } from '../config/types.js';
 import { compareKeys, diffEnv, type EnvDiff } from './diff.js';
 import { CREATE_MARKER } from './marker.js';
-import { looksSecret } from './secrets.js';
+import { looksSecret } from './looks-secret.js';
 import type { LiveProject, LiveState } from '../state/types.js';
 import type { KeyChange, Plan, PlanSummary, ProjectPlan } from './types.js';
 
@@ -17,8 +17,8 @@ export interface PlanOptions {
   allowDestroy?: boolean;
 }
 
-/** The plan: pure and deterministic — sorted by project, then key; no I/O, no secrets. */
-export function plan(desired: Desired, live: LiveState, options: PlanOptions = {}): Plan {
+/** The changes that make `live` equal `desired`: pure and deterministic — sorted by project, then key; no I/O, no secrets. */
+export function planChanges(desired: Desired, live: LiveState, options: PlanOptions = {}): Plan {
   const projects = desired.projects
     .map((project) => planProject(project, live.get(project.name), desired.sensitiveKeys, options))
     .sort((a, b) => compareKeys(a.name, b.name));

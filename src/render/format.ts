@@ -163,7 +163,7 @@ export function projectHeadline(p: ChangedProject, mode: ViewMode): string {
   }
   const where =
     mode === 'plan' && p.action === 'create' && p.create
-      ? ` in ${p.create.cloud} ${p.create.region}${p.create.plan ? ` (plan ${p.create.plan})` : ''}`
+      ? ` in ${p.create.cloud} ${p.create.region}${p.create.billingPlan ? ` (plan ${p.create.billingPlan})` : ''}`
       : '';
   return `${tenant} ${HEADLINE[mode][p.action]}${where}`;
 }

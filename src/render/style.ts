@@ -4,7 +4,6 @@ export interface Style {
   green(s: string): string;
   yellow(s: string): string;
   red(s: string): string;
-  cyan(s: string): string;
 }
 
 const ansi = (open: number, close: number) => (s: string) => `\u001b[${open}m${s}\u001b[${close}m`;
@@ -15,11 +14,10 @@ const COLOR: Style = {
   green: ansi(32, 39),
   yellow: ansi(33, 39),
   red: ansi(31, 39),
-  cyan: ansi(36, 39),
 };
 
 const identity = (s: string) => s;
-const PLAIN: Style = { bold: identity, dim: identity, green: identity, yellow: identity, red: identity, cyan: identity };
+const PLAIN: Style = { bold: identity, dim: identity, green: identity, yellow: identity, red: identity };
 
 export function style(color: boolean): Style {
   return color ? COLOR : PLAIN;

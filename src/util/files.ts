@@ -1,4 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
+import { link, open, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 
 /**
  * Why a file was not read: what it is (`a named pipe (FIFO)`), or its size, never anything of its
@@ -21,7 +24,7 @@ export interface SmallFile {
 }
 
 /** `5 MiB`, `64 KiB`, `12.3 MiB`. */
-export function sizeText(bytes: number): string {
+function sizeText(bytes: number): string {
   const [unit, size] = bytes >= 1024 * 1024 ? ['MiB', bytes / 1024 / 1024] : bytes >= 1024 ? ['KiB', bytes / 1024] : ['bytes', bytes];
   return `${Math.round(size * 10) / 10} ${unit}`;
 }
@@ -102,4 +105,34 @@ function refusal(err: unknown): FileRefused {
   if (code === 'ENOENT') return new FileRefused('missing', 'no such file');
   if (code === 'EISDIR') return new FileRefused('directory', 'a directory, not a file');
   return new FileRefused('unreadable', `cannot be read (${code ?? (err as Error).message})`);
+}
+
+export interface AtomicWrite {
+  /** Replace a file that exists; without it the write fails with EEXIST if `file` exists, even one created a moment ago. */
+  overwrite: boolean;
+  /** The file's mode from its first byte: 0o600 for anything that may hold a secret. */
+  mode: number;
+}
+
+/**
+ * Writes `text` to `file` whole or not at all: to a fresh temporary file beside it (never through
+ * an existing file or symlink), synced, then moved into place, so that a reader, or a process
+ * killed midway, sees the old file or the whole new one, never a torn one. Without `overwrite`,
+ * the move is a hard link, which fails if `file` exists. No temporary file is left behind.
+ */
+export async function writeFileAtomically(file: string, text: string, options: AtomicWrite): Promise<void> {
+  const temp = join(dirname(file), `.${basename(file)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+  const handle = await open(temp, 'wx', options.mode);
+  try {
+    try {
+      await handle.writeFile(text, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    if (options.overwrite) await rename(temp, file);
+    else await link(temp, file);
+  } finally {
+    await rm(temp, { force: true });
+  }
 }

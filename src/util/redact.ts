@@ -1,5 +1,5 @@
 /** What a masked value becomes. */
-export const MASK = '(sensitive)';
+const MASK = '(sensitive)';
 
 /** Values shorter than this are masked only where a text quotes them whole: `"on"`, `'1'`. */
 const MIN_WORD_LENGTH = 4;

@@ -41,7 +41,6 @@ describe('reads are retried on transient failures', () => {
     ['findProjectsByName', (c: CloudClient) => c.findProjectsByName(['a']), { projects: [] }],
     ['listProjects', (c: CloudClient) => c.listProjects(), { projects: [] }],
     ['getProject', (c: CloudClient) => c.getProject('p'), { projects_by_pk: null }],
-    ['getTenant', (c: CloudClient) => c.getTenant('t'), { tenant_by_pk: null }],
     ['getJob', (c: CloudClient) => c.getJob('j'), { jobs_by_pk: null }],
   ])('%s is a read too', async (_name, call, data) => {
     post().reply(503, 'unavailable');

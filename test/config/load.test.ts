@@ -105,7 +105,7 @@ describe('loadDesired', () => {
   it('keeps tenantId and create, and where each project is declared', async () => {
     const shop = project(await load(['split']), 'shop-prod');
     expect(shop.tenantId).toBe('7a79cf94-0e53-4520-a560-1b02bf522f08');
-    expect(shop.create).toEqual({ cloud: 'aws', region: 'us-east-2', plan: 'cloud_payg' });
+    expect(shop.create).toEqual({ cloud: 'aws', region: 'us-east-2', billingPlan: 'cloud_payg' });
     expect(shop.at).toEqual({ file: 'split/shop.yaml', line: 3, col: 3 });
     expect(project(await load(['split']), 'shop-dev')).not.toHaveProperty('tenantId');
   });
@@ -166,7 +166,6 @@ describe('loadDesired', () => {
       value: 'admin-secret',
       sensitive: true,
       source: { fromEnv: 'SHOP_PROD_ADMIN_SECRET' },
-      at: { file: 'split/shop.yaml', line: 8, col: 36 },
       keyAt: { file: 'split/shop.yaml', line: 8, col: 7 },
     });
     expect(shop.FEATURE_X).toMatchObject({ sensitive: false, source: { file: 'split/shop.yaml', project: 'shop-prod', key: 'FEATURE_X' } });
@@ -175,7 +174,6 @@ describe('loadDesired', () => {
       value: 'false',
       sensitive: false,
       source: { file: 'split/00-defaults.yml', project: 'shop-prod', key: 'HASURA_GRAPHQL_ENABLE_CONSOLE' },
-      at: { file: 'split/00-defaults.yml', line: 6, col: 36 },
       keyAt: { file: 'split/00-defaults.yml', line: 6, col: 5 },
     });
     expect(project(desired, 'blog-prod').env.PUBLIC_TOKEN).toMatchObject({
@@ -192,7 +190,6 @@ describe('loadDesired', () => {
       value: 'info',
       sensitive: false,
       source: { file: 'aliases.yaml', project: 'shop-prod', key: 'LOG_LEVEL' },
-      at: { file: 'aliases.yaml', line: 5, col: 18 },
       keyAt: { file: 'aliases.yaml', line: 5, col: 7 },
     });
     expect(project(desired, 'shop-staging').ignore).toEqual(['PG_*']);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Desired, DesiredProject, DesiredValue } from '../../src/config/types.js';
-import { plan } from '../../src/plan/plan.js';
+import { planChanges } from '../../src/plan/plan.js';
 import type { LiveProject } from '../../src/state/types.js';
 import { desiredValues } from '../../src/plan/values.js';
 
@@ -9,14 +9,12 @@ const literal = (value: string): DesiredValue => ({
   value,
   sensitive: false,
   source: { file: at.file, project: 'p', key: 'k' },
-  at,
   keyAt: at,
 });
 const secret = (value: string, variable: string): DesiredValue => ({
   value,
   sensitive: true,
   source: { fromEnv: variable },
-  at,
   keyAt: at,
 });
 
@@ -27,9 +25,9 @@ const desired = (...projects: DesiredProject[]): Desired => ({ projects, files: 
 const live = (entries: Record<string, Record<string, string>>) =>
   new Map(Object.entries(entries).map(([name, env]): [string, LiveProject] => [name, { tenantId: `t-${name}`, hash: `h-${name}`, env }]));
 
-describe('plan()', () => {
+describe('planChanges()', () => {
   it('sets declared keys: adds the missing, changes the different, leaves the equal alone', () => {
-    const result = plan(
+    const result = planChanges(
       desired(project('shop', { A: literal('1'), B: literal('two'), C: literal('same') })),
       live({ shop: { B: 'old', C: 'same' } }),
     );
@@ -50,7 +48,7 @@ describe('plan()', () => {
   });
 
   it('leaves undeclared keys alone and counts them as unmanaged without prune', () => {
-    const result = plan(
+    const result = planChanges(
       desired(project('shop', { A: literal('1') })),
       live({ shop: { A: '1', X: 'x', HASURA_GRAPHQL_ADMIN_SECRET: 's' } }),
     );
@@ -58,7 +56,7 @@ describe('plan()', () => {
   });
 
   it('deletes keys in `remove` (HASURA_* included) and ignores removals of absent keys', () => {
-    const result = plan(
+    const result = planChanges(
       desired(project('shop', {}, { remove: ['OLD', 'HASURA_GRAPHQL_ENABLE_CONSOLE', 'GONE'] })),
       live({ shop: { OLD: 'x', HASURA_GRAPHQL_ENABLE_CONSOLE: 'true', KEEP: 'k' } }),
     );
@@ -70,7 +68,7 @@ describe('plan()', () => {
   });
 
   it('prunes undeclared keys except ignored globs and HASURA_* keys', () => {
-    const result = plan(
+    const result = planChanges(
       desired(project('shop', { A: literal('1') }, { prune: true, ignore: ['PG_*'] })),
       live({ shop: { A: '1', STALE: 's', PG_HOST: 'db', HASURA_GRAPHQL_ADMIN_SECRET: 'x' } }),
     );
@@ -80,7 +78,7 @@ describe('plan()', () => {
   });
 
   it('never shows a sensitive value on either side, but says that it changes', () => {
-    const result = plan(
+    const result = planChanges(
       desired(
         project('shop', { HASURA_GRAPHQL_ADMIN_SECRET: secret('new-canary', 'SHOP_SECRET'), NEW: secret('add-canary', 'NEW_SECRET') }),
       ),
@@ -94,12 +92,12 @@ describe('plan()', () => {
   });
 
   it('does not report an unchanged sensitive value', () => {
-    const result = plan(desired(project('shop', { S: secret('same', 'V') })), live({ shop: { S: 'same' } }));
+    const result = planChanges(desired(project('shop', { S: secret('same', 'V') })), live({ shop: { S: 'same' } }));
     expect(result.projects[0]!.action).toBe('no-op');
   });
 
   it('hides the live value of a removed key that looks secret', () => {
-    const result = plan(
+    const result = planChanges(
       desired(project('shop', {}, { prune: true })),
       live({ shop: { STRIPE_API_KEY: 'sk_live_canary123456', DB: 'postgres://u:canary@db/x', PLAIN: 'p' } }),
     );
@@ -111,7 +109,7 @@ describe('plan()', () => {
   });
 
   it('hides both sides of a change from a live value that looks secret to a plain one', () => {
-    const result = plan(
+    const result = planChanges(
       desired(project('shop', { DB: literal('postgres://db.example.com/shop'), MODE: literal('on') })),
       live({ shop: { DB: 'postgres://app:canary@db.example.com/shop', MODE: 'q8Vn2KxZ7pLw4RtY9mBc1HsD' } }),
     );
@@ -122,7 +120,7 @@ describe('plan()', () => {
   });
 
   it('hides a plain value under a name that looks secret, and one that looks secret under any name', () => {
-    const result = plan(
+    const result = planChanges(
       desired(project('shop', { SMTP_PASS: literal('hunter2'), SETTING: literal('Bearer abc.def.ghi'), PLAIN: literal('on') })),
       live({ shop: {} }),
     );
@@ -138,7 +136,7 @@ describe('plan()', () => {
       ...desired(project('shop', { TOGGLE: literal('on') }, { remove: ['OLD_FLAG'] })),
       sensitiveKeys: new Set(['TOGGLE', 'OLD_FLAG']),
     };
-    const result = plan(d, live({ shop: { TOGGLE: 'off', OLD_FLAG: 'x' } }));
+    const result = planChanges(d, live({ shop: { TOGGLE: 'off', OLD_FLAG: 'x' } }));
     expect(result.projects[0]!.env).toEqual([
       { key: 'OLD_FLAG', action: 'remove', sensitive: true },
       { key: 'TOGGLE', action: 'change', sensitive: true, source: literal('').source },
@@ -147,8 +145,8 @@ describe('plan()', () => {
   });
 
   it('plans a create for a project that does not exist live', () => {
-    const create = { cloud: 'aws', region: 'us-east-2', plan: 'cloud_free' };
-    const result = plan(desired(project('new', { A: literal('1'), S: secret('x', 'V') }, { create })), live({}));
+    const create = { cloud: 'aws', region: 'us-east-2', billingPlan: 'cloud_free' };
+    const result = planChanges(desired(project('new', { A: literal('1'), S: secret('x', 'V') }, { create })), live({}));
     expect(result.projects[0]).toEqual({
       name: 'new',
       action: 'create',
@@ -167,20 +165,20 @@ describe('plan()', () => {
     const old = project('old', {}, { destroy: true });
     const kept = project('kept', {}, { destroy: true, protect: true });
     const deletion = { name: 'old', tenantId: 't-old', hash: 'h-old', action: 'delete', env: [], unmanaged: 0 };
-    expect(plan(desired(old, kept), state, { allowDestroy: true }).projects).toEqual([
+    expect(planChanges(desired(old, kept), state, { allowDestroy: true }).projects).toEqual([
       { name: 'kept', tenantId: 't-kept', hash: 'h-kept', action: 'delete', env: [], unmanaged: 0, refused: 'protected' },
       deletion,
     ]);
-    expect(plan(desired(old), state).projects).toEqual([{ ...deletion, refused: 'needs-allow-destroy' }]);
-    expect(plan(desired(old, kept), state, { allowDestroy: true }).summary).toMatchObject({
+    expect(planChanges(desired(old), state).projects).toEqual([{ ...deletion, refused: 'needs-allow-destroy' }]);
+    expect(planChanges(desired(old, kept), state, { allowDestroy: true }).summary).toMatchObject({
       delete_projects: 1,
       refused_delete_projects: 1,
     });
-    expect(plan(desired(old, kept), state).summary).toMatchObject({ delete_projects: 0, refused_delete_projects: 2 });
+    expect(planChanges(desired(old, kept), state).summary).toMatchObject({ delete_projects: 0, refused_delete_projects: 2 });
   });
 
   it('has nothing to do for a project marked destroy that does not exist', () => {
-    const result = plan(desired(project('gone', {}, { destroy: true })), live({}), { allowDestroy: true });
+    const result = planChanges(desired(project('gone', {}, { destroy: true })), live({}), { allowDestroy: true });
     expect(result.projects).toEqual([{ name: 'gone', action: 'no-op', env: [], unmanaged: 0 }]);
     expect(result.summary).toEqual({ add: 0, change: 0, remove: 0, create_projects: 0, delete_projects: 0, refused_delete_projects: 0 });
   });
@@ -189,14 +187,14 @@ describe('plan()', () => {
     const a = project('b-proj', { Z: literal('z'), A: literal('a') });
     const b = project('a-proj', { M: literal('m') });
     const state = live({ 'a-proj': {}, 'b-proj': {} });
-    const first = plan(desired(a, b), state);
+    const first = planChanges(desired(a, b), state);
     expect(first.projects.map((p) => p.name)).toEqual(['a-proj', 'b-proj']);
     expect(first.projects[1]!.env.map((c) => c.key)).toEqual(['A', 'Z']);
-    expect(plan(desired(b, a), state)).toEqual(first);
+    expect(planChanges(desired(b, a), state)).toEqual(first);
   });
 
   it('treats keys named like Object.prototype members as plain keys', () => {
-    const result = plan(
+    const result = planChanges(
       desired(
         project(
           'shop',
@@ -220,7 +218,7 @@ describe('plan()', () => {
 describe('desiredValues()', () => {
   it('gives apply the value of a sensitive change from the desired state, never from the plan', () => {
     const d = desired(project('shop', { S: secret('the-secret', 'V'), P: literal('plain') }));
-    const result = plan(d, live({ shop: {} }));
+    const result = planChanges(d, live({ shop: {} }));
     const values = desiredValues(d);
     expect(result.projects[0]!.env.map((c) => values('shop', c))).toEqual(['plain', 'the-secret']);
   });

@@ -88,6 +88,9 @@ describe('hcr apply PLANFILE', () => {
   it('creates a planned project with its YAML gone; applying that plan again is already applied, not a second project', async () => {
     const { t, hcr, path } = await savedWorld();
     expect((await hcr(['plan', '-f', 'create.yaml', '--out', 'create.hcr'])).code).toBe(0);
+    // The file keeps the words of the YAML and of the API: `plan` is the billing plan.
+    const saved = JSON.parse(await readFile(path('create.hcr'), 'utf8'));
+    expect(saved.projects[0].create).toEqual({ cloud: 'aws', region: 'us-east-2', plan: 'cloud_free' });
     await rm(path('create.yaml'));
 
     const r = await hcr(['apply', 'create.hcr']);
@@ -95,6 +98,7 @@ describe('hcr apply PLANFILE', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('✓ shop-pr-42: created (2 set)');
     const created = t.emulator.store.findProjectByName('shop-pr-42')!;
+    expect(created).toMatchObject({ cloud: 'aws', region: 'us-east-2', plan: 'cloud_free' });
     expect(t.emulator.store.getEnv(created.tenantId).env).toMatchObject({
       ACTIONS_ENDPOINT: 'https://actions.example.com',
       HASURA_GRAPHQL_ADMIN_SECRET: CANARIES.SHOP_PROD_ADMIN_SECRET,

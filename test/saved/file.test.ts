@@ -234,6 +234,28 @@ describe('a file that is not a usable saved plan', () => {
     }
   });
 
+  it('never quotes what it finds where a value does not belong: a secret pasted in the wrong field stays unshown', async () => {
+    const { hcr, path, doc } = await savedShop();
+    const pasted = CANARIES.SHOP_PROD_ADMIN_SECRET;
+    const edits: [(d: Doc) => void, string][] = [
+      [(d) => (d.projects[0].unmanaged = pasted), 'projects[0].unmanaged: expected a whole number of 0 or more, found a string'],
+      [(d) => (d.projects[0].env[1].source = pasted), 'projects[0].env[1].source: expected an object, found a string'],
+      [(d) => (d.projects[0].env[1].value_hash = pasted), 'projects[0].env[1].value_hash: expected 43 base64url characters'],
+      [(d) => (d.projects[0].env[1].sensitive = pasted), 'projects[0].env[1].sensitive: expected true or false, found a string'],
+      [(d) => (d.projects[0].env[0].after = [pasted]), 'projects[0].env[0].after: expected a string, found a list'],
+      [(d) => (d.summary = { secret: pasted }), 'summary: missing field "add"'],
+    ];
+    for (const [edit, message] of edits) {
+      const copy = structuredClone(doc);
+      edit(copy);
+      await writeFile(path('edited.hcr'), JSON.stringify(copy));
+      const r = await hcr(['show', 'edited.hcr']);
+      expect(r.stderr).toContain(`Error: edited.hcr is not a saved plan: ${message}`);
+      expect(r.code).toBe(1);
+      expectNoSecret(r.stdout, r.stderr);
+    }
+  });
+
   it('never crashes on any field removed or replaced', async () => {
     const { hcr, path, doc } = await savedShop();
     const paths: (string | number)[][] = [];

@@ -5,9 +5,9 @@ import { resolveEndpoint } from '../../cloud/auth.js';
 import type { CloudClient } from '../../cloud/client.js';
 import { DEFAULT_FILE } from '../../config/files.js';
 import { UserError } from '../../errors.js';
-import { checkEndpoint, describeSavedPlan, readSavedPlan, verifiedValues } from '../../plan/saved.js';
-import { plan as makePlan } from '../../plan/plan.js';
-import { sameApproval } from '../../plan/refresh.js';
+import { checkEndpoint, describeSavedPlan, readSavedPlan, verifiedValues } from '../../planfile/index.js';
+import { sameApproval } from '../../plan/approval.js';
+import { planChanges } from '../../plan/plan.js';
 import type { Plan } from '../../plan/types.js';
 import { readLive } from '../../state/read.js';
 import { plural } from '../../util/words.js';
@@ -228,7 +228,7 @@ async function refreshConflicts(
   const projects = planned.desired.projects.filter((p) => conflicted.has(p.name) && planned.live.has(p.name) && !p.destroy);
   if (projects.length === 0) return report;
   const live = await readLive(planned.client, projects, { concurrency: args.concurrency, batchSize: args.batchSize });
-  const fresh = makePlan({ ...planned.desired, projects }, live, { allowDestroy: args.allowDestroy });
+  const fresh = planChanges({ ...planned.desired, projects }, live, { allowDestroy: args.allowDestroy });
   // What others changed may leave an env the engine refuses once these changes are added.
   const failing = new Set(
     checkPlanned({ ...planned.desired, projects }, live, fresh).flatMap((f) => (f.level === 'error' ? [f.project] : [])),

@@ -5,11 +5,12 @@ import { formatDiagnostics } from '../../config/diagnostics.js';
 import { globMatcher, globProblem } from '../../config/glob.js';
 import { shortName } from '../../config/names.js';
 import { selectProjects } from '../../config/select.js';
-import { checkedDesiredYaml, schemaReference, writeFileAtomically, type ImportedFile, type ImportedProject } from '../../config/write.js';
+import { checkedDesiredYaml, schemaReference, type ImportedFile, type ImportedProject } from '../../config/write.js';
 import { UserError } from '../../errors.js';
-import { looksSecret } from '../../plan/secrets.js';
+import { looksSecret } from '../../plan/looks-secret.js';
 import { displayName, printable } from '../../render/index.js';
 import { readEnvs } from '../../state/read.js';
+import { writeFileAtomically } from '../../util/files.js';
 import { didYouMean, plural } from '../../util/words.js';
 import { batchOption, checkBatchSize, cloudClient, type BatchArgs, type CloudArgs } from '../cloud.js';
 import { defineCommand, type Context } from '../context.js';
@@ -64,7 +65,7 @@ export const importCommand = defineCommand<ImportArgs>({
 
     if (out) {
       try {
-        await writeFileAtomically(out, file.text, { overwrite: args.force });
+        await writeFileAtomically(out, file.text, { overwrite: args.force, mode: 0o644 });
       } catch (err) {
         const { code, message } = err as NodeJS.ErrnoException;
         throw code === 'EEXIST' ? exists(args.out!) : new UserError(`cannot write ${args.out}: ${message}`);

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { resolveEndpoint } from '../../cloud/auth.js';
 import { UserError } from '../../errors.js';
-import { writeSavedPlan } from '../../plan/saved.js';
+import { writeSavedPlan } from '../../planfile/index.js';
 import { desiredValues } from '../../plan/values.js';
 import { defineCommand } from '../context.js';
 import { printStatus, statusOption, type StatusArgs } from '../status.js';

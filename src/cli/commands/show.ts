@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { describeSavedPlan, readSavedPlan } from '../../plan/saved.js';
+import { describeSavedPlan, readSavedPlan } from '../../planfile/index.js';
 import { defineCommand } from '../context.js';
 import { formatOption, printPlan, type Format } from '../pipeline.js';
 

@@ -1,4 +1,5 @@
 import { UserError } from '../../errors.js';
+import { isRecord } from '../../util/records.js';
 import { lastModifiedData } from './cipher.js';
 
 /**
@@ -42,7 +43,7 @@ export function readMetadata(raw: unknown, written: string): SopsMetadata {
     throw new UserError(`${JSON.stringify(written)} ${why}`);
   };
   if (raw === undefined) return refuse('is not encrypted by sops: it has no sops metadata');
-  if (!isFields(raw)) return refuse('has sops metadata that is not a map');
+  if (!isRecord(raw)) return refuse('has sops metadata that is not a map');
   const text = (name: string): string | undefined => {
     const v = raw[name];
     if (v === undefined || v === null || v === '') return undefined;
@@ -79,10 +80,6 @@ export function readMetadata(raw: unknown, written: string): SopsMetadata {
     groups,
     ...(needsSops && { needsSops }),
   };
-}
-
-function isFields(v: unknown): v is Fields {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** mac_only_encrypted: a boolean, or in dotenv files a string that Go's ParseBool reads. */
@@ -129,7 +126,7 @@ function keyGroups(raw: Fields, refuse: (why: string) => never): KeyGroup[] {
   if (listed === undefined || listed === null) return [];
   if (!Array.isArray(listed)) return refuse('has sops.key_groups that is not a list');
   return listed.map((g, i) =>
-    isFields(g) ? group(g, `sops.key_groups[${i}]`, refuse) : refuse(`has sops.key_groups[${i}] that is not a map`),
+    isRecord(g) ? group(g, `sops.key_groups[${i}]`, refuse) : refuse(`has sops.key_groups[${i}] that is not a map`),
   );
 }
 
@@ -141,7 +138,7 @@ function group(fields: Fields, at: string, refuse: (why: string) => never): KeyG
   };
   const age = entries('age').map((e, i): AgeStanza => {
     const where = `${at}.age[${i}]`;
-    if (!isFields(e) || typeof e.recipient !== 'string' || typeof e.enc !== 'string')
+    if (!isRecord(e) || typeof e.recipient !== 'string' || typeof e.enc !== 'string')
       return refuse(`has ${where} without a recipient and enc`);
     return { recipient: e.recipient, enc: e.enc };
   });

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { looksSecret } from '../../src/plan/secrets.js';
+import { looksSecret } from '../../src/plan/looks-secret.js';
 import { seededRandom } from '../reliability/harness.js';
 
 describe('looksSecret', () => {

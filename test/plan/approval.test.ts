@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sameApproval, type PlannedProject } from '../../src/plan/refresh.js';
+import { sameApproval, type PlannedProject } from '../../src/plan/approval.js';
 import type { KeyChange } from '../../src/plan/types.js';
 
 const planned = (env: KeyChange[], live: Record<string, string>): PlannedProject => ({
