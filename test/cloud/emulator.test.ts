@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CloudClient } from '../../src/cloud/client.js';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { CloudClient, type RequestEvent } from '../../src/cloud/client.js';
 import { startEmulator, type Emulator } from '../../src/emulator/server.js';
+import { seededRandom } from '../reliability/harness.js';
 import { rejection } from './rejection.js';
 
 /** The client against the local emulator on a loopback port: the same wire, the same error wordings. */
@@ -66,9 +67,25 @@ describe('against the emulator', () => {
   });
 
   it('retries a read through injected faults and reports a write that may have landed', async () => {
-    const patient = new CloudClient({ endpoint: emulator.url, token, retries: 30, backoffBaseMs: 1, backoffCapMs: 1 });
-    emulator.setFaults({ errorRate: 0.5 });
+    // Its own emulator, its faults seeded: with this seed the first two listings fail.
+    const faulty = await startEmulator({ tokens: [token], errorRate: 0.5, random: seededRandom(8) });
+    onTestFinished(() => faulty.close());
+    const events: RequestEvent[] = [];
+    const patient = new CloudClient({
+      endpoint: faulty.url,
+      token,
+      retries: 30,
+      backoffBaseMs: 1,
+      backoffCapMs: 1,
+      onRequest: (event) => events.push(event),
+    });
     await expect(patient.listProjects()).resolves.toBeInstanceOf(Array);
+    const faults = faulty.requests.map((r) => r.fault ?? 'ok');
+    expect(faults).toHaveLength(3);
+    expect(faults.slice(0, 2)).not.toContain('ok');
+    expect(faults[2]).toBe('ok');
+    expect(events.map((e) => [e.attempt, e.outcome === 'ok'])).toEqual(faults.map((f, i) => [i + 1, f === 'ok']));
+
     emulator.setFaults({ errorRate: 0, lostAnswerRate: 1 });
     const err = await rejection(client.createTenant({ cloud: 'aws', region: 'us-east-2', name: 'emu-lost', envs: {} }));
     emulator.setFaults({ lostAnswerRate: 0 });
