@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { TestEmulator } from '../helpers/emulator.js';
 import { FaultScript } from '../reliability/harness.js';
 import { CANARIES, expectNoCanary, world, yesAfterEdit } from './setup.js';
+import { expectInOrder } from '../helpers/order.js';
 
 describe('projects from the desired state: create', () => {
   it('plans a missing project with a create block as a create with its env, and apply creates it with that env, then removes its marker', async () => {
@@ -76,7 +77,7 @@ describe('projects from the desired state: destroy', () => {
     expect(r.stdout).toContain('+ shop-pr-42 will be created');
     expect(r.stdout).toContain('Plan: 1 project to create, 2 to add, 1 to change, 0 to remove in 2 projects. 1 project deletion refused.');
     // Creations and deletions come before key changes.
-    expect(r.stdout.indexOf('shop-old')).toBeLessThan(r.stdout.indexOf('shop-prod'));
+    expectInOrder(r.stdout, ['shop-old', 'shop-prod']);
     expect((await hcr(['plan', '-f', 'lifecycle.yaml', '--detailed-exitcode'])).code).toBe(2);
     expect(mutations()).toEqual([]);
     expectNoCanary(r.stdout, r.stderr);
@@ -107,7 +108,7 @@ describe('projects from the desired state: destroy', () => {
     expect(warning).toContain('1 project will be destroyed');
     expect(warning).toContain('`shop-old`: the whole project will be destroyed');
     expect(md.stdout).toMatch(/\| `shop-old` \| destroy \|/);
-    expect(md.stdout.indexOf('| `shop-old`')).toBeLessThan(md.stdout.indexOf('| `shop-prod`'));
+    expectInOrder(md.stdout, ['| `shop-old`', '| `shop-prod`']);
     expectNoCanary(text.stdout, JSON.stringify(json), md.stdout, text.stderr, md.stderr);
   });
 
@@ -170,9 +171,10 @@ describe('projects from the desired state: destroy', () => {
     expect(apply.stdout).toContain('! shop-legacy: refused — not destroyed (protect: true); set protect: false on it to allow it.');
     expect(apply.stdout).toContain('✓ shop-old: deleted');
     expect(names(t)).toEqual(['shop-legacy']);
-    const json = JSON.parse(
-      (await hcr(['plan', '-f', 'protected.yaml', '--allow-destroy', '--format', 'json', '--detailed-exitcode'])).stdout,
-    );
+    const after = await hcr(['plan', '-f', 'protected.yaml', '--allow-destroy', '--format', 'json', '--detailed-exitcode']);
+    // The refused deletion is still a difference from the desired state.
+    expect(after.code).toBe(2);
+    const json = JSON.parse(after.stdout);
     expect(json.projects).toEqual([
       expect.objectContaining({ name: 'shop-legacy', action: 'delete', refused: 'protected' }),
       { name: 'shop-old', action: 'no-op', env: [], unmanaged: 0 },

@@ -6,6 +6,7 @@ import { loadDesired } from '../../src/config/load.js';
 import { parse } from 'yaml';
 import { valueProblem } from '../../src/config/names.js';
 import { checkedDesiredYaml, desiredYaml, type ImportedProject } from '../../src/config/write.js';
+import { expectInOrder } from '../helpers/order.js';
 
 const TENANT = '7a79cf94-0e53-4520-a560-1b02bf522f08';
 
@@ -238,7 +239,6 @@ describe('desiredYaml', () => {
     const options = { schema: 's.json', sensitive: () => false };
     const { text } = desiredYaml(projects, options);
     expect(desiredYaml([...projects].reverse(), options).text).toBe(text);
-    expect(text.indexOf('  a:')).toBeLessThan(text.indexOf('  b:'));
-    expect(text.indexOf('A: "2"')).toBeLessThan(text.indexOf('Z: "1"'));
+    expectInOrder(text, ['  a:', '  b:', 'A: "2"', 'Z: "1"']);
   });
 });
