@@ -78,12 +78,15 @@ describe('Store: projects', () => {
   it('hands out copies, so callers cannot change its state by accident', () => {
     const { store, tenantId } = withProject();
     const record = store.getTenant(tenantId);
-    if (record) record.env.A = 'changed';
+    expect(record?.env.A).toBe('1');
+    record!.env.A = 'changed';
     store.listProjects()[0]!.name = 'changed';
     expect(() => {
       (store.getEnv(tenantId).env as Record<string, string>).A = 'changed';
     }).toThrow(TypeError);
     expect(store.getEnv(tenantId).env.A).toBe('1');
+    // getEnv may answer from a cache; the record itself is what a copy protects.
+    expect(store.getTenant(tenantId)!.env.A).toBe('1');
     expect(store.findProjectByName('shop')).toBeDefined();
   });
 
