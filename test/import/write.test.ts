@@ -113,11 +113,14 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/** Files roundTrip has written: each gets its own name. */
+let written = 0;
+
 /** Writes `env` as an imported project and loads it with hcr's own loader. */
 async function roundTrip(env: Record<string, string>, sensitive: (key: string, value: string) => boolean = () => false) {
   const project: ImportedProject = { name: 'shop-prod', tenantId: TENANT, env };
   const file = desiredYaml([project], { schema: 'schema/hcr.schema.json', sensitive });
-  const path = join(dir, `f${Math.random().toString(36).slice(2)}.yaml`);
+  const path = join(dir, `f${++written}.yaml`);
   await writeFile(path, file.text);
   const variables = Object.fromEntries(file.variables.map((v) => [v.variable, env[v.key]!]));
   const desired = await loadDesired([path], { cwd: dir, env: variables });
