@@ -12,6 +12,11 @@ describe('projects from the desired state: create', () => {
     expect(plan.stdout).toContain('+ shop-pr-42 will be created in aws us-east-2 (plan cloud_free)');
     expect(plan.stdout).toMatch(/\+ ACTIONS_ENDPOINT\s+"https:\/\/actions.example.com"/);
     expect(plan.stdout).toContain('Plan: 1 project to create, 2 to add, 0 to change, 0 to remove in 1 project.');
+    // JSON says where too, for a reviewer reading it rather than the text.
+    const json = JSON.parse((await hcr(['plan', '-f', 'create.yaml', '--format', 'json'])).stdout);
+    expect(json.projects).toEqual([
+      expect.objectContaining({ name: 'shop-pr-42', action: 'create', create: { cloud: 'aws', region: 'us-east-2', plan: 'cloud_free' } }),
+    ]);
 
     const apply = await hcr(['apply', '-f', 'create.yaml', '--auto-approve']);
     expect(apply.code).toBe(0);
