@@ -205,6 +205,38 @@ describe('projects from the desired state: destroy', () => {
     expect(names(t)).toContain('shop-old');
   });
 
+  it('never deletes a live project the files leave out, even with --allow-destroy', async () => {
+    const { t, hcr, mutations } = await world();
+    seedLifecycle(t);
+    const stranger = t.seed('shop-stranger', { HASURA_GRAPHQL_ADMIN_SECRET: CANARIES.LIVE_ADMIN, ANY: 'thing' });
+    const r = await hcr(['apply', '-f', 'lifecycle.yaml', '--allow-destroy', '--auto-approve']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).not.toContain('shop-stranger');
+    expect(mutations().map((m) => m.operationName)).toContain('deleteTenant');
+    expect(names(t)).toEqual(['shop-pr-42', 'shop-prod', 'shop-stranger']);
+    expect(t.emulator.store.getEnv(stranger.tenantId).env).toEqual({ HASURA_GRAPHQL_ADMIN_SECRET: CANARIES.LIVE_ADMIN, ANY: 'thing' });
+    expect((await hcr(['drift', '-f', 'lifecycle.yaml'])).code).toBe(0);
+  });
+
+  it('counts a refused deletion that is the only difference: plan --detailed-exitcode and drift exit 2, apply 0', async () => {
+    const { t, hcr, mutations } = await world();
+    t.seed('shop-legacy');
+    t.seed('shop-prod', { ACTIONS_ENDPOINT: 'https://actions.example.com' });
+    for (const flags of [[], ['--allow-destroy']]) {
+      const plan = await hcr(['plan', '-f', 'refused-only.yaml', '--detailed-exitcode', ...flags]);
+      expect(plan.code, flags.join(' ')).toBe(2);
+      expect(plan.stdout).toContain('Plan: no changes; 1 project deletion refused.');
+    }
+    const drift = await hcr(['drift', '-f', 'refused-only.yaml']);
+    expect(drift.code).toBe(2);
+    expect(drift.stdout).toMatch(/! shop-legacy \(\w{8}\) exists live but should be destroyed \(deletion refused: protect: true\)/);
+    const apply = await hcr(['apply', '-f', 'refused-only.yaml', '--allow-destroy', '--auto-approve']);
+    expect(apply.code).toBe(0);
+    expect(apply.stdout.trimEnd().split('\n').at(-1)).toBe('Apply complete: 1 unchanged, 1 deletion refused.');
+    expect(mutations()).toEqual([]);
+    expect(names(t)).toEqual(['shop-legacy', 'shop-prod']);
+  });
+
   it('drift reports a project marked destroy that exists, protected or not, and exits 2', async () => {
     const { t, hcr } = await world();
     t.seed('shop-legacy', { HASURA_GRAPHQL_ADMIN_SECRET: CANARIES.LIVE_ADMIN });
