@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { HCR_VERSION } from '../src/version.js';
 import { runCli } from './helpers/cli.js';
@@ -37,8 +38,11 @@ describe('repeated flags', () => {
     expect(r.stderr).toContain('--port is given more than once; give it once');
   });
 
-  it('accepts a list flag given twice', async () => {
-    const r = await runCli(['validate', '-f', 'a.yaml', '-f', 'b.yaml']);
-    expect(r.stderr).not.toContain('more than once');
+  it('accepts a list flag given twice, and takes both values', async () => {
+    const r = await runCli(['validate', '-f', 'aliases.yaml', '-f', 'split/blog/blog.yaml'], {
+      cwd: fileURLToPath(new URL('fixtures/good/', import.meta.url)),
+      env: { BLOG_PUBLIC_TOKEN: 'public' },
+    });
+    expect(r).toEqual({ code: 0, stdout: 'Valid: 4 projects in 2 files.\n', stderr: '' });
   });
 });

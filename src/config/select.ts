@@ -36,13 +36,18 @@ export interface Selection {
   unmatched: string[];
 }
 
-/** The names matching any of `patterns` (all when none are given), then only those in `shard`. */
-export function selectProjects(names: readonly string[], patterns: readonly string[] = [], shard?: Shard): Selection {
-  const matchers = patterns.map((pattern) => {
+/** Refuses a `--project` that is neither a name nor a glob hcr can use: before anything is read with it. */
+export function checkProjectPatterns(patterns: readonly string[]): void {
+  for (const pattern of patterns) {
     const problem = globProblem(pattern);
     if (problem) throw new UserError(`--project ${JSON.stringify(pattern)}: not a valid name or glob: ${problem}`);
-    return { pattern, matches: globMatcher([pattern]) };
-  });
+  }
+}
+
+/** The names matching any of `patterns` (all when none are given), then only those in `shard`. */
+export function selectProjects(names: readonly string[], patterns: readonly string[] = [], shard?: Shard): Selection {
+  checkProjectPatterns(patterns);
+  const matchers = patterns.map((pattern) => ({ pattern, matches: globMatcher([pattern]) }));
   const unmatched = matchers.filter((m) => !names.some((name) => m.matches(name))).map((m) => m.pattern);
   const selected = names.filter(
     (name) => (matchers.length === 0 || matchers.some((m) => m.matches(name))) && (!shard || shardOf(name, shard.count) === shard.index),

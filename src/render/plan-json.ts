@@ -19,6 +19,8 @@ function project(p: ProjectPlan): Record<string, unknown> {
     tenantId: p.tenantId,
     hash: p.hash,
     action: p.action,
+    // Where a project to create will be made, and on which billing plan (`create.plan`, as the file says it): a reviewer has to see it.
+    create: p.create && { cloud: p.create.cloud, region: p.create.region, plan: p.create.billingPlan },
     refused: p.refused,
     env: p.env.map(entry),
     unmanaged: p.unmanaged,

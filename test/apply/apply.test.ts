@@ -117,6 +117,20 @@ describe('applyPlan()', () => {
 
   it('reports unknown when the answer was lost and someone else wrote meanwhile', async () => {
     const tenant = new FakeTenant({ OLD: 'o' });
+    tenant.faults.updateTenantEnv = ['lost'];
+    const getEnv = tenant.getTenantEnv;
+    // The update landed; before hcr reads back, someone else overwrites what it set.
+    tenant.getTenantEnv = async () => {
+      tenant.env.NEW = 'theirs';
+      tenant.hash = 'someone-else';
+      return getEnv();
+    };
+    expect(await run(tenant)).toMatchObject({ outcome: 'unknown', set: [], removed: [], pending: ['NEW', 'OLD'] });
+    expect(tenant.calls).toEqual(['updateTenantEnv', 'getTenantEnv']);
+  });
+
+  it('reports unknown when a write failed and someone else wrote before the read back', async () => {
+    const tenant = new FakeTenant({ OLD: 'o' });
     tenant.faults.updateTenantEnv = ['fail'];
     const getEnv = tenant.getTenantEnv;
     tenant.getTenantEnv = async () => {
@@ -124,6 +138,7 @@ describe('applyPlan()', () => {
       return getEnv();
     };
     expect(await run(tenant)).toMatchObject({ outcome: 'unknown', pending: ['NEW', 'OLD'] });
+    expect(tenant.calls).toEqual(['updateTenantEnv', 'getTenantEnv']);
   });
 
   it('reads a refusal in unknown words back: unknown when the hash moved without the write', async () => {
@@ -144,19 +159,33 @@ describe('applyPlan()', () => {
   });
 
   it('keeps going with other projects when one throws', async () => {
-    const broken = new FakeTenant({});
-    broken.updateTenantEnv = async () => {
-      throw new Error('boom');
+    const tenant = new FakeTenant({ OLD: 'o' });
+    // One fake writer for both projects; the first to write throws a bug, not a CloudError.
+    tenant.findProjects = async () => [
+      { id: 'p1', name: 'broken', endpoint: '', tenant: { id: 'tb' } },
+      { id: 'p2', name: 'shop', endpoint: '', tenant: { id: 't' } },
+    ];
+    const update = tenant.updateTenantEnv;
+    tenant.updateTenantEnv = async (t, h, env) => {
+      if (env.NEW === 'broken') throw new Error('boom');
+      return update(t, h, env);
     };
-    const report = await applyPlan(
-      broken,
-      { ...planOf(project), projects: [project, { ...project, name: 'other', action: 'no-op', env: [] }] },
-      values,
-      { concurrency: 2, batchSize: 25 },
-    );
+    const broken: ProjectPlan = {
+      ...project,
+      name: 'broken',
+      tenantId: 'tb',
+      env: [{ key: 'NEW', action: 'add', sensitive: false, after: 'broken' }],
+    };
+    // One at a time, the broken project first: what follows it runs only if apply keeps going.
+    const report = await applyPlan(tenant, { ...planOf(project), projects: [broken, project] }, (_p, c) => c.after!, {
+      concurrency: 1,
+      batchSize: 25,
+    });
     expect(report.projects.map((p) => [p.name, p.outcome])).toEqual([
-      ['shop', 'failed'],
-      ['other', 'unchanged'],
+      ['broken', 'failed'],
+      ['shop', 'applied'],
     ]);
+    expect(report.projects[0]!.reason).toContain('boom');
+    expect(tenant.env).toEqual({ NEW: 'n' });
   });
 });

@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { runCli, type CliResult } from '../helpers/cli.js';
 import { GitHubStandIn, type GitHubStandInOptions } from '../helpers/github-standin.js';
 
@@ -254,7 +254,11 @@ describe('hcr github comment when GitHub says no', () => {
   });
 
   it('403 with the rate limit used up until far off: fails at once, saying when it resets', async () => {
-    const reset = Math.floor(Date.now() / 1000) + 3600;
+    // The wall clock, fixed, so that the wait GitHub asks for is exact.
+    const now = Date.parse('2026-03-01T12:00:00Z');
+    vi.useFakeTimers({ toFake: ['Date'], now });
+    onTestFinished(() => void vi.useRealTimers());
+    const reset = now / 1000 + 3600;
     gh.server.fail({
       path: /\/comments$/,
       status: 403,
@@ -263,8 +267,9 @@ describe('hcr github comment when GitHub says no', () => {
     });
     const result = await comment(['--body-file', fixture('plan.md')]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain(`it resets at ${new Date(reset * 1000).toISOString()}`);
-    expect(result.stderr).toMatch(/GitHub asked for a wait of 360\d s, hcr waits at most 300 s in all/);
+    expect(result.stderr).toContain('it resets at 2026-03-01T13:00:00.000Z');
+    // A second past the reset, as GitHub's documentation says.
+    expect(result.stderr).toContain('GitHub asked for a wait of 3601 s, hcr waits at most 300 s in all');
     expect(gh.server.calls.filter((c) => c.path.endsWith('/comments'))).toHaveLength(1);
   });
 

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { GitLabApi } from '../../src/ci/gitlab/client.js';
 import { UserError } from '../../src/errors.js';
 import { runCli, type CliResult } from '../helpers/cli.js';
@@ -141,19 +141,23 @@ describe('GitLabApi: retries within a bounded wait', () => {
     client.request('add a note to merge request !7', 'POST', '/projects/12/merge_requests/7/notes', { body: 'x' });
 
   it('429 waits what Retry-After (or RateLimit-Reset) says; 5xx after 1, 4 and 9 s; then gives up', async () => {
+    // The wall clock, fixed, so that the wait RateLimit-Reset asks for is exact.
+    const now = Date.parse('2026-03-01T12:00:00Z');
+    vi.useFakeTimers({ toFake: ['Date'], now });
+    onTestFinished(() => void vi.useRealTimers());
     logged.length = 0;
     gl.server.fail({ method: 'POST', path: /notes$/, status: 429, headers: { 'retry-after': '7' } });
     gl.server.fail({
       method: 'POST',
       path: /notes$/,
       status: 429,
-      headers: { 'ratelimit-reset': String(Math.floor(Date.now() / 1000) + 30) },
+      headers: { 'ratelimit-reset': String(now / 1000 + 30) },
     });
     gl.server.fail({ method: 'POST', path: /notes$/, status: 502 });
     await post(api());
     expect(logged).toEqual([
       "GitLab's rate limit: waiting 7 s as GitLab asks, then retrying.",
-      expect.stringMatching(/^GitLab's rate limit: waiting (29|30|31) s as GitLab asks, then retrying\.$/),
+      "GitLab's rate limit: waiting 30 s as GitLab asks, then retrying.",
     ]);
     expect(gl.server.lines().filter((l) => l.startsWith('POST'))).toEqual([
       'POST /projects/12/merge_requests/7/notes → 429',

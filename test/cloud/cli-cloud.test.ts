@@ -69,6 +69,16 @@ describe('cloudClient', () => {
     expect(timeouts.mock.calls).toEqual([[2_500]]);
   });
 
+  it('without --retries and --timeout: a read is tried 5 times, each attempt for at most 30 s', async () => {
+    const timeouts = vi.spyOn(AbortSignal, 'timeout');
+    // Retry-After 0: the service asks for no wait, so the retries come at once.
+    post().times(5).reply(503, 'unavailable', { 'retry-after': '0' });
+    const args = { endpoint: ENDPOINT };
+    await expect((await cloudClient(context(args).ctx, args)).getTenantEnv(TENANT)).rejects.toMatchObject({ kind: 'server' });
+    expect(sent).toHaveLength(5);
+    expect(timeouts.mock.calls).toEqual(Array.from({ length: 5 }, () => [30_000]));
+  });
+
   it.each([
     [{ retries: -1 }, '--retries must be a whole number of 0 or more, not -1'],
     [{ retries: 1.5 }, '--retries must be a whole number of 0 or more, not 1.5'],

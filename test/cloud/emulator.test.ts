@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CloudClient } from '../../src/cloud/client.js';
+import { CloudClient, type RequestEvent } from '../../src/cloud/client.js';
 import { startEmulator, type Emulator, type Fault } from '../../src/emulator/index.js';
 import { rejection } from './rejection.js';
 
@@ -71,7 +71,15 @@ describe('against the emulator', () => {
   });
 
   it('retries a read through injected faults and reports a write that may have landed', async () => {
-    const patient = new CloudClient({ endpoint: emulator.url, token, retries: 30, backoffBaseMs: 1, backoffCapMs: 1 });
+    const events: RequestEvent[] = [];
+    const patient = new CloudClient({
+      endpoint: emulator.url,
+      token,
+      retries: 30,
+      backoffBaseMs: 1,
+      backoffCapMs: 1,
+      onRequest: (event) => events.push(event),
+    });
     const failures: Fault[] = ['server-error', 'http-502', 'http-503', 'dropped'];
     const stop = emulator.onRequest(({ operationName }) => {
       if (operationName === 'listProjects') return failures.shift();
@@ -80,6 +88,14 @@ describe('against the emulator', () => {
     const from = emulator.requests.length;
     await expect(patient.listProjects()).resolves.toBeInstanceOf(Array);
     expect(emulator.requests.slice(from).map((r) => r.fault ?? 'ok')).toEqual(['server-error', 'http-502', 'http-503', 'dropped', 'ok']);
+    // The client says so too: five attempts of one call, the last one answered.
+    expect(events.map((e) => [e.attempt, e.outcome === 'ok'])).toEqual([
+      [1, false],
+      [2, false],
+      [3, false],
+      [4, false],
+      [5, true],
+    ]);
     const err = await rejection(client.createTenant({ cloud: 'aws', region: 'us-east-2', name: 'emu-lost', envs: {} }));
     stop();
     expect(err).toMatchObject({ kind: 'network', details: { maybeApplied: true } });

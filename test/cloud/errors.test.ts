@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import nock from 'nock';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { CloudClient } from '../../src/cloud/client.js';
 import { CloudError } from '../../src/cloud/errors.js';
 import { graphqlError, post, testClient, TOKEN, useMockService } from './helpers.js';
@@ -154,11 +154,14 @@ describe('HTTP failures', () => {
     expect((await failure(read)).details).toEqual({ status: 429, retryAfterMs: 7000 });
   });
 
-  it('keeps a 503 Retry-After given as a date', async () => {
-    post().reply(503, 'later', { 'retry-after': new Date(Date.now() + 30_000).toUTCString() });
-    const { retryAfterMs } = (await failure(read)).details;
-    expect(retryAfterMs).toBeGreaterThan(25_000);
-    expect(retryAfterMs).toBeLessThanOrEqual(30_000);
+  it('keeps a 503 Retry-After given as a date, as the time left until it (none for a date past)', async () => {
+    // The wall clock, fixed: the wait is then exact, whatever the time the test runs at or takes.
+    vi.useFakeTimers({ toFake: ['Date'], now: new Date('2026-03-01T12:00:00Z') });
+    onTestFinished(() => void vi.useRealTimers());
+    post().reply(503, 'later', { 'retry-after': 'Sun, 01 Mar 2026 12:00:30 GMT' });
+    expect((await failure(read)).details.retryAfterMs).toBe(30_000);
+    post().reply(503, 'later', { 'retry-after': 'Sun, 01 Mar 2026 11:59:00 GMT' });
+    expect((await failure(read)).details.retryAfterMs).toBe(0);
   });
 
   it('marks a write that got a 5xx as possibly applied, and one that got a 429 as not', async () => {

@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import type { CloudClient } from '../../src/cloud/client.js';
-import { CloudError } from '../../src/cloud/errors.js';
+import { CloudError, type CloudErrorKind } from '../../src/cloud/errors.js';
 import type { PreviewAppInput } from '../../src/cloud/types.js';
 import { Redactor } from '../../src/util/redact.js';
 import { graphqlError, post, testClient, TOKEN, useMockService } from './helpers.js';
@@ -15,6 +15,8 @@ const SECRET_VALUE = 'super-secret-value-Q9x';
 const SECRET_KEY = 'SECRET_KEY_NAME_ZZ';
 const PROJECT_NAME = 'secret-project-name-xyz';
 const GITHUB_TOKEN = 'ghp_previewTokenSecret123';
+/** The per-request timeout of the timeout case; its answer comes a hundred times later. */
+const TIMEOUT_MS = 30;
 
 const preview: PreviewAppInput = {
   githubPersonalAccessToken: GITHUB_TOKEN,
@@ -43,27 +45,34 @@ const calls: [string, (c: CloudClient) => Promise<unknown>, string[]][] = [
   ['createGitHubPreviewApp', (c) => c.createGitHubPreviewApp(preview), [GITHUB_TOKEN, SECRET_VALUE]],
 ];
 
-/** Every way a call can fail; each reply is set up for as many attempts as a read may make. */
-const failures: [string, () => void][] = [
+/**
+ * Every way a call can fail, the kind of error it must give (so that each case tests the path it
+ * names), and its replies, set up for as many attempts as a read may make.
+ */
+const failures: [string, CloudErrorKind, () => void][] = [
   [
     'not authorized (query_root)',
+    'not-authorized',
     () => post().times(5).reply(200, graphqlError(`field "x" not found in type: 'query_root'`, 'validation-failed')),
   ],
   [
     'not authorized (mutation_root)',
+    'not-authorized',
     () => post().times(5).reply(200, graphqlError(`field "x" not found in type: 'mutation_root'`, 'validation-failed')),
   ],
   [
     'GenericServerError (retried to the end)',
+    'server',
     () => post().times(5).reply(200, graphqlError('there was an internal error while serving your request', 'GenericServerError')),
   ],
-  ['nothing changed', () => post().times(5).reply(200, graphqlError('nothing changed in config', 'legacyError'))],
-  ['a stale hash', () => post().times(5).reply(200, graphqlError('config hash mismatch (currentHash is stale)', 'unexpected'))],
-  ['maintenance', () => post().times(5).reply(200, graphqlError('project is in maintenance mode', 'unexpected'))],
-  ['not found', () => post().times(5).reply(200, graphqlError('tenant not found', 'not-exists'))],
-  ['an unknown error', () => post().times(5).reply(200, graphqlError('something odd', 'weird'))],
+  ['nothing changed', 'nothing-changed', () => post().times(5).reply(200, graphqlError('nothing changed in config', 'legacyError'))],
+  ['a stale hash', 'conflict', () => post().times(5).reply(200, graphqlError('config hash mismatch (currentHash is stale)', 'unexpected'))],
+  ['maintenance', 'maintenance', () => post().times(5).reply(200, graphqlError('project is in maintenance mode', 'unexpected'))],
+  ['not found', 'not-found', () => post().times(5).reply(200, graphqlError('tenant not found', 'not-exists'))],
+  ['an unknown error', 'service', () => post().times(5).reply(200, graphqlError('something odd', 'weird'))],
   [
     'a service that echoes every value it was sent',
+    'service',
     () =>
       post()
         .times(5)
@@ -73,16 +82,18 @@ const failures: [string, () => void][] = [
   ],
   [
     'HTTP 503 that echoes the request',
+    'server',
     () =>
       post()
         .times(5)
         .reply(503, (_uri, body) => `upstream failed for ${JSON.stringify(body)}`),
   ],
-  ['HTTP 429', () => post().times(5).reply(429, 'slow down', { 'retry-after': '0' })],
-  ['HTTP 401', () => post().times(5).reply(401, 'unauthorized')],
-  ['HTTP 400 with GraphQL errors', () => post().times(5).reply(400, graphqlError('bad request'))],
+  ['HTTP 429', 'server', () => post().times(5).reply(429, 'slow down', { 'retry-after': '0' })],
+  ['HTTP 401', 'not-authorized', () => post().times(5).reply(401, 'unauthorized')],
+  ['HTTP 400 with GraphQL errors', 'service', () => post().times(5).reply(400, graphqlError('bad request'))],
   [
     'a non-JSON 200',
+    'service',
     () =>
       post()
         .times(5)
@@ -90,15 +101,24 @@ const failures: [string, () => void][] = [
   ],
   [
     'a malformed answer',
+    'service',
     () =>
       post()
         .times(5)
         .reply(200, { data: { getTenantEnv: { hash: 7 } } }),
   ],
-  ['a reset connection', () => post().times(5).replyWithError({ code: 'ECONNRESET' })],
-  ['a refused connection', () => post().times(5).replyWithError({ code: 'ECONNREFUSED' })],
-  ['a blocked network', () => undefined],
-  ['a timeout', () => post().times(5).delay(500).reply(200, {})],
+  ['a reset connection', 'network', () => post().times(5).replyWithError({ code: 'ECONNRESET' })],
+  ['a refused connection', 'network', () => post().times(5).replyWithError({ code: 'ECONNREFUSED' })],
+  ['a blocked network', 'network', () => undefined],
+  [
+    'a timeout',
+    'timeout',
+    () =>
+      post()
+        .times(5)
+        .delay(TIMEOUT_MS * 100)
+        .reply(200, {}),
+  ],
 ];
 
 /** The run's sensitive values, as the CLI gives them to the client; the GitHub token is left for the client to know. */
@@ -109,14 +129,17 @@ function secrets(): Redactor {
 }
 
 describe('no error shows a sensitive value or the token', () => {
-  describe.each(failures)('%s', (_failure, fail) => {
+  describe.each(failures)('%s', (_failure, kind, fail) => {
     it.each(calls)('%s', async (_operation, call, values) => {
       fail();
-      const err = await call(testClient({ timeoutMs: 30, secrets: secrets() }).client).then(
+      // Only the timeout case may run into the timeout: the others wait for the answer they name.
+      const timeoutMs = kind === 'timeout' ? TIMEOUT_MS : 60_000;
+      const err = await call(testClient({ timeoutMs, secrets: secrets() }).client).then(
         () => undefined,
         (e: unknown) => e,
       );
       expect(err).toBeInstanceOf(CloudError);
+      expect((err as CloudError).kind).toBe(kind);
       const views = [(err as Error).message, (err as Error).stack ?? '', String(err), JSON.stringify(err), inspect(err, { depth: 10 })];
       for (const view of views) {
         for (const secret of [TOKEN, ...values]) expect(view).not.toContain(secret);

@@ -9,7 +9,7 @@ const SECRETS = { SENTRY_DSN: 'https://key@sentry.example/1', SHOP_PROD_ADMIN_SE
 describe('hcr validate', () => {
   const examples = EXAMPLES;
 
-  it('has the four kinds of examples', () => {
+  it('finds the five examples of examples/', () => {
     expect(examples.sort()).toEqual([
       'multi-environment.yaml',
       'project-lifecycle.yaml',
@@ -69,6 +69,11 @@ describe('hcr validate', () => {
     const r = await runCli(['validate', '-f', 'sensitive-number-value.yaml'], {
       cwd: fileURLToPath(new URL('../fixtures/bad/', import.meta.url)),
     });
-    expect(r.stderr).not.toContain('918273');
+    expect(r.code).toBe(1);
+    // The problem is reported, at its place and naming its key, without the value.
+    expect(r.stderr).toContain(
+      'sensitive-number-value.yaml:5:26: projects.shop-prod.env.PIN_CODE.value: expected a string, got a number (not shown: sensitive)',
+    );
+    expect(r.stdout + r.stderr).not.toContain('918273');
   });
 });

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import type { EnvState } from '../../src/emulator/index.js';
 import { normalize } from '../helpers/cli.js';
 import { expectNoCanary, seedShop, world, yesAfterEdit } from './setup.js';
 
@@ -26,7 +27,10 @@ describe('hcr apply', () => {
 
   it('sends the update with the hash it read, then the delete with the hash the update returned', async () => {
     const { t, hcr } = await world();
-    seedShop(t);
+    const { prod } = seedShop(t);
+    const read = t.emulator.store.getEnv(prod.tenantId).hash;
+    const update = vi.spyOn(t.emulator.store, 'updateEnv');
+    const remove = vi.spyOn(t.emulator.store, 'deleteEnv');
     t.emulator.requests.length = 0;
     expect((await hcr(['apply', '-f', 'shop.yaml', '--auto-approve', '--project', 'shop-prod'])).code).toBe(0);
     expect(t.emulator.requests.map((r) => r.operationName)).toEqual([
@@ -36,6 +40,13 @@ describe('hcr apply', () => {
       'updateTenantEnv',
       'deleteTenantEnv',
     ]);
+    expect(update.mock.calls.map(([tenantId, hash]) => [tenantId, hash])).toEqual([[prod.tenantId, read]]);
+    const updated = update.mock.results[0]!;
+    expect(updated.type).toBe('return');
+    const afterUpdate = (updated.value as EnvState).hash;
+    expect(afterUpdate).not.toBe(read);
+    expect(remove.mock.calls.map(([tenantId, hash]) => [tenantId, hash])).toEqual([[prod.tenantId, afterUpdate]]);
+    expect(remove.mock.results[0]!.type).toBe('return');
   });
 
   it('prints the report as one JSON document with --format json', async () => {

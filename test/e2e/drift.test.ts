@@ -44,6 +44,30 @@ describe('hcr drift', () => {
     expect(mutations()).toHaveLength(before);
   });
 
+  it('--project and --shard check only the projects they select, and exit on those alone', async () => {
+    const { t, hcr } = await world();
+    seedShop(t);
+    // staging brought in line; prod left drifted.
+    expect((await hcr(['apply', '-f', 'shop.yaml', '--auto-approve', '--project', 'shop-staging'])).code).toBe(0);
+    const reads = () => t.emulator.requests.filter((q) => q.operationName?.startsWith('getTenantEnv')).flatMap((q) => q.fields);
+
+    t.emulator.requests.length = 0;
+    const staging = await hcr(['drift', '-f', 'shop.yaml', '--project', '*-staging']);
+    expect(staging.code).toBe(0);
+    expect(staging.stdout).toContain('No drift.');
+    expect(reads()).toHaveLength(1);
+    const prod = await hcr(['drift', '-f', 'shop.yaml', '--project', 'shop-prod']);
+    expect(prod.code).toBe(2);
+    expect(prod.stdout).toContain('shop-prod');
+    expect(prod.stdout).not.toContain('shop-staging');
+
+    // Two shards: each project checked by exactly one; the one holding shop-prod exits 2.
+    const shards = await Promise.all(['1/2', '2/2'].map((s) => hcr(['drift', '-f', 'shop.yaml', '--shard', s, '--format', 'json'])));
+    const checked = shards.map((r) => (JSON.parse(r.stdout) as { projects: { name: string }[] }).projects.map((p) => p.name));
+    expect(checked.flat().sort()).toEqual(['shop-prod', 'shop-staging']);
+    expect(shards.map((r) => r.code)).toEqual(checked.map((names) => (names.includes('shop-prod') ? 2 : 0)));
+  });
+
   it('exits 1 on an error', async () => {
     const { hcr } = await world();
     const r = await hcr(['drift', '-f', 'shop.yaml']);

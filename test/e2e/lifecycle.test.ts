@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TestEmulator } from '../helpers/emulator.js';
 import { CANARIES, expectNoCanary, world, yesAfterEdit } from './setup.js';
+import { expectInOrder } from '../helpers/order.js';
 
 describe('projects from the desired state: create', () => {
   it('plans a missing project with a create block as a create with its env, and apply creates it with that env, then removes its marker', async () => {
@@ -10,6 +11,11 @@ describe('projects from the desired state: create', () => {
     expect(plan.stdout).toContain('+ shop-pr-42 will be created in aws us-east-2 (plan cloud_free)');
     expect(plan.stdout).toMatch(/\+ ACTIONS_ENDPOINT\s+"https:\/\/actions.example.com"/);
     expect(plan.stdout).toContain('Plan: 1 project to create, 2 to add, 0 to change, 0 to remove in 1 project.');
+    // JSON says where too, for a reviewer reading it rather than the text.
+    const json = JSON.parse((await hcr(['plan', '-f', 'create.yaml', '--format', 'json'])).stdout);
+    expect(json.projects).toEqual([
+      expect.objectContaining({ name: 'shop-pr-42', action: 'create', create: { cloud: 'aws', region: 'us-east-2', plan: 'cloud_free' } }),
+    ]);
 
     const apply = await hcr(['apply', '-f', 'create.yaml', '--auto-approve']);
     expect(apply.code).toBe(0);
@@ -75,7 +81,7 @@ describe('projects from the desired state: destroy', () => {
     expect(r.stdout).toContain('+ shop-pr-42 will be created');
     expect(r.stdout).toContain('Plan: 1 project to create, 2 to add, 1 to change, 0 to remove in 2 projects. 1 project deletion refused.');
     // Creations and deletions come before key changes.
-    expect(r.stdout.indexOf('shop-old')).toBeLessThan(r.stdout.indexOf('shop-prod'));
+    expectInOrder(r.stdout, ['shop-old', 'shop-prod']);
     expect((await hcr(['plan', '-f', 'lifecycle.yaml', '--detailed-exitcode'])).code).toBe(2);
     expect(mutations()).toEqual([]);
     expectNoCanary(r.stdout, r.stderr);
@@ -106,7 +112,7 @@ describe('projects from the desired state: destroy', () => {
     expect(warning).toContain('1 project will be destroyed');
     expect(warning).toContain('`shop-old`: the whole project will be destroyed');
     expect(md.stdout).toMatch(/\| `shop-old` \| destroy \|/);
-    expect(md.stdout.indexOf('| `shop-old`')).toBeLessThan(md.stdout.indexOf('| `shop-prod`'));
+    expectInOrder(md.stdout, ['| `shop-old`', '| `shop-prod`']);
     expectNoCanary(text.stdout, JSON.stringify(json), md.stdout, text.stderr, md.stderr);
   });
 
@@ -169,9 +175,10 @@ describe('projects from the desired state: destroy', () => {
     expect(apply.stdout).toContain('! shop-legacy: refused — not destroyed (protect: true); set protect: false on it to allow it.');
     expect(apply.stdout).toContain('✓ shop-old: deleted');
     expect(names(t)).toEqual(['shop-legacy']);
-    const json = JSON.parse(
-      (await hcr(['plan', '-f', 'protected.yaml', '--allow-destroy', '--format', 'json', '--detailed-exitcode'])).stdout,
-    );
+    const after = await hcr(['plan', '-f', 'protected.yaml', '--allow-destroy', '--format', 'json', '--detailed-exitcode']);
+    // The refused deletion is still a difference from the desired state.
+    expect(after.code).toBe(2);
+    const json = JSON.parse(after.stdout);
     expect(json.projects).toEqual([
       expect.objectContaining({ name: 'shop-legacy', action: 'delete', refused: 'protected' }),
       { name: 'shop-old', action: 'no-op', env: [], unmanaged: 0 },
@@ -195,6 +202,38 @@ describe('projects from the desired state: destroy', () => {
     );
     expect(r.stdout).toContain('✓ shop-prod: applied');
     expect(names(t)).toContain('shop-old');
+  });
+
+  it('never deletes a live project the files leave out, even with --allow-destroy', async () => {
+    const { t, hcr, mutations } = await world();
+    seedLifecycle(t);
+    const stranger = t.seed('shop-stranger', { HASURA_GRAPHQL_ADMIN_SECRET: CANARIES.LIVE_ADMIN, ANY: 'thing' });
+    const r = await hcr(['apply', '-f', 'lifecycle.yaml', '--allow-destroy', '--auto-approve']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).not.toContain('shop-stranger');
+    expect(mutations().map((m) => m.operationName)).toContain('deleteTenant');
+    expect(names(t)).toEqual(['shop-pr-42', 'shop-prod', 'shop-stranger']);
+    expect(t.emulator.store.getEnv(stranger.tenantId).env).toEqual({ HASURA_GRAPHQL_ADMIN_SECRET: CANARIES.LIVE_ADMIN, ANY: 'thing' });
+    expect((await hcr(['drift', '-f', 'lifecycle.yaml'])).code).toBe(0);
+  });
+
+  it('counts a refused deletion that is the only difference: plan --detailed-exitcode and drift exit 2, apply 0', async () => {
+    const { t, hcr, mutations } = await world();
+    t.seed('shop-legacy');
+    t.seed('shop-prod', { ACTIONS_ENDPOINT: 'https://actions.example.com' });
+    for (const flags of [[], ['--allow-destroy']]) {
+      const plan = await hcr(['plan', '-f', 'refused-only.yaml', '--detailed-exitcode', ...flags]);
+      expect(plan.code, flags.join(' ')).toBe(2);
+      expect(plan.stdout).toContain('Plan: no changes; 1 project deletion refused.');
+    }
+    const drift = await hcr(['drift', '-f', 'refused-only.yaml']);
+    expect(drift.code).toBe(2);
+    expect(drift.stdout).toMatch(/! shop-legacy \(\w{8}\) exists live but should be destroyed \(deletion refused: protect: true\)/);
+    const apply = await hcr(['apply', '-f', 'refused-only.yaml', '--allow-destroy', '--auto-approve']);
+    expect(apply.code).toBe(0);
+    expect(apply.stdout.trimEnd().split('\n').at(-1)).toBe('Apply complete: 1 unchanged, 1 deletion refused.');
+    expect(mutations()).toEqual([]);
+    expect(names(t)).toEqual(['shop-legacy', 'shop-prod']);
   });
 
   it('drift reports a project marked destroy that exists, protected or not, and exits 2', async () => {

@@ -1,24 +1,34 @@
 import { describe, expect, it } from 'vitest';
 import { normalize } from '../helpers/cli.js';
+import { expectInOrder } from '../helpers/order.js';
 import { expectNoCanary, seedShop, world } from './setup.js';
 
 describe('hcr plan', () => {
   it('shows every ownership rule in the text view, and exits 0', async () => {
     const { t, hcr, mutations } = await world();
-    seedShop(t);
+    const { prod } = seedShop(t);
+    // A HASURA_* key the file never names, on a project that prunes: Hasura Cloud's, left alone.
+    const live = t.emulator.store.getEnv(prod.tenantId).env;
+    t.emulator.store.setEnv(prod.tenantId, { ...live, HASURA_GRAPHQL_ENABLE_TELEMETRY: 'false' });
     const r = await hcr(['plan', '-f', 'shop.yaml']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    await expect(normalize(r.stdout)).toMatchFileSnapshot('__snapshots__/plan.txt');
-    // declared keys set; `remove` deletes a HASURA_ key; prune deletes STALE_FLAG but not PG_* or HASURA_*
-    expect(r.stdout).toMatch(/~ ACTIONS_ENDPOINT\s+"https:\/\/old.example.com" -> "https:\/\/actions.example.com"/);
-    expect(r.stdout).toMatch(/- HASURA_GRAPHQL_OLD_FLAG/);
-    expect(r.stdout).toMatch(/- STALE_FLAG/);
-    expect(r.stdout).not.toMatch(/PG_POOL/);
-    expect(r.stdout).toMatch(/\(1 unmanaged key left alone\)/);
+    const section = (name: string) => new RegExp(`^ {2}~ ${name} .*\n(?: {6}.*\n)*`, 'm').exec(r.stdout)?.[0] ?? '';
+    const shopProd = section('shop-prod');
+    // Declared keys are set; `remove` deletes even a HASURA_* key; prune deletes STALE_FLAG but
+    // neither PG_* (ignored) nor an undeclared HASURA_* key: those two are counted as unmanaged.
+    expect(shopProd).toMatch(/~ ACTIONS_ENDPOINT\s+"https:\/\/old.example.com" -> "https:\/\/actions.example.com"/);
+    expect(shopProd).toMatch(/- HASURA_GRAPHQL_OLD_FLAG\s/);
+    expect(shopProd).toMatch(/- STALE_FLAG\s/);
+    expect(r.stdout).not.toContain('PG_POOL');
+    expect(r.stdout).not.toContain('HASURA_GRAPHQL_ENABLE_TELEMETRY');
+    expect(shopProd).toContain('(2 unmanaged keys left alone)');
+    // Without prune, a live key the file does not name (Cloud's admin secret) is left alone too.
+    expect(section('shop-staging')).toContain('(1 unmanaged key left alone)');
     expect(r.stdout).toContain('Plan: 3 to add, 2 to change, 2 to remove in 2 projects.');
     expect(mutations()).toEqual([]);
     expectNoCanary(r.stdout, r.stderr);
+    await expect(normalize(r.stdout)).toMatchFileSnapshot('__snapshots__/plan.txt');
   });
 
   it('renders the same plan as JSON (one document, nothing else) and as Markdown', async () => {
@@ -39,7 +49,7 @@ describe('hcr plan', () => {
 
     const md = await hcr(['plan', '-f', 'shop.yaml', '--format', 'markdown']);
     expect(md.code).toBe(0);
-    expect(md.stdout.indexOf('[!WARNING]')).toBeLessThan(md.stdout.indexOf('| Project |'));
+    expectInOrder(md.stdout, ['[!WARNING]', '| Project |']);
     expect(md.stdout).toContain('<details>');
     await expect(normalize(md.stdout)).toMatchFileSnapshot('__snapshots__/plan.md');
     expectNoCanary(json.stdout, md.stdout, json.stderr, md.stderr);

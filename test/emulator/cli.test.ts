@@ -80,19 +80,30 @@ describe('hcr emulator', () => {
   });
 
   it('finishes preview jobs after --preview-job-delay', async () => {
-    const cli = await emulatorInProcess(['--token', 't', '--preview-job-delay', '0']);
+    const cli = await emulatorInProcess(['--token', 't', '--preview-job-delay', '250']);
     const client = new GraphQLClient(/^listening on (\S+)$/m.exec(cli.stdout())![1]!, { headers: { authorization: 'pat t' } });
-    const { createGitHubPreviewApp } = await client.request<{ createGitHubPreviewApp: { githubPreviewAppJobID: string } }>(
-      `mutation { createGitHubPreviewApp(payload: {
-        githubPersonalAccessToken: "ghp_x", githubRepoDetails: { owner: "acme", repo: "shop", branch: "main", directory: "hasura" },
-        projectOptions: { cloud: "aws", region: "us-east-2", plan: "cloud_free", name: "pr-1" } }) { githubPreviewAppJobID } }`,
-    );
-    const status = () =>
-      client.request<{ jobs_by_pk: { status: string } }>('query ($id: uuid!) { jobs_by_pk(id: $id) { status } }', {
-        id: createGitHubPreviewApp.githubPreviewAppJobID,
-      });
-    // Far sooner than the default delay of 1.5 s.
-    await vi.waitFor(async () => expect((await status()).jobs_by_pk.status).toBe('success'), { timeout: 1000, interval: 20 });
+    // The job's timer runs on a fake clock, so that its delay is measured without a real one.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const { createGitHubPreviewApp } = await client.request<{ createGitHubPreviewApp: { githubPreviewAppJobID: string } }>(
+        `mutation { createGitHubPreviewApp(payload: {
+          githubPersonalAccessToken: "ghp_x", githubRepoDetails: { owner: "acme", repo: "shop", branch: "main", directory: "hasura" },
+          projectOptions: { cloud: "aws", region: "us-east-2", plan: "cloud_free", name: "pr-1" } }) { githubPreviewAppJobID } }`,
+      );
+      const status = async () =>
+        (
+          await client.request<{ jobs_by_pk: { status: string } }>('query ($id: uuid!) { jobs_by_pk(id: $id) { status } }', {
+            id: createGitHubPreviewApp.githubPreviewAppJobID,
+          })
+        ).jobs_by_pk.status;
+      expect(await status()).toBe('running');
+      vi.advanceTimersByTime(249);
+      expect(await status()).toBe('running');
+      vi.advanceTimersByTime(1);
+      expect(await status()).toBe('success');
+    } finally {
+      vi.useRealTimers();
+    }
     expect(await cli.stop('SIGTERM')).toBe(0);
   });
 

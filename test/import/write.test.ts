@@ -6,6 +6,7 @@ import { loadDesired } from '../../src/config/load.js';
 import { parse } from 'yaml';
 import { valueProblem } from '../../src/config/names.js';
 import { checkedDesiredYaml, desiredYaml, type ImportedProject } from '../../src/config/write.js';
+import { expectInOrder } from '../helpers/order.js';
 
 const TENANT = '7a79cf94-0e53-4520-a560-1b02bf522f08';
 
@@ -112,11 +113,14 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/** Files roundTrip has written: each gets its own name. */
+let written = 0;
+
 /** Writes `env` as an imported project and loads it with hcr's own loader. */
 async function roundTrip(env: Record<string, string>, sensitive: (key: string, value: string) => boolean = () => false) {
   const project: ImportedProject = { name: 'shop-prod', tenantId: TENANT, env };
   const file = desiredYaml([project], { schema: 'schema/hcr.schema.json', sensitive });
-  const path = join(dir, `f${Math.random().toString(36).slice(2)}.yaml`);
+  const path = join(dir, `f${++written}.yaml`);
   await writeFile(path, file.text);
   const variables = Object.fromEntries(file.variables.map((v) => [v.variable, env[v.key]!]));
   const desired = await loadDesired([path], { cwd: dir, env: variables });
@@ -238,7 +242,6 @@ describe('desiredYaml', () => {
     const options = { schema: 's.json', sensitive: () => false };
     const { text } = desiredYaml(projects, options);
     expect(desiredYaml([...projects].reverse(), options).text).toBe(text);
-    expect(text.indexOf('  a:')).toBeLessThan(text.indexOf('  b:'));
-    expect(text.indexOf('A: "2"')).toBeLessThan(text.indexOf('Z: "1"'));
+    expectInOrder(text, ['  a:', '  b:', 'A: "2"', 'Z: "1"']);
   });
 });

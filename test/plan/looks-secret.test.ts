@@ -1,7 +1,20 @@
-import { randomBytes, randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { looksSecret } from '../../src/plan/looks-secret.js';
 import { seededRandom } from '../reliability/harness.js';
+
+/** `n` bytes from a seeded source: random-looking, and the same (so the same verdicts) every run. */
+function seededBytes(random: () => number, n: number): Buffer {
+  return Buffer.from(Array.from({ length: n }, () => Math.floor(random() * 256)));
+}
+
+/** A version 4 UUID made of seeded bytes. */
+function seededUuid(random: () => number): string {
+  const b = seededBytes(random, 16);
+  b[6] = (b[6]! & 0x0f) | 0x40;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const hex = b.toString('hex');
+  return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20)].join('-');
+}
 
 describe('looksSecret', () => {
   it.each([
@@ -91,7 +104,7 @@ describe('looksSecret', () => {
     ['an OpenSSH key', '-----BEGIN OPENSSH PRIVATE KEY-----\nb3Blbn\n-----END OPENSSH PRIVATE KEY-----'],
     ['a PGP key block', '-----BEGIN PGP PRIVATE KEY BLOCK-----\n\nlQ\n-----END PGP PRIVATE KEY BLOCK-----'],
     ['random base64', 'q8Vn2KxZ7pLw4RtY9mBc1HsD'],
-    ['long hex', randomBytes(32).toString('hex')],
+    ['long hex', seededBytes(seededRandom(5), 32).toString('hex')],
   ])('a value that is %s, under any name', (_what, value) => {
     expect(looksSecret('SETTING', value)).toBe(true);
   });
@@ -119,14 +132,15 @@ describe('looksSecret', () => {
     'a=b&c=d',
     'host=db.example.com port=5432 dbname=shop',
     '12:30',
-    randomUUID(),
+    seededUuid(seededRandom(6)),
     '',
   ])('an ordinary value %j under an ordinary name', (value) => {
     expect(looksSecret('SETTING', value)).toBe(false);
   });
 
   it('catches nearly all random 32-character tokens by their shape alone', () => {
-    const caught = Array.from({ length: 500 }, () => looksSecret('ID', randomBytes(24).toString('base64url'))).filter(Boolean);
+    const random = seededRandom(7);
+    const caught = Array.from({ length: 500 }, () => looksSecret('ID', seededBytes(random, 24).toString('base64url'))).filter(Boolean);
     expect(caught.length).toBeGreaterThan(450);
   });
 

@@ -73,6 +73,7 @@ describe('text view', () => {
   it('lists removals first and lines up the values of a project', () => {
     const lines = renderPlanText(loadPlan('plan-mixed'), { style: plain, mode: 'plan' }).split('\n');
     const start = lines.findIndex((l) => l.includes('shop-prod'));
+    expect(start).toBeGreaterThanOrEqual(0);
     const keys = lines.slice(start + 1).filter((l) => /^ {6}[-~+] /.test(l));
     expect(keys.map((l) => l[6])).toEqual(['-', '-', '-', '~', '~', '~', '+', '+']);
     const valueColumns = new Set(keys.map((l) => l.search(/ ["(]/)));

@@ -16,6 +16,22 @@ describe('apply report', () => {
     await expect(renderReportJson(report)).toMatchFileSnapshot(snapshotPath('report.json'));
   });
 
+  it('json: adds format_version and a count of every outcome, those that did not happen as 0', () => {
+    const doc = JSON.parse(renderReportJson(loadReport('report-all-ok')));
+    expect(doc.format_version).toBe(1);
+    expect(doc.summary).toEqual({ applied: 1, created: 0, deleted: 0, unchanged: 1, refused: 0, conflict: 0, failed: 0, unknown: 0 });
+    expect(JSON.parse(renderReportJson(report)).summary).toEqual({
+      applied: 1,
+      created: 1,
+      deleted: 1,
+      unchanged: 1,
+      refused: 1,
+      conflict: 2,
+      failed: 1,
+      unknown: 1,
+    });
+  });
+
   it('says exactly which half of a failed project landed', () => {
     const text = renderReportText(report, { style: plain, plan });
     expect(text).toContain('✗ shop-e: failed — set A, B; not removed: OLD (deleteTenantEnv failed: permission denied)\n');

@@ -24,8 +24,10 @@ describe('hcr apply PLANFILE', () => {
     expect(planned.stdout).toBe(fresh.stdout);
     expect(planned.stderr).toBe('Saved the plan to plan.hcr. To apply exactly this plan: hcr apply plan.hcr\n');
 
-    // After review, the YAML changes: other values, a key nobody reviewed, a project gone.
+    // After review, the YAML changes: other values, a key nobody reviewed, a project gone. And the
+    // default input is broken: an apply that read any YAML would fail or write other values.
     await copyFile(path('shop-edited.yaml'), path('shop.yaml'));
+    await writeFile(path('hasura-cloud.yaml'), 'version: [1\n');
     t.emulator.requests.length = 0;
     const r = await hcr(['apply', 'plan.hcr']);
     expect(r.code).toBe(0);

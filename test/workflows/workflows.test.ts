@@ -52,7 +52,10 @@ function allUses(doc: any): string[] {
 function readLater(wf: Workflow, c: HcrCommand): string {
   const at = wf.scripts.findIndex((s) => s.job === c.job && s.where === c.where);
   const lines = logicalLines(wf.scripts[at]!.text);
-  const rest = lines.slice(lines.findIndex((l) => l.trim() === c.line) + 1);
+  const line = lines.findIndex((l) => l.trim() === c.line);
+  // Not found, the slice would be the whole script, and a line before this one could pass for a later reader.
+  expect(line, c.line).toBeGreaterThanOrEqual(0);
+  const rest = lines.slice(line + 1);
   return [
     ...rest,
     ...wf.scripts

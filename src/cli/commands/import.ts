@@ -4,7 +4,7 @@ import type { CloudClient } from '../../cloud/client.js';
 import { formatDiagnostics } from '../../config/diagnostics.js';
 import { globMatcher, globProblem } from '../../config/glob.js';
 import { shortName } from '../../config/names.js';
-import { selectProjects } from '../../config/select.js';
+import { checkProjectPatterns, selectProjects } from '../../config/select.js';
 import { checkedDesiredYaml, schemaReference, type ImportedFile, type ImportedProject } from '../../config/write.js';
 import { UserError } from '../../errors.js';
 import { looksSecret } from '../../plan/looks-secret.js';
@@ -50,6 +50,7 @@ export const importCommand = defineCommand<ImportArgs>({
       .option('timeout', { type: 'number', describe: 'Seconds one request may take (default 30)' }) as never,
   run: async (ctx, args) => {
     checkBatchSize(args.batchSize);
+    checkProjectPatterns(args.project);
     for (const glob of args.sensitiveKeys) {
       const problem = globProblem(glob);
       if (problem) throw new UserError(`--sensitive-keys ${JSON.stringify(glob)} is not a valid glob: ${problem}`);
