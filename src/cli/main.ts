@@ -128,7 +128,7 @@ export function reportError(ctx: Context, err: unknown): number {
   }
   if (err instanceof UserError) {
     ctx.stderr.write(`${ctx.style.red('Error:')} ${err.message}\n`);
-    return err.exitCode;
+    return 1;
   }
   if (err instanceof CloudError) {
     ctx.stderr.write(`${ctx.style.red('Error:')} ${err.message}\n`);
