@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { UserError } from '../errors.js';
-import { globMatcher, globProblem } from './glob.js';
+import { globMatcher } from './glob.js';
 
 /** One of `count` disjoint parts of the selected projects; `index` is 1-based, as in `--shard 2/3`. */
 export interface Shard {
@@ -36,13 +36,12 @@ export interface Selection {
   unmatched: string[];
 }
 
-/** The names matching any of `patterns` (all when none are given), then only those in `shard`. */
+/**
+ * The names matching any of `patterns` (all when none are given), then only those in `shard`. The
+ * patterns are valid globs (globProblem): the command line checks `--project` as it reads it.
+ */
 export function selectProjects(names: readonly string[], patterns: readonly string[] = [], shard?: Shard): Selection {
-  const matchers = patterns.map((pattern) => {
-    const problem = globProblem(pattern);
-    if (problem) throw new UserError(`--project ${JSON.stringify(pattern)}: not a valid name or glob: ${problem}`);
-    return { pattern, matches: globMatcher([pattern]) };
-  });
+  const matchers = patterns.map((pattern) => ({ pattern, matches: globMatcher([pattern]) }));
   const unmatched = matchers.filter((m) => !names.some((name) => m.matches(name))).map((m) => m.pattern);
   const selected = names.filter(
     (name) => (matchers.length === 0 || matchers.some((m) => m.matches(name))) && (!shard || shardOf(name, shard.count) === shard.index),

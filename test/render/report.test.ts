@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderReportJson, renderReportText, style } from '../../src/render/index.js';
+import { reportJson, renderReportText, style, jsonDocument } from '../../src/render/index.js';
 import { loadPlan, loadReport, snapshotPath } from './helpers.js';
 
 const plain = style(false);
@@ -13,7 +13,7 @@ describe('apply report', () => {
   });
 
   it('json', async () => {
-    await expect(renderReportJson(report)).toMatchFileSnapshot(snapshotPath('report.json'));
+    await expect(jsonDocument(reportJson(report))).toMatchFileSnapshot(snapshotPath('report.json'));
   });
 
   it('says exactly which half of a failed project landed', () => {
@@ -63,7 +63,7 @@ describe('apply report', () => {
   });
 
   it('json carries every outcome and the counts', () => {
-    const doc = JSON.parse(renderReportJson(report));
+    const doc = JSON.parse(jsonDocument(reportJson(report)));
     expect(doc.format_version).toBe(1);
     expect(doc.summary).toEqual({ applied: 1, created: 1, deleted: 1, unchanged: 1, refused: 1, conflict: 2, failed: 1, unknown: 1 });
     expect(doc.projects[4]).toEqual({
