@@ -31,6 +31,42 @@ describe('hcr command line', () => {
   });
 });
 
+describe('--help', () => {
+  const COMMANDS = [
+    ['validate'],
+    ['plan'],
+    ['apply'],
+    ['show'],
+    ['drift'],
+    ['import'],
+    ['preview'],
+    ['preview', 'create'],
+    ['preview', 'delete'],
+    ['github'],
+    ['github', 'comment'],
+    ['gitlab'],
+    ['gitlab', 'comment'],
+    ['schema'],
+    ['emulator'],
+    ['demo'],
+  ];
+
+  it('lists every command, each with a line in this table', async () => {
+    const { stdout } = await runCli(['--help']);
+    const listed = [...stdout.matchAll(/^ {2}hcr (\w+)/gm)].map((m) => m[1]);
+    expect(listed).toEqual(COMMANDS.filter((c) => c.length === 1).map(([c]) => c));
+  });
+
+  it.each(COMMANDS)('%s %s gives examples of itself', async (...command) => {
+    const r = await runCli([...command, '--help']);
+    expect(r.code).toBe(0);
+    const at = r.stdout.indexOf('\nExamples:\n');
+    expect(at).toBeGreaterThan(0);
+    // yargs wraps a long example over lines: read them as one text.
+    expect(r.stdout.slice(at).replace(/\s+/g, ' ')).toContain(` hcr ${command.join(' ')}`);
+  });
+});
+
 describe('repeated flags', () => {
   it('refuses a one-value flag given twice, naming it', async () => {
     const r = await runCli(['emulator', '--port', '1', '--port', '2']);

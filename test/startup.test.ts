@@ -99,6 +99,8 @@ describe('start-up: what each command loads', () => {
     expect(under(modules, ...GRAPHQL, ...EMULATOR, 'src/cloud/client.ts', 'node_modules/deep-diff/')).toEqual([]);
     // The file is plain YAML, which the fast reader reads: the yaml package is for the rest.
     expect(under(modules, 'node_modules/yaml/', 'src/config/yaml-document.ts')).toEqual([]);
+    // The text view only: not the JSON or Markdown renderers.
+    expect(under(modules, 'src/cli/views/')).toEqual(['src/cli/views/log.ts', 'src/cli/views/text.ts', 'src/cli/views/view.ts']);
   });
 
   it('schema loads no validator at all', async () => {
@@ -107,9 +109,9 @@ describe('start-up: what each command loads', () => {
   });
 
   it('show, which reads a saved plan, loads no GraphQL or emulator code', async () => {
-    const { modules } = await hcr(['show', join(dir, 'shop.hcrplan')]);
-    // Through the pipeline it shares with plan; the client is what it must not load.
-    expect(modules).toContain('src/cli/cloud.ts');
+    const { modules } = await hcr(['show', join(dir, 'shop.hcrplan'), '--format', 'json']);
+    // As far as the view of the plan, which is where the client (and GraphQL) must not be loaded.
+    expect(under(modules, 'src/cli/views/')).toEqual(['src/cli/views/json.ts', 'src/cli/views/log.ts', 'src/cli/views/view.ts']);
     expect(under(modules, ...GRAPHQL, ...EMULATOR, 'src/cloud/client.ts')).toEqual([]);
   });
 

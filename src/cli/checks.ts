@@ -1,10 +1,8 @@
-import { formatAnnotations } from '../config/diagnostics.js';
 import type { Desired, DesiredProject, Diagnostic } from '../config/types.js';
 import { checkEnv, type EnvEntry, type ProjectFinding } from '../hasura/check.js';
 import type { Plan } from '../plan/types.js';
 import type { LiveState } from '../state/types.js';
-import type { Context } from './context.js';
-import { underGitHubActions } from './github.js';
+import { UserError } from '../errors.js';
 import { plural } from '../util/words.js';
 
 const ADMIN_SECRET = 'HASURA_GRAPHQL_ADMIN_SECRET';
@@ -64,14 +62,23 @@ export function hasCheckErrors(findings: readonly ProjectFinding[]): boolean {
   return findings.some((f) => f.level === 'error');
 }
 
-/** What plan and apply say when an error-level check refuses the plan: nothing was written. */
-export function refusedByChecks(findings: readonly ProjectFinding[], more: string): string {
-  const errors = findings.filter((f) => f.level === 'error');
-  const projects = [...new Set(errors.map((f) => f.project))];
-  return (
-    `${plural(errors.length, 'Hasura check')} failed in ${projects.join(', ')} (listed with the plan); nothing was written${more}. ` +
-    "Fix the desired state, or set the rule's level under checks:."
-  );
+/**
+ * An error-level Hasura check refused the plan: nothing was written (`more` says what else was
+ * not done). The findings are listed with the plan; JSON and Markdown views also give them, every
+ * level, with the error.
+ */
+export class ChecksFailed extends UserError {
+  override name = 'ChecksFailed';
+  readonly diagnostics: Diagnostic[];
+  constructor(findings: readonly ProjectFinding[], more = '') {
+    const errors = findings.filter((f) => f.level === 'error');
+    const projects = [...new Set(errors.map((f) => f.project))];
+    super(
+      `${plural(errors.length, 'Hasura check')} failed in ${projects.join(', ')}; nothing was written${more}. ` +
+        "Fix the desired state, or set the rule's level under checks:.",
+    );
+    this.diagnostics = checkDiagnostics(findings);
+  }
 }
 
 /**
@@ -92,9 +99,4 @@ export function checkDiagnostics(findings: readonly ProjectFinding[]): Diagnosti
     severity: finding.level,
     rule: finding.rule,
   }));
-}
-
-/** Under GitHub Actions, errors and warnings as annotations on the file and line (stderr). */
-export function annotateChecks(ctx: Context, findings: readonly ProjectFinding[]): void {
-  if (underGitHubActions(ctx)) ctx.stderr.write(formatAnnotations(checkDiagnostics(findings)));
 }

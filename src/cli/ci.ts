@@ -68,7 +68,7 @@ export async function driftIssue(ctx: Context, args: DesiredArgs, host: IssueHos
       return code;
     } catch (err) {
       if (code !== 2 || !(err instanceof UserError)) throw err;
-      ctx.stderr.write(`${ctx.style.red('Error:')} ${err.message}\nThe drift issue could not be written; drift's exit code (2) stands.\n`);
+      ctx.view.diagnostics([{ message: `the drift issue could not be written; drift's exit code (2) stands: ${err.message}` }]);
       return code;
     }
   };

@@ -5,15 +5,12 @@ import { seconds, wholeNumber } from './flags.js';
 import { plural } from '../util/words.js';
 import type { Context, GlobalArgs } from './context.js';
 
+/** What `cloudClient` reads of a command's arguments: the global flags, and `requestOptions`' (checked as they were read). */
 export interface CloudArgs extends GlobalArgs {
   /** Further attempts of a read after a transient failure (default 4). */
   retries?: number;
   /** Seconds one HTTP attempt may take (default 30). */
   timeout?: number;
-}
-
-export interface BatchArgs {
-  batchSize: number;
 }
 
 /**
@@ -37,12 +34,14 @@ export function requestOptions<T extends GlobalArgs>(y: Argv<T>) {
     .option('retries', {
       type: 'number',
       describe: 'Further attempts of a read after a transient failure (default 4); a write is never repeated',
+      coerce: wholeNumber('--retries', 0),
     })
     .option('timeout', {
       type: 'number',
       describe:
         `Seconds one attempt of a request may take (default 30, at most ${MAX_TIMEOUT_SECONDS}); ` +
         'a read and its retries may take max(60, 2 × this) seconds in all',
+      coerce: seconds('--timeout', MAX_TIMEOUT_SECONDS),
     });
 }
 
@@ -52,11 +51,8 @@ export function batchOption<T extends GlobalArgs>(y: Argv<T>) {
     type: 'number',
     default: DEFAULT_BATCH_SIZE,
     describe: `Projects whose env one request reads (1 to ${MAX_BATCH_SIZE}; 1 reads each alone)`,
+    coerce: wholeNumber('--batch-size', 1, MAX_BATCH_SIZE),
   });
-}
-
-export function checkBatchSize(batchSize: number): void {
-  wholeNumber('--batch-size', batchSize, 1, MAX_BATCH_SIZE);
 }
 
 /**
@@ -67,8 +63,6 @@ export function checkBatchSize(batchSize: number): void {
  * not load it.
  */
 export async function cloudClient(ctx: Context, args: CloudArgs, options: { readOnly?: boolean } = {}): Promise<CloudClient> {
-  if (args.retries !== undefined) wholeNumber('--retries', args.retries, 0);
-  if (args.timeout !== undefined) seconds('--timeout', args.timeout, MAX_TIMEOUT_SECONDS);
   const endpoint = resolveEndpoint(args.endpoint, ctx.env);
   const token = resolveToken({ tokenFile: args.tokenFile, env: ctx.env, cwd: ctx.cwd });
   ctx.redactor.add(token);

@@ -5,14 +5,9 @@ import type { Argv } from 'yargs';
 import { checkedMarkerId, marker, markedBody, subjectId, type FullText } from '../ci/body.js';
 import { BEHAVIORS, postSticky, type Behavior, type Posted, type Thread } from '../ci/sticky.js';
 import { UserError } from '../errors.js';
+import type { ArgsOf } from './command.js';
 import type { Context, GlobalArgs } from './context.js';
-import { desiredOptions, type DesiredArgs } from './options.js';
-
-export interface CommentArgs extends GlobalArgs, DesiredArgs {
-  bodyFile: string;
-  behavior: Behavior;
-  markerId?: string;
-}
+import { desiredOptions } from './options.js';
 
 /** The options `github comment` and `gitlab comment` share: the body, how to post it, and what names it. */
 export function commentOptions<T extends GlobalArgs>(y: Argv<T>, token: string) {
@@ -32,16 +27,16 @@ export function commentOptions<T extends GlobalArgs>(y: Argv<T>, token: string) 
     .option('marker-id', {
       type: 'string',
       describe: 'Name the comment yourself instead of by -f, --project and --shard (e.g. preview), for comments that are not a plan',
+      coerce: checkedMarkerId,
     })
     .option('token-file', { type: 'string', describe: `Read the token from this file (mode 0600) instead of ${token}` });
 }
 
+export type CommentArgs = ArgsOf<typeof commentOptions<GlobalArgs>>;
+
 /** The marker line: `--marker-id`, or what the plan it carries was made of (`-f`, `--project`, `--shard`). */
 export function commentMarker(args: CommentArgs, cwd: string): string {
-  const id =
-    args.markerId !== undefined
-      ? checkedMarkerId(args.markerId)
-      : subjectId({ files: args.file, projects: args.project, shard: args.shard }, cwd);
+  const id = args.markerId ?? subjectId({ files: args.file, projects: args.project, shard: args.shard }, cwd);
   return marker('comment', id);
 }
 

@@ -1,8 +1,8 @@
-import type { Argv } from 'yargs';
 import { Redactor } from '../util/redact.js';
 import { noInterrupts, type Interrupts } from './interrupts.js';
 import type { Io, Out } from './output.js';
 import { style, wantsColor, type Style } from '../render/style.js';
+import { openView, type View } from './views/view.js';
 
 export interface GlobalArgs {
   endpoint?: string;
@@ -11,7 +11,6 @@ export interface GlobalArgs {
   verbose?: boolean;
 }
 
-/** What a command handler gets instead of globals: its I/O, environment and working directory. */
 /** Where a run of hcr reads and writes: what `main` takes, and what `Context.runHcr` passes on. */
 export interface RunOptions {
   io?: Io;
@@ -23,6 +22,7 @@ export interface RunOptions {
 
 export type RunHcr = (argv: string[], options: RunOptions) => Promise<number>;
 
+/** What a command handler gets instead of globals: its I/O, environment, working directory and view. */
 export interface Context {
   readonly env: Record<string, string | undefined>;
   readonly cwd: string;
@@ -49,6 +49,8 @@ export interface Context {
   progress(label: string): Progress;
   /** Runs another hcr command line in-process (the demo's steps), as `main` would. */
   runHcr: RunHcr;
+  /** Where the run's output goes, in the format chosen for the run (--format). */
+  readonly view: View;
 }
 
 export interface Progress {
@@ -58,19 +60,25 @@ export interface Progress {
   done(): void;
 }
 
-export function createContext(
+/** What the context is made from: the global flags, the command run (`preview create`) and its --format. */
+export interface ContextArgs extends GlobalArgs {
+  command?: string;
+  format?: unknown;
+}
+
+export async function createContext(
   io: Io,
   env: Record<string, string | undefined>,
   cwd: string,
-  args: GlobalArgs,
+  args: ContextArgs,
   runHcr: RunHcr,
   interrupts: Interrupts = noInterrupts,
-): Context {
+): Promise<Context> {
   const redactor = new Redactor();
   const { stdout, stderr } = io;
   const color = wantsColor(io.stdout.isTTY, env, args.color);
   const verbose = Boolean(args.verbose);
-  return {
+  const ctx: Omit<Context, 'view'> = {
     env,
     cwd,
     stdin: io.stdin,
@@ -102,37 +110,5 @@ export function createContext(
       };
     },
   };
-}
-
-/**
- * What a command does: its options and a handler that returns an exit code. Handlers never call
- * process.exit and may throw UserError / CloudError, which main turns into messages and exit 1.
- * A command group (`hcr preview create|delete`) has subcommands instead of a handler.
- */
-export type CommandDefinition<A = object> = {
-  builder(y: Argv<GlobalArgs>): Argv<A>;
-} & (
-  { run(ctx: Context, args: A & GlobalArgs): Promise<number>; subcommands?: never } | { subcommands: CommandModule<any>[]; run?: never }
-);
-
-/** A command as data: yargs metadata with its definition. */
-export type CommandModule<A = object> = {
-  command: string | string[];
-  describe: string;
-} & CommandDefinition<A>;
-
-/**
- * A command whose definition is loaded only when it runs (or shows its --help), so that no
- * command loads what only others need: the list of commands is `hcr --help`, not their imports.
- */
-export interface LazyCommand {
-  command: string | string[];
-  describe: string;
-  load(): Promise<CommandDefinition<any>>;
-}
-
-export function defineCommand<A>(module: CommandModule<A>): CommandModule<A>;
-export function defineCommand<A>(definition: CommandDefinition<A>): CommandDefinition<A>;
-export function defineCommand<A>(definition: CommandDefinition<A>): CommandDefinition<A> {
-  return definition;
+  return { ...ctx, view: await openView(ctx, args.format, args.command ?? '') };
 }

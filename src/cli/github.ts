@@ -2,13 +2,13 @@ import { appendFileSync } from 'node:fs';
 import { UserError } from '../errors.js';
 import type { Context } from './context.js';
 
-export const underGitHubActions = (ctx: Context): boolean => ctx.env.GITHUB_ACTIONS === 'true';
+export const underGitHubActions = (ctx: Pick<Context, 'env'>): boolean => ctx.env.GITHUB_ACTIONS === 'true';
 
 /**
  * Appends `text()` to the file a GitHub Actions variable names ($GITHUB_OUTPUT,
  * $GITHUB_STEP_SUMMARY); outside GitHub Actions, or with the variable unset, the text is not even made.
  */
-function appendToGitHubFile(ctx: Context, variable: 'GITHUB_OUTPUT' | 'GITHUB_STEP_SUMMARY', text: () => string): void {
+function appendToGitHubFile(ctx: Pick<Context, 'env'>, variable: 'GITHUB_OUTPUT' | 'GITHUB_STEP_SUMMARY', text: () => string): void {
   const file = ctx.env[variable];
   if (!underGitHubActions(ctx) || !file) return;
   try {
@@ -34,6 +34,6 @@ export function setGitHubOutputs(ctx: Context, outputs: Record<string, string>):
 }
 
 /** Adds Markdown to the job's summary page. */
-export function appendJobSummary(ctx: Context, markdown: () => string): void {
+export function appendJobSummary(ctx: Pick<Context, 'env'>, markdown: () => string): void {
   appendToGitHubFile(ctx, 'GITHUB_STEP_SUMMARY', markdown);
 }

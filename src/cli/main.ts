@@ -1,12 +1,9 @@
-import yargs, { type Argv } from 'yargs';
-import { CloudError } from '../cloud/errors.js';
-import { ValidationError, formatDiagnostics } from '../config/diagnostics.js';
+import yargs, { type Arguments, type Argv } from 'yargs';
 import { UserError } from '../errors.js';
 import { HCR_VERSION } from '../version.js';
-import { createContext, type CommandModule, type Context, type GlobalArgs, type LazyCommand, type RunOptions } from './context.js';
-import { underGitHubActions } from './github.js';
+import { UsageError, type Command, type LazyCommand, type Subcommand } from './command.js';
+import { createContext, type Context, type GlobalArgs, type RunOptions } from './context.js';
 import type { Io } from './output.js';
-import { sourceMappedStack } from './stack.js';
 import { commands } from './commands/index.js';
 
 const defaultIo = (): Io => ({ stdout: process.stdout, stderr: process.stderr, stdin: process.stdin });
@@ -17,34 +14,38 @@ export async function main(argv: string[], options: RunOptions = {}): Promise<nu
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
   let exitCode = 0;
+  /** The command and its --format, as far as the command line was read: how to report a mistake in it. */
+  const asked: { command?: string; format?: unknown } = {};
 
-  const register = (y: Argv<GlobalArgs>, command: LazyCommand): Argv<GlobalArgs> =>
-    y.command(
-      command.command,
-      command.describe,
-      // yargs awaits an async builder, and runs only the builder of the command given.
-      async (b: Argv<GlobalArgs>) => {
-        const definition = await command.load();
-        const built = definition.builder(b) as Argv<GlobalArgs>;
-        if (!definition.subcommands) return built;
-        return definition.subcommands
-          .map(loaded)
-          .reduce(register, built)
-          .demandCommand(1, `choose a subcommand of ${String(command.command)}`);
-      },
-      async (args: any) => {
-        // A group's own handler never runs: yargs runs its subcommand's.
-        const { run } = await command.load();
-        const ctx = createContext(io, env, cwd, args, main, options.interrupts);
-        exitCode = await runHandler(ctx, async () => {
-          refuseRepeatedFlags(args, listOptions(parser));
-          return run!(ctx, args);
-        });
-      },
-    );
+  /** Registers a command of the group `group` (`preview`; none at the top). */
+  const register =
+    (group: string[]) =>
+    (y: Argv<GlobalArgs>, command: LazyCommand): Argv<GlobalArgs> =>
+      y.command(
+        command.command,
+        command.describe,
+        // yargs awaits an async builder, and runs only the builder of the command given.
+        async (b: Argv<GlobalArgs>) => {
+          const path = [...group, String(command.command).split(' ')[0]!];
+          asked.command = path.join(' ');
+          const definition = await command.load();
+          const built = definition.builder(b) as Argv<GlobalArgs>;
+          if (!('subcommands' in definition)) return built;
+          return definition.subcommands
+            .map(loaded)
+            .reduce(register(path), built)
+            .demandCommand(1, `choose a subcommand of ${asked.command}`);
+        },
+        async (args: Arguments<GlobalArgs>) => {
+          // A group's own handler never runs: yargs runs its subcommand's.
+          const { run } = (await command.load()) as Command;
+          const ctx = await createContext(io, env, cwd, { ...args, command: asked.command }, main, options.interrupts);
+          exitCode = await runHandler(ctx, () => run(ctx, args));
+        },
+      );
 
-  const parser = commands.reduce(
-    register,
+  const parser: Argv<GlobalArgs> = commands.reduce(
+    register([]),
     yargs()
       .scriptName('hcr')
       .usage('hcr <command> [options]\n\nKeep Hasura Cloud projects and their environment variables in git.')
@@ -60,6 +61,12 @@ export async function main(argv: string[], options: RunOptions = {}): Promise<nu
       })
       .option('color', { type: 'boolean', describe: 'Colour output on a TTY (--no-color, or NO_COLOR, turns it off)', global: true })
       .option('verbose', { type: 'boolean', describe: 'Log each request (operation and timing) to stderr', global: true })
+      // Before the options' own checks (coerce) and yargs' validation: so that a mistake found
+      // there is reported in the view asked for, and a flag given twice is named as such.
+      .middleware((args) => {
+        asked.format = chosenFormat(args, parser);
+        refuseRepeatedFlags(args, parser);
+      }, true)
       .strict()
       .strictCommands()
       .demandCommand(1, 'choose a command')
@@ -83,61 +90,53 @@ export async function main(argv: string[], options: RunOptions = {}): Promise<nu
     parseError = err instanceof Error ? err : new Error(String(err));
   }
   if (parseError) {
-    io.stderr.write(`Error: ${parseError.message}\nRun \`hcr --help\` for usage.\n`);
-    return 1;
+    const ctx = await createContext(io, env, cwd, asked, main, options.interrupts);
+    return ctx.view.fail(new UsageError(parseError.message, asked.command));
   }
   if (output) io.stdout.write(`${output}\n`);
   return exitCode;
 }
 
 /** A subcommand, defined with its group, as a command that is already loaded. */
-function loaded(module: CommandModule<any>): LazyCommand {
+function loaded(module: Subcommand): LazyCommand {
   return { command: module.command, describe: module.describe, load: async () => module };
+}
+
+/**
+ * yargs has getOptions() at run time (the options of the command being read); its types omit it.
+ * `array` names the flags that take a list; `choices` the values a flag takes.
+ */
+function optionsOf(parser: Argv<GlobalArgs>): { array: string[]; choices: Record<string, unknown[]> } {
+  return (parser as unknown as { getOptions(): { array: string[]; choices: Record<string, unknown[]> } }).getOptions();
+}
+
+/** --format, when it is one the command offers. */
+function chosenFormat(args: Arguments, parser: Argv<GlobalArgs>): unknown {
+  return optionsOf(parser).choices.format?.includes(args.format) ? args.format : undefined;
 }
 
 /**
  * yargs turns a one-value flag given twice into a list, which no handler expects: a second
  * `--out` or `--port` is a mistake to point out, not a value to pick from.
  */
-function listOptions(parser: Argv<GlobalArgs>): ReadonlySet<string> {
-  // yargs has getOptions() at run time (the options of the command being run); its types omit it.
-  return new Set((parser as unknown as { getOptions(): { array: string[] } }).getOptions().array);
-}
-
-function refuseRepeatedFlags(args: Record<string, unknown>, lists: ReadonlySet<string>): void {
+function refuseRepeatedFlags(args: Arguments, parser: Argv<GlobalArgs>): void {
+  const lists = new Set(optionsOf(parser).array);
   for (const [key, value] of Object.entries(args)) {
     const flag = key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
     if (Array.isArray(value) && key !== '_' && !lists.has(flag)) {
-      throw new UserError(`--${flag} is given more than once; give it once`);
+      throw new UserError(`--${flag} is given more than once; give it once`, 'usage');
     }
   }
 }
 
+/** Runs a command's handler: the view writes what it held back, or reports the error; the exit code. */
 async function runHandler(ctx: Context, handler: () => Promise<number>): Promise<number> {
+  let code: number;
   try {
-    return await handler();
+    code = await handler();
   } catch (err) {
-    return reportError(ctx, err);
+    return ctx.view.fail(err);
   }
-}
-
-/** The one place where errors become messages and exit codes. */
-export function reportError(ctx: Context, err: unknown): number {
-  if (err instanceof ValidationError) {
-    ctx.stderr.write(formatDiagnostics(err.diagnostics, { githubActions: underGitHubActions(ctx) }));
-    return 1;
-  }
-  if (err instanceof UserError) {
-    ctx.stderr.write(`${ctx.style.red('Error:')} ${err.message}\n`);
-    return err.exitCode;
-  }
-  if (err instanceof CloudError) {
-    ctx.stderr.write(`${ctx.style.red('Error:')} ${err.message}\n`);
-    return 1;
-  }
-  const detail = err instanceof Error ? sourceMappedStack(err) : String(err);
-  ctx.stderr.write(
-    `${ctx.style.red('Internal error:')} this is a bug in hcr ${HCR_VERSION}; please report it with the output below.\n${detail}\n`,
-  );
-  return 1;
+  ctx.view.close();
+  return code;
 }

@@ -6,10 +6,6 @@ import { compareKeys } from '../plan/diff.js';
 import type { LiveState } from '../state/types.js';
 import type { Context, GlobalArgs } from './context.js';
 
-export interface StatusArgs {
-  status: boolean;
-}
-
 /** `--status`, for plan and drift. */
 export function statusOption<T extends GlobalArgs>(y: Argv<T>) {
   return y.option('status', {

@@ -23,13 +23,25 @@ export interface FormatOptions {
  */
 export function formatDiagnostics(diagnostics: Diagnostic[], options: FormatOptions): string {
   const sorted = sortDiagnostics(diagnostics);
-  const lines = sorted.map((d) => {
-    const text = d.rule ? `${d.severity ?? 'error'}[${d.rule}]: ${d.message}` : d.message;
-    return d.at ? `${formatLocation(d.at)}: ${text}` : text;
-  });
+  const lines = sorted.map((d) => diagnosticLine(d, d.rule ? `${d.severity ?? 'error'}[${d.rule}]: ` : ''));
   if (options.githubActions) lines.push(formatAnnotations(sorted).trimEnd());
-  lines.push(countLine(sorted));
+  lines.push(countDiagnostics(sorted));
   return `${lines.filter((line) => line !== '').join('\n')}\n`;
+}
+
+/**
+ * What a run found to say besides its result (a project in maintenance mode, a preview app named
+ * otherwise), one line each that always says its severity: `file:line:col: warning: message`, or
+ * `warning[rule]: message`. No count: they are a few lines among the run's output.
+ */
+export function formatDiagnosticLines(diagnostics: readonly Diagnostic[]): string {
+  return sortDiagnostics(diagnostics)
+    .map((d) => `${diagnosticLine(d, `${d.severity ?? 'error'}${d.rule ? `[${d.rule}]` : ''}: `)}\n`)
+    .join('');
+}
+
+function diagnosticLine(d: Diagnostic, label: string): string {
+  return d.at ? `${formatLocation(d.at)}: ${label}${d.message}` : `${label}${d.message}`;
 }
 
 /** Whether any of them fails the command: an error (every problem without a severity is one). */
@@ -51,7 +63,7 @@ export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[
 }
 
 /** `2 problems in 1 file`; warnings and notes counted apart: `1 problem and 2 warnings in 1 file`. */
-function countLine(diagnostics: Diagnostic[]): string {
+export function countDiagnostics(diagnostics: readonly Diagnostic[]): string {
   const files = new Set(diagnostics.flatMap((d) => (d.at ? [d.at.file] : []))).size;
   const count = (level: Level) => diagnostics.filter((d) => (d.severity ?? 'error') === level).length;
   const [errors, warnings, notes] = [count('error'), count('warning'), count('info')];

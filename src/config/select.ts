@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { UserError } from '../errors.js';
-import { globMatcher, globProblem } from './glob.js';
+import { globMatcher } from './glob.js';
 
 /** One of `count` disjoint parts of the selected projects; `index` is 1-based, as in `--shard 2/3`. */
 export interface Shard {
@@ -36,17 +36,11 @@ export interface Selection {
   unmatched: string[];
 }
 
-/** Refuses a `--project` that is neither a name nor a glob hcr can use: before anything is read with it. */
-export function checkProjectPatterns(patterns: readonly string[]): void {
-  for (const pattern of patterns) {
-    const problem = globProblem(pattern);
-    if (problem) throw new UserError(`--project ${JSON.stringify(pattern)}: not a valid name or glob: ${problem}`);
-  }
-}
-
-/** The names matching any of `patterns` (all when none are given), then only those in `shard`. */
+/**
+ * The names matching any of `patterns` (all when none are given), then only those in `shard`. The
+ * patterns are valid globs (globProblem): the command line checks `--project` as it reads it.
+ */
 export function selectProjects(names: readonly string[], patterns: readonly string[] = [], shard?: Shard): Selection {
-  checkProjectPatterns(patterns);
   const matchers = patterns.map((pattern) => ({ pattern, matches: globMatcher([pattern]) }));
   const unmatched = matchers.filter((m) => !names.some((name) => m.matches(name))).map((m) => m.pattern);
   const selected = names.filter(

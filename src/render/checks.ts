@@ -38,8 +38,9 @@ export function checkText(finding: ProjectFinding): string {
   return finding.key === undefined ? finding.message : `${finding.key}: ${finding.message}`;
 }
 
-export function checkPlace(finding: ProjectFinding): string | undefined {
-  return finding.at && `${finding.at.file}:${finding.at.line}:${finding.at.col}`;
+/** `file:line:col` of a finding or a note, when it has a place. */
+export function placeOf(placed: { at?: ProjectFinding['at'] }): string | undefined {
+  return placed.at && `${placed.at.file}:${placed.at.line}:${placed.at.col}`;
 }
 
 /** The `checks` array of the JSON views: field by field, so nothing but these reaches the output. */

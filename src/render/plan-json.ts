@@ -2,7 +2,7 @@ import type { ProjectFinding } from '../hasura/check.js';
 import type { KeyChange, Plan, ProjectPlan } from '../plan/types.js';
 import { checksJson } from './checks.js';
 import { summarize } from '../plan/plan.js';
-import { isSensitive, jsonDocument } from './format.js';
+import { isSensitive } from './format.js';
 
 /**
  * Built field by field rather than serialising the Plan: only what DESIGN.md's JSON names gets out,
@@ -28,15 +28,14 @@ function project(p: ProjectPlan): Record<string, unknown> {
 }
 
 /**
- * `plan --format json`: one pretty-printed document; the summary is recounted from the entries it
- * shows. With `checks` (plan, apply, drift; not a saved plan shown again), the Hasura checks' findings.
+ * `plan --format json`: the summary is recounted from the entries it shows. With `checks` (plan,
+ * apply, drift; not a saved plan shown again), the Hasura checks' findings.
  */
-export function renderPlanJson(plan: Plan, checks?: readonly ProjectFinding[]): string {
-  const doc = {
+export function planJson(plan: Plan, checks?: readonly ProjectFinding[]): Record<string, unknown> {
+  return {
     format_version: 1,
     projects: plan.projects.map(project),
     summary: summarize(plan.projects),
     ...(checks && { checks: checksJson(checks) }),
   };
-  return jsonDocument(doc);
 }

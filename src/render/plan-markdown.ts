@@ -1,6 +1,8 @@
 import type { ProjectFinding } from '../hasura/check.js';
 import type { KeyAction, Plan } from '../plan/types.js';
-import { checkPlace, checksByProject, checksHeadline } from './checks.js';
+import { placeOf, checksByProject, checksHeadline } from './checks.js';
+import { cell, code, escapeHtml, escapeText, fenced } from './markdown.js';
+import { countNotes, noteItems, type Note } from './notes.js';
 import { plural } from '../util/words.js';
 import {
   VALUE_WIDTH,
@@ -29,6 +31,8 @@ export interface PlanMarkdownOptions {
   title?: string;
   /** The Hasura checks' findings, listed after the table. */
   checks?: readonly ProjectFinding[];
+  /** What the run found to warn about (a project in maintenance mode), listed after the checks. */
+  notes?: readonly Note[];
 }
 
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -65,28 +69,6 @@ const LEGEND: Record<ViewMode, string> = {
   plan: `+ add, ${SYMBOL.change} change: before -> after, - remove`,
   drift: driftLegend(SYMBOL.change),
 };
-
-const escapeHtml = (s: string) => s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
-
-/** Text that renders literally: every character Markdown or HTML could read as markup is backslash-escaped. */
-const escapeText = (s: string) => s.replace(/[\\`*_[\]<>|&~#!]/g, '\\$&');
-
-/** Inside a table a pipe ends the cell, even in a code span, unless escaped. */
-const cell = (s: string) => s.replaceAll('|', '\\|');
-
-const longestBacktickRun = (s: string) => Math.max(0, ...(s.match(/`+/g) ?? []).map((run) => run.length));
-
-/** A code span (which also keeps GitHub from turning `@x` or `#1` into links) fenced longer than any backtick run inside. */
-function code(s: string): string {
-  const fence = '`'.repeat(longestBacktickRun(s) + 1);
-  const pad = s.startsWith('`') || s.endsWith('`') ? ' ' : '';
-  return `${fence}${pad}${s}${pad}${fence}`;
-}
-
-function fenced(info: string, lines: string[]): string {
-  const fence = '`'.repeat(Math.max(3, longestBacktickRun(lines.join('\n')) + 1));
-  return [`${fence}${info}`, ...lines, fence].join('\n');
-}
 
 const name = (p: ChangedProject) => code(displayName(p.name));
 
@@ -178,7 +160,7 @@ export function renderPlanMarkdown(plan: Plan, options: PlanMarkdownOptions): st
   const withEnv = t.changed.filter((p) => p.env.length > 0);
   const legend = `Details (${LEGEND[mode]}):`;
 
-  const assemble = (parts: { warning?: string; table?: string; checks?: string; details: string[]; note?: string }) =>
+  const assemble = (parts: { warning?: string; table?: string; checks?: string; notes?: string; details: string[]; cutNote?: string }) =>
     `${[
       `## ${title === undefined ? `hcr ${mode}` : escapeText(title)}`,
       parts.warning,
@@ -186,8 +168,9 @@ export function renderPlanMarkdown(plan: Plan, options: PlanMarkdownOptions): st
       parts.table,
       unchangedLine(t, mode),
       parts.checks,
+      parts.notes,
       ...(parts.details.length > 0 ? [legend, ...parts.details] : []),
-      parts.note,
+      parts.cutNote,
     ]
       .filter((part) => part !== undefined)
       .join('\n\n')}\n`;
@@ -195,11 +178,13 @@ export function renderPlanMarkdown(plan: Plan, options: PlanMarkdownOptions): st
   const warning = warningBlock(t, mode);
   const table = tableBlock(t, mode);
   const checks = checksBlock(options.checks ?? []);
+  const notes = notesBlock(options.notes ?? []);
   const fullDetails = withEnv.map((p) => detailsBlock(p, mode, VALUE_WIDTH));
   const full = assemble({
     warning: warning && fit(warning, Infinity).text,
     table: table && fit(table, Infinity).text,
     checks: checks && fit(checks, Infinity).text,
+    notes: notes && fit(notes, Infinity).text,
     details: fullDetails,
   });
   if (full.length <= maxLength) return full;
@@ -210,6 +195,8 @@ export function renderPlanMarkdown(plan: Plan, options: PlanMarkdownOptions): st
   budget -= warningFit ? warningFit.text.length + 2 : 0;
   const checksFit = checks && fit(checks, budget - tableFloor - 2);
   budget -= checksFit ? checksFit.text.length + 2 : 0;
+  const notesFit = notes && fit(notes, budget - tableFloor - 2);
+  budget -= notesFit ? notesFit.text.length + 2 : 0;
   const tableFit = table && fit(table, budget - 2);
   budget -= tableFit ? tableFit.text.length + 2 : 0;
 
@@ -227,11 +214,19 @@ export function renderPlanMarkdown(plan: Plan, options: PlanMarkdownOptions): st
   const clauses: string[] = [];
   if (warningFit?.cut) clauses.push('the list of removals was shortened');
   if (checksFit?.cut) clauses.push('the list of Hasura checks was shortened');
+  if (notesFit?.cut) clauses.push('the list of warnings was shortened');
   if (tableFit?.cut) clauses.push('the table was shortened');
   if (kept.some((block, i) => block !== fullDetails[i])) clauses.push('long values were shortened');
   if (shown < withEnv.length) clauses.push(`details of ${plural(withEnv.length - shown, 'project')} were cut`);
-  const note = `${joinClauses(clauses)} to fit a GitHub comment; run hcr ${mode} locally or see the job summary for the full ${mode === 'plan' ? 'plan' : 'report'}.`;
-  return assemble({ warning: warningFit?.text, table: tableFit?.text, checks: checksFit?.text, details: kept, note });
+  const cutNote = `${joinClauses(clauses)} to fit a GitHub comment; run hcr ${mode} locally or see the job summary for the full ${mode === 'plan' ? 'plan' : 'report'}.`;
+  return assemble({
+    warning: warningFit?.text,
+    table: tableFit?.text,
+    checks: checksFit?.text,
+    notes: notesFit?.text,
+    details: kept,
+    cutNote,
+  });
 }
 
 const CHECK_MARK = { error: '❌ **error**', warning: '⚠️ **warning**', info: '' };
@@ -241,7 +236,7 @@ function checksBlock(findings: readonly ProjectFinding[]): Shrinkable | undefine
   if (findings.length === 0) return undefined;
   const listed = checksByProject(findings.filter((f) => f.level !== 'info')).flatMap(({ findings: list }) => list);
   const lines = listed.map((f) => {
-    const place = checkPlace(f);
+    const place = placeOf(f);
     const text = f.key === undefined ? escapeText(f.message) : `${code(f.key)}: ${escapeText(f.message)}`;
     return `- ${CHECK_MARK[f.level]} ${code(f.rule)} in ${code(displayName(f.project))}: ${text}${place ? ` (${code(place)})` : ''}`;
   });
@@ -249,5 +244,15 @@ function checksBlock(findings: readonly ProjectFinding[]): Shrinkable | undefine
     lead: `**${checksHeadline(findings)}**${lines.length > 0 ? '\n' : ''}`,
     lines,
     rest: (shown) => `- …and ${plural(listed.length - shown, 'more finding')}`,
+  };
+}
+
+/** The run's warnings and notes, errors first, one list item each; what does not fit is counted. */
+function notesBlock(notes: readonly Note[]): Shrinkable | undefined {
+  if (notes.length === 0) return undefined;
+  return {
+    lead: `**${countNotes(notes)}:**\n`,
+    lines: noteItems(notes),
+    rest: (shown) => `- …and ${notes.length - shown} more`,
   };
 }

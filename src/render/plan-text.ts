@@ -1,6 +1,6 @@
 import type { ProjectFinding } from '../hasura/check.js';
 import type { KeyAction, Plan } from '../plan/types.js';
-import { checkPlace, checkText, checksByProject, checksHeadline } from './checks.js';
+import { placeOf, checkText, checksByProject, checksHeadline } from './checks.js';
 import { plural } from '../util/words.js';
 import type { Style } from './style.js';
 import {
@@ -74,7 +74,7 @@ function checksBlock(findings: readonly ProjectFinding[], style: Style): string[
   for (const { project, findings: list } of checksByProject(listed)) {
     lines.push(`  ${style.bold(displayName(project))}`);
     for (const f of list) {
-      const place = checkPlace(f);
+      const place = placeOf(f);
       lines.push(`    ${mark[f.level]} ${f.rule}  ${checkText(f)}${place ? style.dim(` (${place})`) : ''}`);
     }
   }

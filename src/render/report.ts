@@ -1,8 +1,10 @@
 import type { ApplyReport, ProjectOutcome, ProjectReport } from '../apply/types.js';
 import type { Plan } from '../plan/types.js';
 import { plural } from '../util/words.js';
-import { REFUSAL, displayName, jsonDocument } from './format.js';
-import type { Style } from './style.js';
+import { REFUSAL, displayName } from './format.js';
+import { escapeText, fenced } from './markdown.js';
+import { notesMarkdown, type Note } from './notes.js';
+import { style, type Style } from './style.js';
 
 export type ReportSummary = Record<ProjectOutcome, number>;
 
@@ -94,6 +96,24 @@ function reviewOrder(projects: readonly ProjectReport[], plan: Plan | undefined)
 
 /** One line per project that apply touched or tried to, then a Terraform-style closing line. */
 export function renderReportText(report: ApplyReport, options: ReportTextOptions): string {
+  const { lines, closing } = reportLines(report, options);
+  return `${[...lines, options.style.bold(closing)].join('\n')}\n`;
+}
+
+/** The same as a comment: the closing line, then the projects' lines as the text view shows them; the run's notes after. */
+export function renderReportMarkdown(report: ApplyReport, options: { plan?: Plan; notes?: readonly Note[] }): string {
+  const { lines, closing } = reportLines(report, { style: style(false), plan: options.plan });
+  const notes = options.notes ?? [];
+  const parts = [
+    '## hcr apply',
+    `**${escapeText(closing)}**`,
+    ...(lines.length > 0 ? [fenced('', lines)] : []),
+    ...(notes.length > 0 ? [notesMarkdown(notes)] : []),
+  ];
+  return `${parts.join('\n\n')}\n`;
+}
+
+function reportLines(report: ApplyReport, options: ReportTextOptions): { lines: string[]; closing: string } {
   const s = summarizeReport(report);
   const lines = reviewOrder(report.projects, options.plan).flatMap((p) => {
     const line = projectLine(p, options);
@@ -106,8 +126,7 @@ export function renderReportText(report: ApplyReport, options: ReportTextOptions
     .filter(([, n]) => n > 0)
     .map(([outcome, n]) => (outcome === 'refused' ? `${plural(n, 'deletion')} refused` : `${n} ${outcome}`))
     .join(', ');
-  lines.push(options.style.bold(`Apply ${ok ? 'complete' : 'incomplete'}: ${counts}.`));
-  return `${lines.join('\n')}\n`;
+  return { lines, closing: `Apply ${ok ? 'complete' : 'incomplete'}: ${counts}.` };
 }
 
 function projectJson(p: ProjectReport): Record<string, unknown> {
@@ -125,8 +144,7 @@ function projectJson(p: ProjectReport): Record<string, unknown> {
   };
 }
 
-/** `apply --format json`: one document with every project's outcome and the counts. */
-export function renderReportJson(report: ApplyReport): string {
-  const doc = { format_version: 1, projects: report.projects.map(projectJson), summary: summarizeReport(report) };
-  return jsonDocument(doc);
+/** `apply --format json`: every project's outcome and the counts. */
+export function reportJson(report: ApplyReport): Record<string, unknown> {
+  return { format_version: 1, projects: report.projects.map(projectJson), summary: summarizeReport(report) };
 }

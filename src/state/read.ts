@@ -1,6 +1,7 @@
 import type { ProjectRef, TenantEnv, TenantRef } from '../cloud/types.js';
 import { CloudError } from '../cloud/errors.js';
-import type { DesiredProject, SourceLocation } from '../config/types.js';
+import { ValidationError } from '../config/diagnostics.js';
+import type { DesiredProject, Diagnostic } from '../config/types.js';
 import { UserError } from '../errors.js';
 import type { LiveProject, LiveState } from './types.js';
 import { mapSettled } from '../util/concurrency.js';
@@ -23,8 +24,6 @@ export interface ReadOptions {
   batchSize: number;
   onProgress?: (done: number, total: number) => void;
 }
-
-const where = (at: SourceLocation) => `${at.file}:${at.line}:${at.col}`;
 
 /**
  * The envs of these tenants, one settled result per id in order: `batchSize` reads to a request,
@@ -49,14 +48,21 @@ export async function readEnvs(
   });
 }
 
+/** Live state, and what reading it found to say about the desired projects (at their place in the files). */
+export interface LiveRead {
+  live: LiveState;
+  diagnostics: Diagnostic[];
+}
+
 /**
  * Reads the live state of the desired projects: every project resolved to its tenant in ONE lookup
  * (by name, or by the declared tenantId, checked against the name), then every existing project's
  * env read once, in batches (readEnvs). A project that does not exist is left out of the result
- * when it has a `create` block or is marked `destroy`, and is an error otherwise.
+ * when it has a `create` block or is marked `destroy` (a note), and is an error otherwise: every
+ * such problem at once, a ValidationError at the project's place in the files.
  */
-export async function readLive(client: StateReader, projects: DesiredProject[], options: ReadOptions): Promise<LiveState> {
-  const tenants = await resolveTenants(client, projects);
+export async function readLive(client: StateReader, projects: DesiredProject[], options: ReadOptions): Promise<LiveRead> {
+  const { tenants, diagnostics } = await resolveTenants(client, projects);
   const existing = projects.filter((p) => tenants.has(p.name));
   const results = await readEnvs(
     client,
@@ -64,7 +70,7 @@ export async function readLive(client: StateReader, projects: DesiredProject[], 
     options,
   );
 
-  const failures: string[] = [];
+  const failures: { name: string; err: CloudError }[] = [];
   const live = new Map<string, LiveProject>();
   results.forEach((result, i) => {
     const project = existing[i]!;
@@ -74,16 +80,22 @@ export async function readLive(client: StateReader, projects: DesiredProject[], 
     } else {
       const err = result.reason;
       if (!(err instanceof CloudError) || err.kind === 'not-authorized') throw err;
-      failures.push(`  ${project.name}: ${err.message}`);
+      failures.push({ name: project.name, err });
     }
   });
   if (failures.length > 0) {
-    throw new UserError(`could not read the live env of ${plural(failures.length, 'project')}:\n${failures.join('\n')}`);
+    const lines = failures.map(({ name, err }) => `  ${name}: ${err.message}`);
+    // Worth running again later only when every read failed for a reason that passes.
+    const kind = failures.every(({ err }) => err.transient) ? 'network' : 'service';
+    throw new UserError(`could not read the live env of ${plural(failures.length, 'project')}:\n${lines.join('\n')}`, kind);
   }
-  return live;
+  return { live, diagnostics };
 }
 
-async function resolveTenants(client: StateReader, projects: DesiredProject[]): Promise<Map<string, TenantRef>> {
+async function resolveTenants(
+  client: StateReader,
+  projects: DesiredProject[],
+): Promise<{ tenants: Map<string, TenantRef>; diagnostics: Diagnostic[] }> {
   // UUIDs compare whatever the case of their hex digits.
   const tenantOf = (p: DesiredProject) => p.tenantId?.toLowerCase();
   const names = projects.filter((p) => !p.tenantId).map((p) => p.name);
@@ -92,31 +104,39 @@ async function resolveTenants(client: StateReader, projects: DesiredProject[]): 
   const byName = new Map(found.map((ref) => [ref.name, ref]));
   const byTenant = new Map(found.flatMap((ref) => (ref.tenant ? [[ref.tenant.id.toLowerCase(), ref] as const] : [])));
 
-  const problems: string[] = [];
+  const problems: Diagnostic[] = [];
+  const notes: Diagnostic[] = [];
+  const problem = (project: DesiredProject, message: string) => problems.push({ at: project.at, message });
   const tenants = new Map<string, TenantRef>();
   for (const project of projects) {
     const tenantId = tenantOf(project);
     const ref = tenantId ? byTenant.get(tenantId) : byName.get(project.name);
     if (project.tenantId && !ref && !project.destroy) {
-      problems.push(`${where(project.at)}: project "${project.name}": no project has tenantId ${project.tenantId}`);
+      problem(project, `project "${project.name}": no project has tenantId ${project.tenantId}`);
     } else if (project.tenantId && ref && ref.name !== project.name) {
-      problems.push(
-        `${where(project.at)}: project "${project.name}": tenantId ${project.tenantId} belongs to project "${ref.name}"; ` +
-          'fix the name or the tenantId',
+      problem(
+        project,
+        `project "${project.name}": tenantId ${project.tenantId} belongs to project "${ref.name}"; fix the name or the tenantId`,
       );
     } else if (!ref) {
-      if (!project.create && !project.destroy) {
-        problems.push(
-          `${where(project.at)}: project "${project.name}" does not exist in Hasura Cloud; ` +
-            'fix the name, set its tenantId, or add a `create:` block to create it',
+      if (project.destroy) {
+        notes.push({
+          at: project.at,
+          severity: 'info',
+          message: `${project.name} is marked destroy: true and does not exist: nothing to do; remove it from the file when you like`,
+        });
+      } else if (!project.create) {
+        problem(
+          project,
+          `project "${project.name}" does not exist in Hasura Cloud; fix the name, set its tenantId, or add a \`create:\` block to create it`,
         );
       }
     } else if (!ref.tenant) {
-      problems.push(`${where(project.at)}: project "${project.name}" has no tenant; it cannot be managed`);
+      problem(project, `project "${project.name}" has no tenant; it cannot be managed`);
     } else {
       tenants.set(project.name, ref.tenant);
     }
   }
-  if (problems.length > 0) throw new UserError(problems.join('\n'));
-  return tenants;
+  if (problems.length > 0) throw new ValidationError(problems);
+  return { tenants, diagnostics: notes };
 }

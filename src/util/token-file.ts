@@ -16,7 +16,7 @@ function readTokenFile(file: string, cwd: string, what: string): string {
   try {
     read = readSmallFile(path, MAX_TOKEN_FILE_BYTES);
   } catch (err) {
-    if (err instanceof FileRefused) throw new UserError(`token file ${path}: ${err.reason}`);
+    if (err instanceof FileRefused) throw new UserError(`token file ${path}: ${err.reason}`, 'auth');
     throw err;
   }
   const mode = read.stat.mode & 0o777;
@@ -24,10 +24,11 @@ function readTokenFile(file: string, cwd: string, what: string): string {
     throw new UserError(
       `token file ${path} has mode ${mode.toString(8).padStart(4, '0')}: it is readable by group or others. ` +
         `Restrict it with: chmod 600 ${path}`,
+      'auth',
     );
   }
   const token = read.bytes.toString('utf8').trim();
-  if (token === '') throw new UserError(`token file ${path} is empty; put the ${what} in it`);
+  if (token === '') throw new UserError(`token file ${path} is empty; put the ${what} in it`, 'auth');
   return checkedToken(token, `token file ${file}`);
 }
 
@@ -46,14 +47,14 @@ export interface TokenSource {
 export function readToken(source: TokenSource): string {
   if (source.tokenFile !== undefined) return readTokenFile(source.tokenFile, source.cwd, source.what);
   const token = source.env[source.variable]?.trim();
-  if (!token) throw new UserError(source.missing);
+  if (!token) throw new UserError(source.missing, 'auth');
   return checkedToken(token, source.variable);
 }
 
 /** A token goes into an HTTP header; one with spaces or line breaks would fail there, echoing itself. */
 function checkedToken(token: string, source: string): string {
   if (!/^[\x21-\x7e]+$/.test(token)) {
-    throw new UserError(`${source}: the token contains spaces, line breaks or non-ASCII characters; expected a single token`);
+    throw new UserError(`${source}: the token contains spaces, line breaks or non-ASCII characters; expected a single token`, 'auth');
   }
   return token;
 }

@@ -83,7 +83,7 @@ describe('globs are matched in time linear in the name', () => {
       const range = await w.hcr(['validate', '-f', 'bomb.yaml', '--project', 'shop-{1..3}']);
       expect(range.code).toBe(1);
       expect(range.stderr).toContain(
-        '--project "shop-{1..3}": not a valid name or glob: brace ranges such as {1..3} are not supported; list the alternatives: {1,2,3} (at character 7)',
+        '--project "shop-{1..3}" is not a valid name or glob: brace ranges such as {1..3} are not supported; list the alternatives: {1,2,3} (at character 7)',
       );
     },
   );

@@ -64,10 +64,15 @@ describe('redaction that corrupts output', () => {
     const w = await tiny();
     w.t.emulator.store.setMaintenance(w.tenantId, true);
     const plan = await w.hcr(['plan'], { env: VALUES });
-    expect(plan.stderr).toBe('Warning: tiny is in maintenance mode; Hasura Cloud refuses its env changes until maintenance ends.\n');
+    const warning = 'tiny is in maintenance mode; Hasura Cloud refuses its env changes until maintenance ends';
+    expect(plan.stderr).toBe(`hasura-cloud.yaml:4:3: warning: ${warning}\n::warning file=hasura-cloud.yaml,line=4,col=3::${warning}\n`);
     const apply = await w.hcr(['apply', '--auto-approve', '--format', 'json'], { env: VALUES });
     expect(apply.code).toBe(1);
-    const [project] = JSON.parse(apply.stdout).projects;
+    const { projects, diagnostics } = JSON.parse(apply.stdout);
+    expect(diagnostics).toEqual([
+      { severity: 'warning', rule: null, message: warning, location: { file: 'hasura-cloud.yaml', line: 4, col: 3 } },
+    ]);
+    const [project] = projects;
     expect(project.reason).toMatch(/^updateTenantEnv failed: project is in maintenance mode: env vars cannot be added, updated or deleted/);
   });
 

@@ -173,7 +173,9 @@ describe('hcr drift --github-issue', () => {
     expect(hidden.stderr).toContain(
       'GitHub refused to open an issue (403: Resource not accessible by integration): the token lacks the permission `issues: write`',
     );
-    expect(hidden.stderr).toContain("The drift issue could not be written; drift's exit code (2) stands.");
+    expect(hidden.stderr).toContain(
+      "error: the drift issue could not be written; drift's exit code (2) stands: GitHub refused to open an issue",
+    );
 
     expect((await drift()).code).toBe(2);
     setLive('https://actions.example.com');

@@ -169,7 +169,7 @@ describe('GitLabApi: retries within a bounded wait', () => {
     gl.server.fail({ method: 'POST', path: /notes$/, status: 503, times: 10 });
     const err = await post(api()).catch((e: unknown) => e);
     expect(err).toEqual(
-      new UserError('GitLab answered 503 when asked to add a note to merge request !7 (after 4 attempts): stand-in fault 503'),
+      new UserError('GitLab answered 503 when asked to add a note to merge request !7 (after 4 attempts): stand-in fault 503', 'network'),
     );
   });
 

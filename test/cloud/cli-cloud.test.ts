@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cloudClient, describeRequest, type CloudArgs } from '../../src/cli/cloud.js';
 import { createContext, type Context } from '../../src/cli/context.js';
 import { UserError } from '../../src/errors.js';
+import { runCli } from '../helpers/cli.js';
 import { ENDPOINT, post, sent, TOKEN, useMockService } from './helpers.js';
 
 useMockService();
@@ -11,31 +12,32 @@ afterEach(() => vi.restoreAllMocks());
 const TENANT = '7a79cf94-0e53-4520-a560-1b02bf522f08';
 const envData = { data: { getTenantEnv: { hash: 'a'.repeat(40), envVars: { environment: {} } } } };
 
-function context(
+async function context(
   args: CloudArgs,
   env: Record<string, string> = { HASURA_CLOUD_ACCESS_TOKEN: TOKEN },
-): { ctx: Context; stderr: () => string } {
+): Promise<{ ctx: Context; stderr: () => string }> {
   let stderr = '';
   const io = {
     stdout: { write: () => true },
     stderr: { write: (s: string) => (stderr += s) },
     stdin: new PassThrough(),
   };
-  return { ctx: createContext(io, env, process.cwd(), args, () => Promise.reject(new Error('not used here'))), stderr: () => stderr };
+  const ctx = await createContext(io, env, process.cwd(), args, () => Promise.reject(new Error('not used here')));
+  return { ctx, stderr: () => stderr };
 }
 
 describe('cloudClient', () => {
   it('builds a client on the --endpoint with the token from the environment', async () => {
     post().reply(200, envData);
     const args = { endpoint: ENDPOINT };
-    await (await cloudClient(context(args).ctx, args)).getTenantEnv(TENANT);
+    await (await cloudClient((await context(args)).ctx, args)).getTenantEnv(TENANT);
     expect(sent).toHaveLength(1);
   });
 
   it("masks the token and the run's other sensitive values in what the service says, and nothing else", async () => {
     post().reply(200, { errors: [{ message: `bad token ${TOKEN} for value "s3cret-value" in maintenance` }] });
     const args = { endpoint: ENDPOINT };
-    const { ctx } = context(args);
+    const { ctx } = await context(args);
     const client = await cloudClient(ctx, args);
     ctx.redactor.add('s3cret-value');
     ctx.redactor.add('maint');
@@ -47,7 +49,7 @@ describe('cloudClient', () => {
     post().reply(503, 'unavailable');
     post().reply(200, envData);
     const args = { endpoint: ENDPOINT, verbose: true, retries: 1 };
-    const verbose = context(args);
+    const verbose = await context(args);
     await (await cloudClient(verbose.ctx, args)).getTenantEnv(TENANT);
     expect(verbose.stderr()).toMatch(
       /^\[hcr\] getTenantEnv failed \(server, attempt 1\/2\), retrying in \d+ms\n\[hcr\] POST getTenantEnv \d+ms\n$/,
@@ -55,7 +57,7 @@ describe('cloudClient', () => {
     expect(verbose.stderr()).not.toContain(TENANT);
 
     post().reply(200, envData);
-    const quiet = context({ endpoint: ENDPOINT });
+    const quiet = await context({ endpoint: ENDPOINT });
     await (await cloudClient(quiet.ctx, { endpoint: ENDPOINT })).getTenantEnv(TENANT);
     expect(quiet.stderr()).toBe('');
   });
@@ -64,7 +66,7 @@ describe('cloudClient', () => {
     const timeouts = vi.spyOn(AbortSignal, 'timeout');
     post().times(2).reply(503, 'unavailable');
     const args = { endpoint: ENDPOINT, retries: 0, timeout: 2.5 };
-    await expect((await cloudClient(context(args).ctx, args)).getTenantEnv(TENANT)).rejects.toMatchObject({ kind: 'server' });
+    await expect((await cloudClient((await context(args)).ctx, args)).getTenantEnv(TENANT)).rejects.toMatchObject({ kind: 'server' });
     expect(sent).toHaveLength(1);
     expect(timeouts.mock.calls).toEqual([[2_500]]);
   });
@@ -74,27 +76,29 @@ describe('cloudClient', () => {
     // Retry-After 0: the service asks for no wait, so the retries come at once.
     post().times(5).reply(503, 'unavailable', { 'retry-after': '0' });
     const args = { endpoint: ENDPOINT };
-    await expect((await cloudClient(context(args).ctx, args)).getTenantEnv(TENANT)).rejects.toMatchObject({ kind: 'server' });
+    await expect((await cloudClient((await context(args)).ctx, args)).getTenantEnv(TENANT)).rejects.toMatchObject({ kind: 'server' });
     expect(sent).toHaveLength(5);
     expect(timeouts.mock.calls).toEqual(Array.from({ length: 5 }, () => [30_000]));
   });
 
   it.each([
-    [{ retries: -1 }, '--retries must be a whole number of 0 or more, not -1'],
-    [{ retries: 1.5 }, '--retries must be a whole number of 0 or more, not 1.5'],
-    [{ timeout: 0 }, '--timeout must be a number of seconds above 0 and at most 3600, not 0'],
-    [{ timeout: Number.NaN }, '--timeout must be a number of seconds above 0 and at most 3600, not NaN'],
-    [{ timeout: 3601 }, '--timeout must be a number of seconds above 0 and at most 3600, not 3601'],
-  ])('refuses %j', async (flags, message) => {
-    const args = { endpoint: ENDPOINT, ...flags };
-    await expect(cloudClient(context(args).ctx, args)).rejects.toThrow(new UserError(message));
+    [['--retries', '-1'], '--retries must be a whole number of 0 or more, not -1'],
+    [['--retries', '1.5'], '--retries must be a whole number of 0 or more, not 1.5'],
+    [['--timeout', '0'], '--timeout must be a number of seconds above 0 and at most 3600, not 0'],
+    [['--timeout', 'soon'], '--timeout must be a number of seconds above 0 and at most 3600, not NaN'],
+    [['--timeout', '3601'], '--timeout must be a number of seconds above 0 and at most 3600, not 3601'],
+  ])('refuses %j as the command line is read, before any request', async (flags, message) => {
+    const r = await runCli(['plan', '--endpoint', ENDPOINT, ...flags], { env: { HASURA_CLOUD_ACCESS_TOKEN: TOKEN } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`Error: ${message}\nRun \`hcr plan --help\` for usage.\n`);
+    expect(sent).toHaveLength(0);
   });
 
   it('fails before any request without a token or with an unsafe endpoint', async () => {
     const args = { endpoint: ENDPOINT };
-    await expect(cloudClient(context(args, {}).ctx, args)).rejects.toThrow(UserError);
+    await expect(cloudClient((await context(args, {})).ctx, args)).rejects.toThrow(UserError);
     const unsafe = { endpoint: 'http://example.com/v1/graphql' };
-    await expect(cloudClient(context(unsafe).ctx, unsafe)).rejects.toThrow(/clear text/);
+    await expect(cloudClient((await context(unsafe)).ctx, unsafe)).rejects.toThrow(/clear text/);
     expect(sent).toHaveLength(0);
   });
 });

@@ -88,7 +88,7 @@ describe('ValidationError', () => {
   it('is a user error whose message is the formatted problems', () => {
     const err = new ValidationError(diagnostics);
     expect(err).toBeInstanceOf(UserError);
-    expect(err.exitCode).toBe(1);
+    expect(err.kind).toBe('input');
     expect(err.diagnostics).toBe(diagnostics);
     expect(err.message).toBe(formatDiagnostics(diagnostics, { githubActions: false }).trimEnd());
   });

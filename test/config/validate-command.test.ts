@@ -54,6 +54,18 @@ describe('hcr validate', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it.each([
+    ['', 'it is empty'],
+    ['shop-[', 'a "[" that is never closed with "]" (at character 6)'],
+  ])('refuses the --project pattern %j as the command line is read, before reading a file', async (pattern, problem) => {
+    const r = await runCli(['validate', '-f', 'no-such-file.yaml', '--project', pattern], { cwd: GOOD });
+    expect(r).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `Error: --project ${JSON.stringify(pattern)} is not a valid name or glob: ${problem}\nRun \`hcr validate --help\` for usage.\n`,
+    });
+  });
+
   it('annotates each problem for GitHub Actions when run there', async () => {
     const r = await runCli(['validate', '-f', 'two-broken/a.yaml'], { cwd: GOOD, env: { GITHUB_ACTIONS: 'true' } });
     expect(r.code).toBe(1);

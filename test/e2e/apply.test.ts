@@ -150,7 +150,9 @@ describe('hcr apply', () => {
     t.emulator.store.setMaintenance(prod.tenantId, true);
     const r = await hcr(['apply', '-f', 'shop.yaml', '--auto-approve']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('Warning: shop-prod is in maintenance mode; Hasura Cloud refuses its env changes until maintenance ends.');
+    expect(r.stderr).toContain(
+      'shop.yaml:7:3: warning: shop-prod is in maintenance mode; Hasura Cloud refuses its env changes until maintenance ends\n',
+    );
     expect(r.stdout).toMatch(/✗ shop-prod: failed.*maintenance mode/);
     expect(r.stdout).toContain('✓ shop-staging: applied');
   });

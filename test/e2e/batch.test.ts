@@ -201,7 +201,9 @@ describe('--batch-size', () => {
     fleet(w, 2);
     const r = await w.hcr(['plan', '-f', 'fleet.yaml', '--batch-size', value]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe(`Error: --batch-size must be a whole number from 1 to 100, not ${value === 'many' ? 'NaN' : value}\n`);
+    expect(r.stderr).toBe(
+      `Error: --batch-size must be a whole number from 1 to 100, not ${value === 'many' ? 'NaN' : value}\nRun \`hcr plan --help\` for usage.\n`,
+    );
     expect(w.emulator.requests).toEqual([]);
   });
 
@@ -216,7 +218,7 @@ describe('--batch-size', () => {
     w.writeInput('saved.hcrplan', '{}');
     const r = await w.hcr([...args, '--batch-size', '0']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe('Error: --batch-size must be a whole number from 1 to 100, not 0\n');
+    expect(r.stderr).toBe(`Error: --batch-size must be a whole number from 1 to 100, not 0\nRun \`hcr ${args[0]} --help\` for usage.\n`);
     expect(w.emulator.requests).toEqual([]);
   });
 

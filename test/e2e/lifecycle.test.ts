@@ -137,7 +137,7 @@ describe('projects from the desired state: destroy', () => {
     expect(after.code).toBe(0);
     expect(after.stdout).toContain('No changes. Live state matches the desired state.');
     expect(after.stderr).toContain(
-      'shop-old is marked destroy: true and does not exist: nothing to do; remove it from the file when you like.',
+      'lifecycle.yaml:4:3: info: shop-old is marked destroy: true and does not exist: nothing to do; remove it from the file when you like\n',
     );
   });
 

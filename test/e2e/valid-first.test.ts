@@ -37,9 +37,9 @@ describe('no request before the whole input is valid', () => {
     [
       'an extglob in --project',
       ['--project', '@(shop-prod|shop-staging)'],
-      '--project "@(shop-prod|shop-staging)": not a valid name or glob',
+      '--project "@(shop-prod|shop-staging)" is not a valid name or glob',
     ],
-    ['a brace range in --project', ['--project', 'shop-{1..3}'], '--project "shop-{1..3}": not a valid name or glob'],
+    ['a brace range in --project', ['--project', 'shop-{1..3}'], '--project "shop-{1..3}" is not a valid name or glob'],
     ['a broken --sensitive-keys glob', ['--project', 'shop-prod', '--sensitive-keys', 'A['], '--sensitive-keys "A[" is not a valid glob'],
     ['a --batch-size of 0', ['--project', 'shop-prod', '--batch-size', '0'], '--batch-size must be a whole number from 1 to 100'],
     ['an --out that exists, without --force', ['--project', 'shop-prod', '--out', 'taken.yaml'], 'taken.yaml already exists'],

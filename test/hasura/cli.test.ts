@@ -106,7 +106,7 @@ describe('hcr plan and apply check the env each project will have after apply', 
     expect(plan.stdout).toMatch(
       /Hasura checks: 1 error:\n {2}shop-prod\n {4}✗ error {3}hasura\/auth-without-admin-secret {2}a JWT secret is set without an admin secret .* \(remove-admin\.yaml:3:3\)/,
     );
-    expect(plan.stderr).toContain(`1 Hasura check failed in shop-prod (listed with the plan); nothing was written; ${out} was not saved.`);
+    expect(plan.stderr).toContain(`Error: 1 Hasura check failed in shop-prod; nothing was written; ${out} was not saved.`);
     await expect(readFile(out)).rejects.toThrow(/ENOENT/);
 
     const apply = await hcr(['apply', '-f', 'remove-admin.yaml', '--auto-approve'], { cwd: DIR });
@@ -129,7 +129,15 @@ describe('hcr plan and apply check the env each project will have after apply', 
 
     const json = await hcr(['apply', '-f', 'bad-value.yaml', '--auto-approve', '--format', 'json'], { cwd: DIR });
     expect(json.code).toBe(1);
-    expect(json.stdout).toBe('');
+    // One document, of the error: the findings behind it at their place.
+    const { error } = JSON.parse(json.stdout);
+    expect(error).toMatchObject({
+      kind: 'input',
+      message: expect.stringMatching(/^1 Hasura check failed in shop-prod; nothing was written/),
+    });
+    expect(error.diagnostics).toEqual([
+      expect.objectContaining({ severity: 'error', rule: 'hasura/bool', location: { file: 'bad-value.yaml', line: 6, col: 7 } }),
+    ]);
     expect(json.stderr).toMatch(/^bad-value\.yaml:6:7: error\[hasura\/bool\]: shop-prod: HASURA_GRAPHQL_DEV_MODE: "1"/m);
     expect(mutations()).toEqual([]);
   });

@@ -96,4 +96,21 @@ describe('preview create reads the env back after the job', () => {
     expect(r.stderr).toMatch(/^error: preview app pr-7 is up, but hcr could not make sure it has the env it was given: /m);
     expect(p.env()).not.toHaveProperty('REMOTE_URL');
   });
+
+  it('in JSON, the app and the keys not confirmed, and the error as a diagnostic of the document', async () => {
+    const p = await setup({ previewDropsEnv: true }, { updateTenantEnv: ['server-error', 'http-503'] });
+    const r = await p.hcr([...CREATE, '--format', 'json']);
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.stdout);
+    expect(doc).toMatchObject({ name: 'pr-7', envMissing: ['REMOTE_URL', 'API_KEY'] });
+    expect(doc).not.toHaveProperty('error');
+    expect(doc.diagnostics).toEqual([
+      {
+        severity: 'error',
+        rule: null,
+        message: expect.stringMatching(/^preview app pr-7 is up, but hcr could not make sure it has the env it was given: /),
+        location: null,
+      },
+    ]);
+  });
 });

@@ -126,6 +126,7 @@ describe('hcr preview create', () => {
     expect(r.code).toBe(0);
     const project = t.emulator.store.findProjectByName('pr-42')!;
     expect(JSON.parse(r.stdout)).toEqual({
+      format_version: 1,
       name: 'pr-42',
       projectId: project.projectId,
       tenantId: project.tenantId,
@@ -133,7 +134,30 @@ describe('hcr preview create', () => {
       consoleUrl: `https://cloud.hasura.io/project/${project.projectId}/console`,
       jobId: expect.stringMatching(/^[0-9a-f-]{36}$/),
       env: ['SECRET'],
+      diagnostics: [],
     });
+    expectNoSecret(r.stdout, r.stderr);
+  });
+
+  it('--format markdown writes the app for a pull-request comment, env keys named, values never', async () => {
+    const { t, hcr } = await setup();
+    const r = await hcr([...CREATE, '--format', 'markdown', '--env', `SECRET=${ENV_SECRET}`]);
+    expect(r.code).toBe(0);
+    const project = t.emulator.store.findProjectByName('pr-42')!;
+    expect(normalize(r.stdout)).toBe(
+      [
+        '## Preview app `pr-42`',
+        '',
+        '- endpoint: `https://pr-42.hasura.app/v1/graphql`',
+        '- console: `https://cloud.hasura.io/project/<uuid>/console`',
+        '- project: `<uuid>`',
+        '- tenant: `<uuid>`',
+        '- job: `<uuid>`',
+        '- env: SECRET (values not shown)',
+        '',
+      ].join('\n'),
+    );
+    expect(r.stdout).toContain(project.projectId);
     expectNoSecret(r.stdout, r.stderr);
   });
 

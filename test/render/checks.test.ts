@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ProjectFinding } from '../../src/hasura/check.js';
-import { renderPlanJson, renderPlanMarkdown, renderPlanText, style } from '../../src/render/index.js';
+import { planJson, renderPlanMarkdown, renderPlanText, style, jsonDocument } from '../../src/render/index.js';
 import { loadPlan } from './helpers.js';
 
 const at = (line: number) => ({ file: 'shop.yaml', line, col: 7 });
@@ -43,7 +43,7 @@ describe('the Hasura checks in the views of a plan', () => {
   });
 
   it('JSON: a checks array with rule, level, project, key, message and location', () => {
-    const doc = JSON.parse(renderPlanJson(plan, FINDINGS));
+    const doc = JSON.parse(jsonDocument(planJson(plan, FINDINGS)));
     expect(doc.checks[0]).toEqual({
       rule: 'hasura/bool',
       level: 'error',
@@ -54,7 +54,7 @@ describe('the Hasura checks in the views of a plan', () => {
     });
     expect(doc.checks[1]).toMatchObject({ rule: 'hasura/admin-secret', key: null });
     expect(doc.checks.map((c: { level: string }) => c.level)).toEqual(['error', 'error', 'warning', 'info']);
-    expect(JSON.parse(renderPlanJson(plan))).not.toHaveProperty('checks');
+    expect(JSON.parse(jsonDocument(planJson(plan)))).not.toHaveProperty('checks');
   });
 
   it('Markdown: one item per finding, escaped, and shortened with a note when a comment cannot hold them all', () => {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Plan } from '../../src/plan/types.js';
-import { renderPlanJson } from '../../src/render/index.js';
+import { jsonDocument, planJson } from '../../src/render/index.js';
 import { PLAN_FIXTURES, loadPlan } from './helpers.js';
 
 type Doc = { format_version: number; projects: Record<string, any>[]; summary: Record<string, number>; checks?: unknown[] };
-const json = (plan: Plan): Doc => JSON.parse(renderPlanJson(plan)) as Doc;
+const json = (plan: Plan): Doc => JSON.parse(jsonDocument(planJson(plan))) as Doc;
 
 /** The fields DESIGN.md and README give the JSON plan: nothing else may get out of a Plan. */
 const PROJECT_FIELDS = ['name', 'tenantId', 'hash', 'action', 'create', 'refused', 'env', 'unmanaged'];
@@ -13,7 +13,7 @@ const ENTRY_FIELDS = ['key', 'action', 'sensitive', 'before', 'after'];
 // What the view adds to the Plan it is given, beyond the snapshots (which mostly echo their fixture).
 describe('the JSON view of a plan', () => {
   it('is one pretty-printed document, of format_version 1', () => {
-    const text = renderPlanJson(loadPlan('plan-single'));
+    const text = jsonDocument(planJson(loadPlan('plan-single')));
     expect(text).toMatch(/^\{\n {2}"format_version": 1,\n/);
     expect(text.endsWith('}\n')).toBe(true);
   });
@@ -61,6 +61,6 @@ describe('the JSON view of a plan', () => {
   it('has a checks array only when it is given findings to show (a saved plan shown again has none)', () => {
     const plan = loadPlan('plan-single');
     expect(json(plan)).not.toHaveProperty('checks');
-    expect(JSON.parse(renderPlanJson(plan, []))).toHaveProperty('checks', []);
+    expect(JSON.parse(jsonDocument(planJson(plan, [])))).toHaveProperty('checks', []);
   });
 });

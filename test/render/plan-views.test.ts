@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderPlanJson, renderPlanMarkdown, renderPlanText, style } from '../../src/render/index.js';
+import { planJson, renderPlanMarkdown, renderPlanText, style, jsonDocument } from '../../src/render/index.js';
 import { PLAN_FIXTURES, loadPlan, snapshotPath } from './helpers.js';
 
 const plain = style(false);
@@ -16,7 +16,7 @@ describe.each(PLAN_FIXTURES)('views of %s', (name) => {
   });
 
   it('json', async () => {
-    await expect(renderPlanJson(plan)).toMatchFileSnapshot(snapshotPath(`${name}.json`));
+    await expect(jsonDocument(planJson(plan))).toMatchFileSnapshot(snapshotPath(`${name}.json`));
   });
 });
 
@@ -104,7 +104,7 @@ describe('text view', () => {
 
 describe('JSON view', () => {
   it('is one document in DESIGN.md shape, with no values or sources for sensitive entries', () => {
-    const out = renderPlanJson(loadPlan('plan-mixed'));
+    const out = jsonDocument(planJson(loadPlan('plan-mixed')));
     expect(out.endsWith('}\n')).toBe(true);
     const doc = JSON.parse(out);
     expect(Object.keys(doc)).toEqual(['format_version', 'projects', 'summary']);
@@ -123,7 +123,7 @@ describe('JSON view', () => {
       ...plan,
       summary: { add: 9, change: 9, remove: 9, create_projects: 9, delete_projects: 9, refused_delete_projects: 9 },
     };
-    expect(JSON.parse(renderPlanJson(stale)).summary).toEqual({
+    expect(JSON.parse(jsonDocument(planJson(stale))).summary).toEqual({
       add: 1,
       change: 1,
       remove: 1,

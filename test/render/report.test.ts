@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderReportJson, renderReportText, style } from '../../src/render/index.js';
+import { reportJson, renderReportText, style, jsonDocument } from '../../src/render/index.js';
 import { loadPlan, loadReport, snapshotPath } from './helpers.js';
 
 const plain = style(false);
@@ -13,14 +13,14 @@ describe('apply report', () => {
   });
 
   it('json', async () => {
-    await expect(renderReportJson(report)).toMatchFileSnapshot(snapshotPath('report.json'));
+    await expect(jsonDocument(reportJson(report))).toMatchFileSnapshot(snapshotPath('report.json'));
   });
 
   it('json: adds format_version and a count of every outcome, those that did not happen as 0', () => {
-    const doc = JSON.parse(renderReportJson(loadReport('report-all-ok')));
+    const doc = JSON.parse(jsonDocument(reportJson(loadReport('report-all-ok'))));
     expect(doc.format_version).toBe(1);
     expect(doc.summary).toEqual({ applied: 1, created: 0, deleted: 0, unchanged: 1, refused: 0, conflict: 0, failed: 0, unknown: 0 });
-    expect(JSON.parse(renderReportJson(report)).summary).toEqual({
+    expect(JSON.parse(jsonDocument(reportJson(report))).summary).toEqual({
       applied: 1,
       created: 1,
       deleted: 1,
@@ -79,7 +79,7 @@ describe('apply report', () => {
   });
 
   it('json carries every outcome and the counts', () => {
-    const doc = JSON.parse(renderReportJson(report));
+    const doc = JSON.parse(jsonDocument(reportJson(report)));
     expect(doc.format_version).toBe(1);
     expect(doc.summary).toEqual({ applied: 1, created: 1, deleted: 1, unchanged: 1, refused: 1, conflict: 2, failed: 1, unknown: 1 });
     expect(doc.projects[4]).toEqual({

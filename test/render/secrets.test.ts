@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Plan } from '../../src/plan/types.js';
-import { renderPlanJson, renderPlanMarkdown, renderPlanText, style } from '../../src/render/index.js';
+import { planJson, renderPlanMarkdown, renderPlanText, style, jsonDocument } from '../../src/render/index.js';
 import { loadPlan } from './helpers.js';
 
 const CANARY = /CANARY/;
 
 function everyView(plan: Plan): string[] {
-  const views: string[] = [renderPlanJson(plan)];
+  const views: string[] = [jsonDocument(planJson(plan))];
   for (const mode of ['plan', 'drift'] as const) {
     for (const color of [true, false]) views.push(renderPlanText(plan, { style: style(color), mode }));
     for (const maxLength of [undefined, 2_000]) views.push(renderPlanMarkdown(plan, { mode, maxLength }));

@@ -30,9 +30,10 @@ describe('hcr plan --out', () => {
 
     expect(doc).toMatchObject({ hcr_saved_plan: 2, hcr_version: HCR_VERSION, endpoint: t.emulator.url, format_version: 1 });
     expect(doc.planned_at).toBe('2026-03-01T12:00:00.000Z');
-    // The Hasura checks' findings are part of the view, not of the plan a file saves.
-    const { checks, ...json } = JSON.parse((await hcr(['plan', '-f', 'shop.yaml', '--format', 'json'])).stdout);
+    // The Hasura checks' findings and the run's diagnostics are part of the view, not of the plan a file saves.
+    const { checks, diagnostics, ...json } = JSON.parse((await hcr(['plan', '-f', 'shop.yaml', '--format', 'json'])).stdout);
     expect(checks).toEqual([]);
+    expect(diagnostics).toEqual([]);
     const core = structuredClone(Object.fromEntries(Object.entries(doc).filter(([k]) => !HEADER.includes(k))));
     for (const project of core.projects) {
       for (const entry of project.env) {

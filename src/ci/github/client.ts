@@ -132,6 +132,7 @@ export class GitHubApi {
       return new UserError(
         `GitHub's rate limit stopped hcr from being able to ${call.what} (${err.status}: ${said})${when}.${asked} ` +
           `hcr waits at most ${this.#options.maxWaitSeconds ?? DEFAULT_MAX_WAIT_SECONDS} s in all (${this.#waitedSeconds} s so far) and tries a request at most ${RATE_LIMIT_RETRIES + 1} times; run the job again later.`,
+        'network',
       );
     }
     switch (err.status) {
@@ -139,24 +140,32 @@ export class GitHubApi {
         return new UserError(
           `GitHub refused the token (401: ${said}) when asked to ${call.what}: it is wrong, expired or revoked. ` +
             'In GitHub Actions, give the step GITHUB_TOKEN: ${{ github.token }}.',
+          'auth',
         );
       case 403:
         return new UserError(
           `GitHub refused to ${call.what} (403: ${said}): the token lacks the permission \`${call.permission}\`. ` +
             `In GitHub Actions add \`${call.permission}\` under the workflow's or job's \`permissions:\`; ` +
             'a pull request from a fork gets a read-only token whatever they say.',
+          'auth',
         );
       case 404:
         return new UserError(
           `GitHub found nothing to ${call.what} (404: ${said}): check GITHUB_REPOSITORY and the number; ` +
             `GitHub also answers 404 to a token that may not see the repository, or lacks \`${call.permission}\`.`,
+          'service',
         );
       case 500:
         // No answer at all (connection refused, reset, timed out), after the same retries as a 5xx.
-        if (!err.response) return new UserError(`cannot reach GitHub at ${api} to ${call.what}, after retrying 3 times: ${err.message}`);
+        if (!err.response) {
+          return new UserError(`cannot reach GitHub at ${api} to ${call.what}, after retrying 3 times: ${err.message}`, 'network');
+        }
     }
     const retried = err.status >= 500 ? ' (after retrying 3 times)' : '';
-    return new UserError(`GitHub answered ${err.status} when asked to ${call.what}${retried}: ${said}`);
+    return new UserError(
+      `GitHub answered ${err.status} when asked to ${call.what}${retried}: ${said}`,
+      err.status >= 500 ? 'network' : 'service',
+    );
   }
 }
 

@@ -49,12 +49,8 @@ export function gitHubToken(env: Env, tokenFile: string | undefined, cwd: string
 /** Events whose payload names a pull request. */
 const PULL_REQUEST_EVENTS = new Set(['pull_request', 'pull_request_target', 'pull_request_review', 'pull_request_review_comment']);
 
-/** The pull request to comment on: `--pr`, else the one of the event that started the run (GITHUB_EVENT_PATH). */
-export function pullRequestNumber(env: Env, flag: number | undefined): number {
-  if (flag !== undefined) {
-    if (!Number.isInteger(flag) || flag < 1) throw new UserError(`--pr must be a pull request number (1 or more), not ${flag}`);
-    return flag;
-  }
+/** The pull request of the event that started the run (GITHUB_EVENT_PATH), for a comment without `--pr`. */
+export function pullRequestNumber(env: Env): number {
   const path = env.GITHUB_EVENT_PATH;
   const event = env.GITHUB_EVENT_NAME;
   if (!path) throw new UserError('no pull request: pass --pr N, or run in a workflow of a pull_request event (GITHUB_EVENT_PATH)');

@@ -78,7 +78,7 @@ export class GitLabApi {
       if (wait === undefined || this.#waitedSeconds + wait > (this.#options.maxWaitSeconds ?? DEFAULT_MAX_WAIT_SECONDS)) {
         throw response
           ? await this.#explain(response, what, attempt)
-          : new UserError(`cannot reach GitLab at ${this.#base} to ${what}, after ${attempt} attempts: ${failure}`);
+          : new UserError(`cannot reach GitLab at ${this.#base} to ${what}, after ${attempt} attempts: ${failure}`, 'network');
       }
       await response?.arrayBuffer().catch(() => undefined);
       this.#waitedSeconds += wait;
@@ -94,9 +94,10 @@ export class GitLabApi {
       case 401:
         return new UserError(
           `GitLab refused the token (${status}) when asked to ${what}: it is wrong, expired or revoked. hcr needs ${TOKEN_HELP}.`,
+          'auth',
         );
       case 403:
-        return new UserError(`GitLab refused to ${what} (${status}): the token may not. hcr needs ${TOKEN_HELP}.`);
+        return new UserError(`GitLab refused to ${what} (${status}): the token may not. hcr needs ${TOKEN_HELP}.`, 'auth');
       case 404:
         return new NotFound(
           `GitLab found nothing to ${what} (${status}): check CI_PROJECT_ID and the merge request; GitLab also answers 404 to a token that may not see the project.`,
@@ -104,10 +105,14 @@ export class GitLabApi {
       case 429:
         return new UserError(
           `GitLab's rate limit stopped hcr from being able to ${what} (${status}); hcr waits at most ${this.#options.maxWaitSeconds ?? DEFAULT_MAX_WAIT_SECONDS} s in all. Run the job again later.`,
+          'network',
         );
     }
     const retried = attempts > 1 ? ` (after ${attempts} attempts)` : '';
-    return new UserError(`GitLab answered ${response.status} when asked to ${what}${retried}${said ? `: ${said}` : ''}`);
+    return new UserError(
+      `GitLab answered ${response.status} when asked to ${what}${retried}${said ? `: ${said}` : ''}`,
+      response.status >= 500 ? 'network' : 'service',
+    );
   }
 }
 

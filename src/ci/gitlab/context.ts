@@ -39,12 +39,8 @@ export function gitLabToken(env: Env, tokenFile: string | undefined, cwd: string
   });
 }
 
-/** The merge request: `--mr`, else the one of the merge request pipeline (CI_MERGE_REQUEST_IID). */
-export function mergeRequestIid(env: Env, flag: number | undefined): number {
-  if (flag !== undefined) {
-    if (!Number.isInteger(flag) || flag < 1) throw new UserError(`--mr must be a merge request number (1 or more), not ${flag}`);
-    return flag;
-  }
+/** The merge request of the merge request pipeline (CI_MERGE_REQUEST_IID), for a note without `--mr`. */
+export function mergeRequestIid(env: Env): number {
   const iid = env.CI_MERGE_REQUEST_IID;
   if (!iid) throw new UserError('no merge request: pass --mr N, or run in a merge request pipeline (CI_MERGE_REQUEST_IID)');
   if (!/^[1-9]\d*$/.test(iid)) throw new UserError(`CI_MERGE_REQUEST_IID ${JSON.stringify(iid)} is not a merge request number`);

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import type { Argv } from 'yargs';
 import { applyPlan } from '../../apply/apply.js';
 import type { ApplyReport } from '../../apply/types.js';
 import { resolveEndpoint } from '../../cloud/auth.js';
@@ -12,33 +13,79 @@ import type { Plan } from '../../plan/types.js';
 import { readLive } from '../../state/read.js';
 import { plural } from '../../util/words.js';
 import { desiredValues, type ValueResolver } from '../../plan/values.js';
-import { renderReportJson, renderReportText } from '../../render/index.js';
-import { checkBatchSize, cloudClient } from '../cloud.js';
-import { defineCommand, type Context } from '../context.js';
-import {
-  allowDestroyOption,
-  checkConcurrency,
-  formatOption,
-  hasChanges,
-  hasWrites,
-  printPlan,
-  readAndPlan,
-  readOptions,
-  type Format,
-  type Planned,
-  type ReadArgs,
-} from '../pipeline.js';
+import { cloudClient } from '../cloud.js';
+import { defineCommand, type ArgsOf } from '../command.js';
+import type { Context, GlobalArgs } from '../context.js';
+import { formatOption } from '../options.js';
+import { allowDestroyOption, hasChanges, hasWrites, readAndPlan, readOptions, type Planned } from '../pipeline.js';
 import { signalExitCode, type StopSignal } from '../interrupts.js';
 import { ask } from '../prompt.js';
-import { checkDiagnostics, checkPlanned, hasCheckErrors, refusedByChecks } from '../checks.js';
-import { ValidationError } from '../../config/diagnostics.js';
+import { ChecksFailed, checkPlanned, hasCheckErrors } from '../checks.js';
 
-interface ApplyArgs extends ReadArgs {
-  format: Format;
-  autoApprove: boolean;
-  refreshOnConflict: boolean;
-  allowDestroy: boolean;
+const options = (y: Argv<GlobalArgs>) =>
+  allowDestroyOption(
+    formatOption(readOptions(y)),
+    'Delete the projects marked destroy: true (not protected); with a saved plan, needed for the deletions it holds',
+  )
+    // No real default, so that a `-f` given with a saved plan can be told apart and refused;
+    // loadDesired reads hasura-cloud.yaml when no file is named.
+    .default('file', [] as string[], DEFAULT_FILE)
+    .positional('planfile', {
+      type: 'string',
+      describe: 'A plan saved by `hcr plan --out FILE`: apply exactly it, without asking (it was the approval)',
+    })
+    .option('auto-approve', {
+      type: 'boolean',
+      default: false,
+      describe: 'Apply without asking (needed when not run in a terminal)',
+    })
+    .option('refresh-on-conflict', {
+      type: 'boolean',
+      default: false,
+      describe:
+        'When a project changed after it was read, plan it again and apply only if the new plan makes the same changes to keys nobody else touched',
+    })
+    // A middleware, not .check(): yargs runs the handler after a failed check when the builder is async.
+    .middleware(refuseWithSavedPlan, true)
+    .example('hcr apply', 'Plan, show the plan, and write it once you answer yes')
+    .example(
+      'hcr apply --auto-approve --format json > report.json',
+      'In CI: plan and write without asking; the report as one JSON document',
+    )
+    .example('hcr apply hcr.plan', 'Write exactly the plan saved by `hcr plan --out hcr.plan`, as it was reviewed')
+    .example('hcr apply hcr.plan --allow-destroy', 'The same, for a saved plan that deletes projects');
+
+type ApplyArgs = ArgsOf<typeof options>;
+
+/**
+ * A saved plan is applied exactly as reviewed: what would change it (another selection of the
+ * desired state, a re-plan on conflict) is a mistake in the command line, refused with it.
+ */
+function refuseWithSavedPlan(args: {
   planfile?: string;
+  file: string[];
+  project?: string[];
+  shard?: unknown;
+  'refresh-on-conflict': boolean;
+}): void {
+  if (args.planfile === undefined) return;
+  if (args['refresh-on-conflict']) {
+    throw new UserError(
+      '--refresh-on-conflict cannot be used with a saved plan: a saved plan is applied exactly as reviewed, or not at all (nothing was written). ' +
+        'Plan again to review what changed.',
+    );
+  }
+  const baked = [
+    ...(args.file.length > 0 ? ['-f'] : []),
+    ...(args.project !== undefined ? ['--project'] : []),
+    ...(args.shard !== undefined ? ['--shard'] : []),
+  ];
+  if (baked.length > 0) {
+    throw new UserError(
+      `${baked.join(', ')} cannot be used with a saved plan: its files and projects were chosen when it was made (nothing was written). ` +
+        `Apply ${args.planfile} alone, or make a new plan with the selection you want.`,
+    );
+  }
 }
 
 /** A plan approved for writing, with where its values come from and the client to write with. */
@@ -50,30 +97,8 @@ interface Approved {
   planned?: Planned;
 }
 
-export const applyCommand = defineCommand<ApplyArgs>({
-  builder: (y) =>
-    allowDestroyOption(
-      formatOption(readOptions(y)),
-      'Delete the projects marked destroy: true (not protected); with a saved plan, needed for the deletions it holds',
-    )
-      // No real default, so that a `-f` given with a saved plan can be told apart and refused;
-      // loadDesired reads hasura-cloud.yaml when no file is named.
-      .default('file', [], DEFAULT_FILE)
-      .positional('planfile', {
-        type: 'string',
-        describe: 'A plan saved by `hcr plan --out FILE`: apply exactly it, without asking (it was the approval)',
-      })
-      .option('auto-approve', {
-        type: 'boolean',
-        default: false,
-        describe: 'Apply without asking (needed when not run in a terminal)',
-      })
-      .option('refresh-on-conflict', {
-        type: 'boolean',
-        default: false,
-        describe:
-          'When a project changed after it was read, plan it again and apply only if the new plan makes the same changes to keys nobody else touched',
-      }) as never,
+export const applyCommand = defineCommand({
+  builder: options,
   run: async (ctx, args) => {
     const approved = args.planfile === undefined ? await planAndAsk(ctx, args) : await savedPlan(ctx, args, args.planfile);
     if (!approved) return 1;
@@ -122,15 +147,10 @@ async function applyApproved(ctx: Context, args: ApplyArgs, approved: Approved, 
 
 /** The report, then what it means: a plan already applied, or stale for some projects. */
 function tell(ctx: Context, args: ApplyArgs, report: ApplyReport, plan: Plan): void {
-  const json = args.format === 'json';
-  if (json || hasChanges(plan)) printReport(ctx, report, plan, json);
-  else if (args.planfile !== undefined) ctx.stdout.write('The saved plan has no changes; nothing was written.\n');
+  ctx.view.report(report, plan);
+  if (!hasChanges(plan) && args.planfile !== undefined) ctx.view.say('The saved plan has no changes; nothing was written.');
   const already = report.projects.filter((p) => p.alreadyApplied).map((p) => p.name);
-  if (already.length > 0) {
-    const line = `${alreadyApplied(args.planfile, already)}\n`;
-    if (json) ctx.stderr.write(line);
-    else ctx.stdout.write(line);
-  }
+  if (already.length > 0) ctx.view.say(alreadyApplied(args.planfile, already));
   const stale = report.projects.filter((p) => p.outcome === 'conflict');
   if (stale.length > 0) {
     const names = stale.map((p) => p.name).join(', ');
@@ -148,20 +168,16 @@ function tell(ctx: Context, args: ApplyArgs, report: ApplyReport, plan: Plan): v
 async function planAndAsk(ctx: Context, args: ApplyArgs): Promise<Approved | undefined> {
   const interactive = Boolean(ctx.stdin.isTTY && ctx.stdout.isTTY);
   if (!args.autoApprove && !interactive) {
-    throw new UserError('apply needs --auto-approve when it is not run in a terminal (nothing was written)');
+    throw new UserError('apply needs --auto-approve when it is not run in a terminal (nothing was written)', 'usage');
   }
   const planned = await readAndPlan(ctx, args, { allowDestroy: args.allowDestroy });
   const { desired, plan, client, checks } = planned;
-  if (args.format !== 'json') printPlan(ctx, plan, args.format, 'plan', checks);
-  if (hasCheckErrors(checks)) {
-    // JSON prints no plan: the findings go to stderr as problems.
-    if (args.format === 'json') throw new ValidationError(checkDiagnostics(checks));
-    throw new UserError(refusedByChecks(checks, ''));
-  }
+  ctx.view.proposal(plan, checks);
+  if (hasCheckErrors(checks)) throw new ChecksFailed(checks);
   if (hasWrites(plan) && !args.autoApprove) {
     const answer = await ask(ctx, '\nDo you want to apply these changes?\n  Only "yes" will be accepted.\n\n  Enter a value: ');
     if (answer !== 'yes') {
-      ctx.stdout.write('\nApply cancelled; nothing was written.\n');
+      ctx.view.say('\nApply cancelled; nothing was written.');
       return undefined;
     }
   }
@@ -174,25 +190,6 @@ async function planAndAsk(ctx: Context, args: ApplyArgs): Promise<Approved | und
  * every sensitive value are checked before anything is written.
  */
 async function savedPlan(ctx: Context, args: ApplyArgs, file: string): Promise<Approved> {
-  const baked = [
-    ...(args.file.length > 0 ? ['-f'] : []),
-    ...(args.project !== undefined ? ['--project'] : []),
-    ...(args.shard !== undefined ? ['--shard'] : []),
-  ];
-  if (args.refreshOnConflict) {
-    throw new UserError(
-      '--refresh-on-conflict cannot be used with a saved plan: a saved plan is applied exactly as reviewed, or not at all (nothing was written). ' +
-        'Plan again to review what changed.',
-    );
-  }
-  if (baked.length > 0) {
-    throw new UserError(
-      `${baked.join(', ')} cannot be used with a saved plan: its files and projects were chosen when it was made (nothing was written). ` +
-        `Apply ${file} alone, or make a new plan with the selection you want.`,
-    );
-  }
-  checkConcurrency(args.concurrency);
-  checkBatchSize(args.batchSize);
   const saved = await readSavedPlan(resolve(ctx.cwd, file), file);
   checkEndpoint(saved, file, resolveEndpoint(args.endpoint, ctx.env));
   // The plan's --allow-destroy was the review; deleting a project also takes an explicit act at apply time.
@@ -201,6 +198,7 @@ async function savedPlan(ctx: Context, args: ApplyArgs, file: string): Promise<A
     throw new UserError(
       `${file} destroys ${plural(deletions.length, 'project')} (${deletions.join(', ')}), which needs --allow-destroy here too; nothing was written. ` +
         `Apply it with --allow-destroy, or make a new plan without them.`,
+      'usage',
     );
   }
   ctx.log(describeSavedPlan(saved, file));
@@ -227,7 +225,7 @@ async function refreshConflicts(
   }
   const projects = planned.desired.projects.filter((p) => conflicted.has(p.name) && planned.live.has(p.name) && !p.destroy);
   if (projects.length === 0) return report;
-  const live = await readLive(planned.client, projects, { concurrency: args.concurrency, batchSize: args.batchSize });
+  const { live } = await readLive(planned.client, projects, { concurrency: args.concurrency, batchSize: args.batchSize });
   const fresh = planChanges({ ...planned.desired, projects }, live, { allowDestroy: args.allowDestroy });
   // What others changed may leave an env the engine refuses once these changes are added.
   const failing = new Set(
@@ -252,10 +250,6 @@ async function refreshConflicts(
   });
   const retried = new Map(again.projects.map((p) => [p.name, p]));
   return { projects: report.projects.map((p) => retried.get(p.name) ?? p) };
-}
-
-export function printReport(ctx: Context, report: ApplyReport, plan: Plan, json: boolean): void {
-  ctx.stdout.write(json ? renderReportJson(report) : `\n${renderReportText(report, { style: ctx.style, plan })}`);
 }
 
 /**

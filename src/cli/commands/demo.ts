@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator } from '../../emulator/index.js';
 import { packageFile } from '../../paths.js';
-import { defineCommand } from '../context.js';
+import { defineCommand } from '../command.js';
 
 const DESIRED = packageFile('examples/demo/hasura-cloud.yaml');
 
@@ -23,7 +23,7 @@ const LIVE: Record<string, Record<string, string>> = {
 };
 
 export const demoCommand = defineCommand({
-  builder: (y) => y,
+  builder: (y) => y.example('hcr demo', 'Watch hcr plan, apply, catch drift and refuse a stale plan, all against a local Hasura Cloud'),
   run: async (ctx) => {
     const token = `demo-${randomBytes(12).toString('hex')}`;
     const emulator = await startEmulator({ host: '127.0.0.1', port: 0, tokens: [token] });

@@ -1,19 +1,14 @@
 import { driftIssue } from '../ci.js';
-import { defineCommand } from '../context.js';
-import { printStatus, statusOption, type StatusArgs } from '../status.js';
+import { defineCommand } from '../command.js';
+import { formatOption } from '../options.js';
+import { printStatus, statusOption } from '../status.js';
 import { hasCheckErrors } from '../checks.js';
-import { formatOption, hasChanges, printPlan, readAndPlan, readOptions, type Format, type ReadArgs } from '../pipeline.js';
+import { hasChanges, readAndPlan, readOptions } from '../pipeline.js';
 
-interface DriftArgs extends ReadArgs, StatusArgs {
-  format: Format;
-  // No default: yargs would count a default false as given, and refuse the pair.
-  githubIssue?: boolean;
-  gitlabIssue?: boolean;
-}
-
-export const driftCommand = defineCommand<DriftArgs>({
+export const driftCommand = defineCommand({
   builder: (y) =>
     statusOption(formatOption(readOptions(y)))
+      // No default: yargs would count a default false as given, and refuse the pair.
       .option('github-issue', {
         type: 'boolean',
         describe:
@@ -23,13 +18,16 @@ export const driftCommand = defineCommand<DriftArgs>({
       .option('gitlab-issue', {
         type: 'boolean',
         describe: 'The same in GitLab (CI_API_V4_URL, CI_PROJECT_ID); GITLAB_TOKEN a project access token, scope api',
-      }) as never,
+      })
+      .example('hcr drift', 'Exit 2, with a report of the differences, when a live project no longer matches hasura-cloud.yaml')
+      .example('hcr drift --github-issue', 'In a nightly workflow: keep one issue open with the report while there is drift')
+      .example('hcr drift --format json > drift.json', 'The report as one JSON document, for another tool'),
   run: async (ctx, args) => {
     const host = args.githubIssue ? 'github' : args.gitlabIssue ? 'gitlab' : undefined;
     const syncIssue = host ? await driftIssue(ctx, args, host) : undefined;
     // A project marked destroy that exists is drift whether or not a plan would be allowed to delete it.
     const { plan, live, client, checks } = await readAndPlan(ctx, args, { readOnly: true, allowDestroy: true, check: 'live' });
-    printPlan(ctx, plan, args.format, 'drift', checks);
+    ctx.view.plan(plan, 'drift', checks);
     if (args.status) await printStatus(ctx, client, live);
     // A live project that would not boot, or breaks its production rules, has drifted from what it should be.
     const code = hasChanges(plan) || hasCheckErrors(checks) ? 2 : 0;

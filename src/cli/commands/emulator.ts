@@ -1,20 +1,7 @@
 import { resolve } from 'node:path';
 import { parseQuirks, quirkWords, QUIRKS_HELP, startEmulator } from '../../emulator/index.js';
 import { MISSING_PREFIX, PREVIEW_JOB_DELAY_MS } from '../../emulator/preview.js';
-import { defineCommand } from '../context.js';
-
-interface EmulatorArgs {
-  host: string;
-  port: number;
-  token?: string[];
-  data?: string;
-  latency?: number;
-  errorRate?: number;
-  lostAnswerRate?: number;
-  previewJobDelay?: number;
-  quirks?: string[];
-  createIgnoresName?: boolean;
-}
+import { defineCommand } from '../command.js';
 
 /** The emulator's rules that its options do not show: what a user trying preview apps needs to know. */
 const EPILOG = `Preview apps: a job scheduled by createGitHubPreviewApp runs for --preview-job-delay ms, then succeeds \
@@ -30,7 +17,7 @@ Quirks (--quirks, comma-separated or repeated): the real service's known rough e
 ${QUIRKS_HELP}
 Example: --quirks create-envs-fail=cloud_free,preview-drops-env,status-fields,create-renames`;
 
-export const emulatorCommand = defineCommand<EmulatorArgs>({
+export const emulatorCommand = defineCommand({
   builder: (y) =>
     y
       .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to listen on' })
@@ -51,17 +38,25 @@ export const emulatorCommand = defineCommand<EmulatorArgs>({
       .option('quirks', {
         type: 'string',
         array: true,
+        default: [] as string[],
+        defaultDescription: 'none',
         describe:
           "Reproduce the real service's rough edges: create-renames, create-envs-fail=PLAN, preview-drops-env, status-fields (below)",
+        coerce: parseQuirks,
       })
       .option('create-ignores-name', {
         type: 'boolean',
         describe: 'The same as --quirks create-renames: createTenant ignores the name asked for and picks a random one',
       })
+      .example('hcr emulator', 'A local Hasura Cloud on port 4000; it prints the token to use')
+      .example('hcr emulator --port 0 --data emulator.json', 'On any free port (printed: listening on URL), its state kept in a file')
+      .example(
+        'hcr emulator --quirks create-renames,preview-drops-env --error-rate 0.1',
+        "With the real service's rough edges, and one request in ten failing",
+      )
       .epilog(EPILOG),
   async run(ctx, args) {
-    const quirks = parseQuirks(args.quirks ?? []);
-    if (args.createIgnoresName) quirks.createRenames = true;
+    const quirks = { ...args.quirks, ...(args.createIgnoresName && { createRenames: true }) };
     const envToken = ctx.env.HASURA_CLOUD_ACCESS_TOKEN;
     const tokens = args.token?.length ? args.token : envToken ? [envToken] : undefined;
     const emulator = await startEmulator({

@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import type { Argv } from 'yargs';
 import type { CloudClient } from '../../cloud/client.js';
 import { formatDiagnostics } from '../../config/diagnostics.js';
-import { globMatcher, globProblem } from '../../config/glob.js';
+import { globMatcher } from '../../config/glob.js';
 import { shortName } from '../../config/names.js';
-import { checkProjectPatterns, selectProjects } from '../../config/select.js';
+import { selectProjects } from '../../config/select.js';
 import { checkedDesiredYaml, schemaReference, type ImportedFile, type ImportedProject } from '../../config/write.js';
 import { UserError } from '../../errors.js';
 import { looksSecret } from '../../plan/looks-secret.js';
@@ -12,49 +13,50 @@ import { displayName, printable } from '../../render/index.js';
 import { readEnvs } from '../../state/read.js';
 import { writeFileAtomically } from '../../util/files.js';
 import { didYouMean, plural } from '../../util/words.js';
-import { batchOption, checkBatchSize, cloudClient, type BatchArgs, type CloudArgs } from '../cloud.js';
-import { defineCommand, type Context } from '../context.js';
-
-interface ImportArgs extends CloudArgs, BatchArgs {
-  project: string[];
-  out?: string;
-  force: boolean;
-  sensitiveKeys: string[];
-}
+import { batchOption, cloudClient, requestOptions } from '../cloud.js';
+import { defineCommand, type ArgsOf } from '../command.js';
+import type { Context, GlobalArgs } from '../context.js';
+import { globs } from '../flags.js';
 
 /** Requests in flight at once: plan's default --concurrency. */
 const READ_CONCURRENCY = 10;
 /** Project names the summary lists before it says `…`; the file has them all. */
 const SHOWN_NAMES = 10;
 
-export const importCommand = defineCommand<ImportArgs>({
-  builder: (y) =>
-    batchOption(y)
-      .option('project', {
-        type: 'string',
-        array: true,
-        nargs: 1,
-        demandOption: true,
-        describe: 'A live project to import, or a glob over live project names (repeatable)',
-      })
-      .option('out', { type: 'string', describe: 'Write to this file (atomically) instead of stdout' })
-      .option('force', { type: 'boolean', default: false, describe: 'Let --out replace an existing file' })
-      .option('sensitive-keys', {
-        type: 'string',
-        array: true,
-        nargs: 1,
-        default: [],
-        describe: 'A glob of keys whose values stay out of the file, besides those that look secret (repeatable)',
-      })
-      .option('retries', { type: 'number', describe: 'Further attempts of a read after a transient failure (default 4)' })
-      .option('timeout', { type: 'number', describe: 'Seconds one request may take (default 30)' }) as never,
+const options = (y: Argv<GlobalArgs>) =>
+  requestOptions(batchOption(y))
+    .option('project', {
+      type: 'string',
+      array: true,
+      nargs: 1,
+      demandOption: true,
+      describe: 'A live project to import, or a glob over live project names (repeatable)',
+      coerce: globs('--project', 'name or glob'),
+    })
+    .option('out', { type: 'string', describe: 'Write to this file (atomically) instead of stdout' })
+    .option('force', { type: 'boolean', default: false, describe: 'Let --out replace an existing file' })
+    .option('sensitive-keys', {
+      type: 'string',
+      array: true,
+      nargs: 1,
+      default: [] as string[],
+      describe: 'A glob of keys whose values stay out of the file, besides those that look secret (repeatable)',
+      coerce: globs('--sensitive-keys', 'glob'),
+    })
+    .example(
+      'hcr import --project shop-prod --out hasura-cloud.yaml',
+      'Start managing shop-prod: its env as desired state, secrets as fromEnv',
+    )
+    .example(
+      'hcr import --project "shop-*" --sensitive-keys "*_TOKEN" > shop.yaml',
+      'Every shop project; keys ending _TOKEN stay out of the file too',
+    );
+
+type ImportArgs = ArgsOf<typeof options>;
+
+export const importCommand = defineCommand({
+  builder: options,
   run: async (ctx, args) => {
-    checkBatchSize(args.batchSize);
-    checkProjectPatterns(args.project);
-    for (const glob of args.sensitiveKeys) {
-      const problem = globProblem(glob);
-      if (problem) throw new UserError(`--sensitive-keys ${JSON.stringify(glob)} is not a valid glob: ${problem}`);
-    }
     const out = args.out === undefined ? undefined : resolve(ctx.cwd, args.out);
     // Checked again, atomically, when writing; this saves reading every project only to refuse.
     if (out && !args.force && existsSync(out)) throw exists(args.out!);
@@ -74,8 +76,11 @@ export const importCommand = defineCommand<ImportArgs>({
     } else {
       ctx.stdout.write(file.text);
     }
-    const unusedGlobs = args.sensitiveKeys.filter((glob) => !projects.some((p) => Object.keys(p.env).some(globMatcher([glob]))));
-    report(ctx, projects, file, args.out, unusedGlobs);
+    const unused = args.sensitiveKeys.filter((glob) => !projects.some((p) => Object.keys(p.env).some(globMatcher([glob]))));
+    ctx.view.diagnostics(
+      unused.map((glob) => ({ severity: 'warning', message: `--sensitive-keys ${JSON.stringify(glob)} matched no key` })),
+    );
+    report(ctx, projects, file, args.out);
     return 0;
   },
 });
@@ -150,7 +155,7 @@ function unmatchedProject(pattern: string, names: string[]): string {
  * What was imported, and what the user must do before a plan of it shows no changes: on stderr,
  * with every name and message from live state escaped, as it may hold control characters.
  */
-function report(ctx: Context, projects: ImportedProject[], file: ImportedFile, out: string | undefined, unusedGlobs: string[]): void {
+function report(ctx: Context, projects: ImportedProject[], file: ImportedFile, out: string | undefined): void {
   const leftOut = new Set(file.skipped.filter((s) => s.key === undefined).map((s) => s.project));
   const imported = projects.filter((p) => !leftOut.has(p.name));
   const keys = imported.reduce((n, p) => n + Object.keys(p.env).length, 0);
@@ -160,7 +165,6 @@ function report(ctx: Context, projects: ImportedProject[], file: ImportedFile, o
       .map((p) => p.name)
       .join(', ') + (imported.length > SHOWN_NAMES ? ', …' : '');
   const lines = [`Imported ${plural(imported.length, 'project')} (${names}) with ${plural(keys, 'key')}${out ? ` into ${out}` : ''}.`];
-  for (const glob of unusedGlobs) lines.push(`warning: --sensitive-keys ${JSON.stringify(glob)} matched no key`);
   const projectsLeft = file.skipped.filter((s) => s.key === undefined);
   const keysLeft = file.skipped.filter((s) => s.key !== undefined);
   if (projectsLeft.length > 0) {

@@ -1,4 +1,4 @@
-import type { LazyCommand } from '../context.js';
+import type { LazyCommand } from '../command.js';
 
 /** Every top-level command, in the order `hcr --help` lists them; each module is loaded when its command runs. */
 export const commands: LazyCommand[] = [

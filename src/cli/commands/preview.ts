@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Argv } from 'yargs';
 import { ensureEnv } from '../../apply/apply.js';
 import type { CloudClient } from '../../cloud/client.js';
 import { CONSOLE_PROJECTS_URL, consoleUrl } from '../../cloud/console.js';
@@ -13,33 +14,14 @@ import { parseEnvFile } from '../../config/envfile.js';
 import { nameProblem, unnamedProblem, valueProblem } from '../../config/names.js';
 import { UserError } from '../../errors.js';
 import { FileRefused, readSmallFile } from '../../util/files.js';
+import type { PreviewApp } from '../../render/preview.js';
 import { cloudClient } from '../cloud.js';
-import { seconds } from '../flags.js';
-import { defineCommand, type Context, type GlobalArgs } from '../context.js';
+import { defineCommand, defineGroup } from '../command.js';
+import type { Context, GlobalArgs } from '../context.js';
+import { nonEmpty, seconds } from '../flags.js';
 import { setGitHubOutputs } from '../github.js';
+import { formatOption } from '../options.js';
 import { ask } from '../prompt.js';
-
-interface CreateArgs extends GlobalArgs {
-  name: string;
-  repo: string;
-  branch: string;
-  directory: string;
-  region: string;
-  plan: string;
-  cloud: string;
-  env: string[];
-  envFile?: string;
-  timeout: number;
-  pollInterval: number;
-  format: 'text' | 'json';
-}
-
-interface DeleteArgs extends GlobalArgs {
-  name: string;
-  ifExists: boolean;
-  yes: boolean;
-  file: string[];
-}
 
 /** Job states after which nothing more happens (API.md); anything else is still on its way. */
 const FINISHED = new Set(['success', 'failed', 'skipped']);
@@ -47,55 +29,72 @@ const FINISHED = new Set(['success', 'failed', 'skipped']);
 /** OWNER/REPO as GitHub allows them: owners of letters, digits and inner hyphens; repositories also with `.` and `_`. */
 const REPO = /^([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)\/([A-Za-z0-9._-]+)$/;
 
-const createCommand = defineCommand<CreateArgs>({
+const createOptions = (y: Argv<GlobalArgs>) =>
+  formatOption(y)
+    .option('name', {
+      type: 'string',
+      demandOption: true,
+      describe: 'The project name: lowercase letters, digits and hyphens',
+      coerce: projectName,
+    })
+    .option('repo', { type: 'string', demandOption: true, describe: 'The GitHub repository, OWNER/REPO', coerce: gitHubRepo })
+    .option('branch', { type: 'string', demandOption: true, describe: 'The branch to build from', coerce: nonEmpty('--branch') })
+    .option('directory', {
+      type: 'string',
+      default: '.',
+      describe: 'The Hasura project directory in the repository',
+      coerce: nonEmpty('--directory'),
+    })
+    .option('region', { type: 'string', default: 'us-east-2', describe: 'The cloud region', coerce: nonEmpty('--region') })
+    .option('plan', { type: 'string', default: 'cloud_free', describe: 'The Hasura Cloud plan, e.g. cloud_free or cloud_payg' })
+    .option('cloud', { type: 'string', default: 'aws', describe: 'The cloud provider' })
+    .option('env', {
+      type: 'string',
+      array: true,
+      nargs: 1,
+      default: [],
+      describe: 'KEY=VALUE for the project (repeatable); wins over --env-file for the same key; values are never printed',
+      coerce: envFlags,
+    })
+    .option('env-file', {
+      type: 'string',
+      describe: 'A file of KEY=VALUE lines (# comments, quotes, `export `; no $VAR expansion); values are never printed',
+    })
+    .option('timeout', { type: 'number', default: 600, describe: 'Seconds to wait for the preview app', coerce: seconds('--timeout') })
+    .option('poll-interval', {
+      type: 'number',
+      default: 2,
+      describe: 'Seconds between two looks at the job',
+      coerce: seconds('--poll-interval'),
+    })
+    .example(
+      'hcr preview create --name myapp-pr-42 --repo acme/myapp --branch feature --directory hasura',
+      'Build the Hasura project in hasura/ of the branch as the preview app myapp-pr-42, and wait for it',
+    )
+    .example(
+      'hcr preview create --name myapp-pr-42 --repo acme/myapp --branch feature --env-file preview.env --env "PG_DATABASE_URL=$DB"',
+      'With the env of preview.env, and one secret value from the environment (never printed)',
+    )
+    .example('hcr preview create ... --format json', 'Where the app is (endpoint, console, ids) as one JSON document');
+
+const createCommand = defineCommand({
   command: 'create',
   describe: 'Create (or redeploy) a preview app from a GitHub branch and wait until it is ready; GitHub token from GITHUB_TOKEN',
-  builder: (y) =>
-    y
-      .option('name', { type: 'string', demandOption: true, describe: 'The project name: lowercase letters, digits and hyphens' })
-      .option('repo', { type: 'string', demandOption: true, describe: 'The GitHub repository, OWNER/REPO' })
-      .option('branch', { type: 'string', demandOption: true, describe: 'The branch to build from' })
-      .option('directory', { type: 'string', default: '.', describe: 'The Hasura project directory in the repository' })
-      .option('region', { type: 'string', default: 'us-east-2', describe: 'The cloud region' })
-      .option('plan', { type: 'string', default: 'cloud_free', describe: 'The Hasura Cloud plan, e.g. cloud_free or cloud_payg' })
-      .option('cloud', { type: 'string', default: 'aws', describe: 'The cloud provider' })
-      .option('env', {
-        type: 'string',
-        array: true,
-        nargs: 1,
-        default: [],
-        describe: 'KEY=VALUE for the project (repeatable); wins over --env-file for the same key; values are never printed',
-      })
-      .option('env-file', {
-        type: 'string',
-        describe: 'A file of KEY=VALUE lines (# comments, quotes, `export `; no $VAR expansion); values are never printed',
-      })
-      .option('timeout', { type: 'number', default: 600, describe: 'Seconds to wait for the preview app' })
-      .option('poll-interval', { type: 'number', default: 2, describe: 'Seconds between two looks at the job' })
-      .option('format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'Output view' }) as never,
+  builder: createOptions,
   run: async (ctx, args) => {
-    const name = checkedName(args.name);
-    const repo = REPO.exec(args.repo);
-    if (!repo || repo[2] === '.' || repo[2] === '..') {
-      throw new UserError(`--repo ${JSON.stringify(args.repo)}: expected OWNER/REPO, e.g. hasura/graphql-engine`);
-    }
-    for (const [flag, value] of [
-      ['--branch', args.branch],
-      ['--directory', args.directory],
-      ['--region', args.region],
-    ] as const) {
-      if (value.trim() === '') throw new UserError(`${flag} must not be empty`);
-    }
-    const env = projectEnv(ctx, args);
+    const { name } = args;
+    const [owner, repo] = args.repo.split('/') as [string, string];
+    const env = projectEnv(ctx, args.envFile, args.env);
     // What the service or the job says may repeat an env value: masked, unless it is also one of
     // the plain flags (--cloud azure with --env REGION_HINT=azure), which is what a message about it means.
     const flags = new Set([name, args.repo, args.branch, args.directory, args.cloud, args.region, args.plan]);
     for (const value of env.values()) if (!flags.has(value)) ctx.redactor.add(value);
-    const wait = { timeout: seconds('--timeout', args.timeout), interval: seconds('--poll-interval', args.pollInterval) };
+    const wait = { timeout: args.timeout, interval: args.pollInterval };
     const githubToken = ctx.env.GITHUB_TOKEN?.trim();
     if (!githubToken) {
       throw new UserError(
         `no GitHub token: set GITHUB_TOKEN to a token that can read ${args.repo} (in GitHub Actions: GITHUB_TOKEN: \${{ secrets.GITHUB_TOKEN }}); hcr never takes it from a flag`,
+        'auth',
       );
     }
     ctx.redactor.add(githubToken);
@@ -104,7 +103,7 @@ const createCommand = defineCommand<CreateArgs>({
 
     const { jobId } = await client.createGitHubPreviewApp({
       githubPersonalAccessToken: githubToken,
-      githubRepoDetails: { owner: repo[1]!, repo: repo[2]!, branch: args.branch, directory: args.directory },
+      githubRepoDetails: { owner, repo, branch: args.branch, directory: args.directory },
       projectOptions: {
         cloud: args.cloud,
         region: args.region,
@@ -118,9 +117,11 @@ const createCommand = defineCommand<CreateArgs>({
     const projectId = finishedProjectId(name, job, (text) => ctx.redactor.mask(text));
     const project = await client.getProject(projectId);
     if (!project) throw new UserError(`preview job ${jobId} reported project ${projectId}, which Hasura Cloud does not know`);
-    if (project.name !== name) ctx.log(`warning: Hasura Cloud named the project ${project.name}, not ${name}`);
+    if (project.name !== name) {
+      ctx.view.diagnostics([{ severity: 'warning', message: `Hasura Cloud named the project ${project.name}, not ${name}` }]);
+    }
 
-    const created: Created = {
+    const created: PreviewApp = {
       name: project.name,
       projectId: project.id,
       tenantId: project.tenant?.id ?? null,
@@ -130,7 +131,7 @@ const createCommand = defineCommand<CreateArgs>({
       env: [...env.keys()],
       ...(env.size > 0 ? await checkEnv(client, project.tenant?.id, env) : {}),
     };
-    printCreated(ctx, created, args.format);
+    ctx.view.previewApp(created);
     setGitHubOutputs(ctx, {
       name: created.name,
       project_id: created.projectId,
@@ -139,7 +140,9 @@ const createCommand = defineCommand<CreateArgs>({
     });
     if (!created.envMissing) return 0;
     // The app is up, but maybe not with the env it was given: the run has failed.
-    ctx.log(`error: preview app ${created.name} is up, but hcr could not make sure it has the env it was given: ${created.envProblem}`);
+    ctx.view.diagnostics([
+      { message: `preview app ${created.name} is up, but hcr could not make sure it has the env it was given: ${created.envProblem}` },
+    ]);
     return 1;
   },
 });
@@ -153,7 +156,7 @@ async function checkEnv(
   client: CloudClient,
   tenantId: string | undefined,
   env: Map<string, string>,
-): Promise<Pick<Created, 'envSetAfterJob' | 'envMissing' | 'envProblem'>> {
+): Promise<Pick<PreviewApp, 'envSetAfterJob' | 'envMissing' | 'envProblem'>> {
   const keys = [...env.keys()];
   if (!tenantId) return { envMissing: keys, envProblem: 'the project has no tenant, so its env cannot be read' };
   const ensured = await ensureEnv(client, tenantId, Object.fromEntries(env));
@@ -161,12 +164,12 @@ async function checkEnv(
   return { envMissing: keys, envProblem: ensured.reason };
 }
 
-const deleteCommand = defineCommand<DeleteArgs>({
+const deleteCommand = defineCommand({
   command: 'delete',
   describe: 'Delete the project of this name, e.g. when its pull request closes; never one the desired state protects',
   builder: (y) =>
     y
-      .option('name', { type: 'string', demandOption: true, describe: 'The project name' })
+      .option('name', { type: 'string', demandOption: true, describe: 'The project name', coerce: projectName })
       .option('if-exists', { type: 'boolean', default: false, describe: 'Succeed when no project has this name' })
       .option('yes', { type: 'boolean', default: false, describe: 'Delete without asking (needed when not run in a terminal)' })
       .option('file', {
@@ -174,14 +177,16 @@ const deleteCommand = defineCommand<DeleteArgs>({
         type: 'string',
         array: true,
         nargs: 1,
-        default: [],
+        default: [] as string[],
         describe: `Desired-state files whose protect: true refuses the deletion (default: ${DEFAULT_FILE}, when there is one)`,
-      }) as never,
+      })
+      .example('hcr preview delete --name myapp-pr-42 --if-exists --yes', 'When the pull request closes: delete its app, if it has one')
+      .example('hcr preview delete --name myapp-pr-42 -f envs/', 'Ask first; refuse if a file in envs/ protects the project'),
   run: async (ctx, args) => {
-    const name = checkedName(args.name);
+    const { name } = args;
     const interactive = Boolean(ctx.stdin.isTTY && ctx.stdout.isTTY);
     if (!args.yes && !interactive) {
-      throw new UserError('preview delete needs --yes when it is not run in a terminal (nothing was deleted)');
+      throw new UserError('preview delete needs --yes when it is not run in a terminal (nothing was deleted)', 'usage');
     }
     await refuseProtected(ctx, name, args.file);
     const client = await cloudClient(ctx, args);
@@ -192,7 +197,7 @@ const deleteCommand = defineCommand<DeleteArgs>({
           `no project is named ${name}; nothing was deleted (with --if-exists that is a success, e.g. for cleanup when a pull request closes)`,
         );
       }
-      ctx.stdout.write(`No project is named ${name}; nothing to delete.\n`);
+      ctx.view.say(`No project is named ${name}; nothing to delete.`);
       return 0;
     }
     if (!project.tenant) throw new UserError(`project ${name} has no tenant, so it cannot be deleted through the API`);
@@ -200,12 +205,12 @@ const deleteCommand = defineCommand<DeleteArgs>({
     if (!args.yes) {
       const answer = await ask(ctx, `Delete ${described}, with every env var in it?\n  Only "yes" will be accepted.\n\n  Enter a value: `);
       if (answer !== 'yes') {
-        ctx.stdout.write('\nDelete cancelled; nothing was deleted.\n');
+        ctx.view.say('\nDelete cancelled; nothing was deleted.');
         return 1;
       }
     }
     const status = await deleteTenant(client, project.tenant.id);
-    ctx.stdout.write(`Deleted ${described}: ${status}\n`);
+    ctx.view.say(`Deleted ${described}: ${status}`);
     return 0;
   },
 });
@@ -241,37 +246,57 @@ async function deleteTenant(client: CloudClient, tenantId: string): Promise<stri
   }
 }
 
-export const previewCommand = defineCommand({
-  builder: (y) => y,
+export const previewCommand = defineGroup({
+  builder: (y) =>
+    y
+      .example(
+        'hcr preview create --name myapp-pr-42 --repo acme/myapp --branch feature',
+        'Build the branch as a preview app, and wait for it',
+      )
+      .example('hcr preview delete --name myapp-pr-42 --if-exists --yes', 'Delete it when the pull request closes'),
   subcommands: [createCommand, deleteCommand],
 });
 
-function checkedName(name: string): string {
+/** `--name`: a project name Hasura Cloud takes. */
+function projectName(name: string): string {
   const problem = nameProblem('projectName', name);
-  if (problem) throw new UserError(`--name ${problem}`);
+  if (problem) throw new UserError(`--name ${problem}`, 'usage');
   return name;
 }
 
+function gitHubRepo(text: string): string {
+  const match = REPO.exec(text);
+  if (!match || match[2] === '.' || match[2] === '..') {
+    throw new UserError(`--repo ${JSON.stringify(text)}: expected OWNER/REPO, e.g. hasura/graphql-engine`, 'usage');
+  }
+  return text;
+}
+
 /**
- * The project's env: --env-file, then --env over it. Messages name entries by place and key only:
- * an entry without its `=`, or with a malformed key, may be a value typed in the wrong place, and
- * is never repeated back.
+ * `--env KEY=VALUE`, each entry checked. Messages name entries by place and key only: an entry
+ * without its `=`, or with a malformed key, may be a value typed in the wrong place, and is never
+ * repeated back.
  */
-function projectEnv(ctx: Context, args: CreateArgs): Map<string, string> {
-  const env = args.envFile === undefined ? new Map<string, string>() : readEnvFile(ctx, args.envFile);
+function envFlags(entries: string[]): Map<string, string> {
   const flags = new Map<string, string>();
-  args.env.forEach((entry, i) => {
+  entries.forEach((entry, i) => {
     const at = entry.indexOf('=');
-    if (at < 0) throw new UserError(`--env entry ${i + 1} has no "=": expected KEY=VALUE`);
+    if (at < 0) throw new UserError(`--env entry ${i + 1} has no "=": expected KEY=VALUE`, 'usage');
     const key = entry.slice(0, at);
     const problem = unnamedProblem('envKey', key);
-    if (problem) throw new UserError(`--env entry ${i + 1}: the key is ${problem}`);
-    if (flags.has(key)) throw new UserError(`--env sets ${key} twice; give each key once`);
+    if (problem) throw new UserError(`--env entry ${i + 1}: the key is ${problem}`, 'usage');
+    if (flags.has(key)) throw new UserError(`--env sets ${key} twice; give each key once`, 'usage');
     const value = entry.slice(at + 1);
     const refused = valueProblem(value);
-    if (refused) throw new UserError(`--env ${key}: ${refused}`);
+    if (refused) throw new UserError(`--env ${key}: ${refused}`, 'usage');
     flags.set(key, value);
   });
+  return flags;
+}
+
+/** The project's env: --env-file, then --env over it. */
+function projectEnv(ctx: Context, envFile: string | undefined, flags: Map<string, string>): Map<string, string> {
+  const env = envFile === undefined ? new Map<string, string>() : readEnvFile(ctx, envFile);
   for (const [key, value] of flags) env.set(key, value);
   return env;
 }
@@ -357,43 +382,4 @@ function finishedProjectId(name: string, job: Job, mask: (text: string) => strin
   const projectId = typeof data === 'object' && data !== null ? (data as { projectId?: unknown }).projectId : undefined;
   if (typeof projectId !== 'string') throw new UserError(`preview job ${job.id} succeeded but did not say which project it made`);
   return projectId;
-}
-
-interface Created {
-  name: string;
-  projectId: string;
-  tenantId: string | null;
-  endpoint: string;
-  consoleUrl: string;
-  jobId: string;
-  /** The keys set with --env and --env-file; their values are not output. */
-  env: string[];
-  /** Keys the job did not apply, which hcr then set with updateTenantEnv. */
-  envSetAfterJob?: string[];
-  /** Keys hcr could not make sure of: the job did not apply them, or reading or setting them failed (`envProblem`). */
-  envMissing?: string[];
-  envProblem?: string;
-}
-
-function printCreated(ctx: Context, created: Created, format: 'text' | 'json'): void {
-  if (format === 'json') {
-    ctx.stdout.write(`${JSON.stringify(created, null, 2)}\n`);
-    return;
-  }
-  const lines = [
-    `Preview app ${created.name} is ready.`,
-    `  endpoint: ${created.endpoint}`,
-    `  console:  ${created.consoleUrl}`,
-    `  project:  ${created.projectId}`,
-    ...(created.tenantId ? [`  tenant:   ${created.tenantId}`] : []),
-    `  job:      ${created.jobId}`,
-    ...(created.env.length > 0 ? [`  env:      ${created.env.join(', ')} (values not shown)`] : []),
-    ...(created.envSetAfterJob
-      ? [`  env set:  ${created.envSetAfterJob.join(', ')}: the preview job did not apply them, so hcr set them with updateTenantEnv`]
-      : []),
-    ...(created.envMissing
-      ? [`  env NOT CONFIRMED: ${created.envMissing.join(', ')}: the preview job may not have applied them (${created.envProblem})`]
-      : []),
-  ];
-  ctx.stdout.write(`${lines.join('\n')}\n`);
 }

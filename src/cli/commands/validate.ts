@@ -5,23 +5,29 @@ import { loadDesired } from '../../config/load.js';
 import { sarifLog } from '../../config/sarif.js';
 import type { Desired, Diagnostic } from '../../config/types.js';
 import { HCR_VERSION } from '../../version.js';
-import { desiredOptions, type DesiredArgs } from '../options.js';
+import type { Argv } from 'yargs';
+import { desiredOptions } from '../options.js';
 import { plural } from '../../util/words.js';
-import { defineCommand, type Context } from '../context.js';
+import { defineCommand, type ArgsOf } from '../command.js';
+import type { Context, GlobalArgs } from '../context.js';
 import { underGitHubActions } from '../github.js';
 import { checkDesired, checkDiagnostics } from '../checks.js';
 
-interface ValidateArgs extends DesiredArgs {
-  format: 'text' | 'sarif';
-}
-
-export const validateCommand = defineCommand<ValidateArgs>({
-  builder: (y) =>
-    desiredOptions(y).option('format', {
+const options = (y: Argv<GlobalArgs>) =>
+  desiredOptions(y)
+    .option('format', {
       choices: ['text', 'sarif'] as const,
-      default: 'text' as const,
+      default: 'text' as 'text' | 'sarif',
       describe: 'text, or sarif: a SARIF 2.1.0 log of every problem on stdout, for GitHub code scanning',
-    }),
+    })
+    .example('hcr validate', 'Check hasura-cloud.yaml: its syntax, references and the Hasura checks, each problem at file:line:col')
+    .example('hcr validate -f envs/ --verbose', 'Every file of envs/, with the notes too')
+    .example('hcr validate --format sarif > hcr.sarif', 'For GitHub code scanning (upload it with github/codeql-action/upload-sarif)');
+
+type ValidateArgs = ArgsOf<typeof options>;
+
+export const validateCommand = defineCommand({
+  builder: options,
   run: async (ctx, args) => {
     const { desired, diagnostics } = await validate(ctx, args);
     if (args.format === 'sarif') {
