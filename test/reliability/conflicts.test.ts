@@ -117,6 +117,24 @@ describe('conflicts torture test', () => {
     }
     applying = false;
     await Promise.all(writers);
+    // Then one run in calm, faults and writers stopped: under load every contended run may have
+    // met a writer, and the checks below on an applied run must still have one to check.
+    w.emulator.setFaults({ errorRate: 0, lostAnswerRate: 0 });
+    const calm = ROUNDS + 1;
+    const from = w.journal.entries.length;
+    const last = await w.hcr(['apply', '--auto-approve', '--format', 'json', '-f', desiredFor(w, calm, 1)], {
+      env: { SHARED_SECRET: canaries.make(`run1-${calm}`) },
+    });
+    canaries.expectNoneLeaked(last);
+    expect(last.code, last.stderr).toBe(0);
+    reports.push({
+      round: calm,
+      run: 1,
+      code: last.code,
+      report: JSON.parse(last.stdout) as ReportJson,
+      from,
+      to: w.journal.entries.length,
+    });
 
     // The store's own order of decisions, per tenant: each accepted write was based on the hash
     // the tenant had, and that hash is the one the previous accepted write left — a single line.
@@ -175,7 +193,8 @@ describe('conflicts torture test', () => {
     const outcomes = reports.flatMap((r) => r.report.projects.map((p) => p.outcome));
     const byAuthor = (prefix: string, accepted: boolean) =>
       w.journal.entries.filter((e) => envWrite(e) && e.author.startsWith(prefix) && !e.refused === accepted).length;
-    // The torture must have happened: writes of both kinds accepted and refused, projects applied and in conflict.
+    // The torture must have happened: writes of both kinds accepted and refused, projects applied
+    // (at the latest in the calm run) and in conflict.
     expect(outcomes).toContain('applied');
     expect(outcomes).toContain('conflict');
     for (const author of ['hcr', 'console']) {
