@@ -59,7 +59,7 @@ export function tallyPlan(plan: Plan): PlanTally {
 }
 
 /** How many projects apply will change: the differing ones but for refused deletions. */
-export const projectsToChange = (t: PlanTally): number => t.changed.length - t.refusedDeletions;
+const projectsToChange = (t: PlanTally): number => t.changed.length - t.refusedDeletions;
 
 /** What a plan's header says it will do, e.g. `hcr will change 2 projects; 1 deletion is refused:`. */
 export function planHeader(t: PlanTally): string {
@@ -216,7 +216,7 @@ export const isSensitive = (change: KeyChange): boolean => change.sensitive !== 
  * The value column of a key line. A sensitive entry's `before`/`after` are never read, even if present;
  * only where it comes from is shown: an env var, a SOPS file and pointer, or a file.
  */
-export function describeValue(change: KeyChange, width: number): string {
+function describeValue(change: KeyChange, width: number): string {
   if (isSensitive(change)) {
     const what = change.action === 'change' ? 'sensitive value changed' : 'sensitive value';
     const source = change.action !== 'remove' ? change.source : undefined;
