@@ -65,8 +65,18 @@ export default tseslint.config(
             forbid('state', ['apply', 'render', 'plan', 'planfile'], 'state/ reads live state; it knows nothing of plans'),
             forbid(
               'hasura',
-              ['cloud', 'state', 'plan', 'planfile', 'apply', 'render', 'secrets'],
-              'hasura/ is knowledge of the engine: pure',
+              CLIENT.filter((f) => f !== 'hasura'),
+              'hasura/ is knowledge of the engine: pure, it needs nothing of the rest of hcr',
+            ),
+            forbid(
+              'secrets',
+              CLIENT.filter((f) => f !== 'secrets'),
+              'secrets/ reads value sources from files: it knows nothing of desired state, plans or the service',
+            ),
+            forbid(
+              'ci',
+              CLIENT.filter((f) => f !== 'ci'),
+              'ci/ talks to GitHub and GitLab: it is handed text to post, and knows nothing of how it was made',
             ),
           ],
         },

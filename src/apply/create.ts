@@ -7,7 +7,7 @@ import { readEnvs } from '../state/read.js';
 import { plural } from '../util/words.js';
 
 /**
- * A service that ignores the name asked for (API.md) leaves nothing but the env to know a created
+ * A service that ignores the name asked for (docs/hasura-cloud-api.md) leaves nothing but the env to know a created
  * project by, so hcr marks each project it creates with CREATE_MARKER until the project has its
  * name and env: a create whose answer was lost is found by it, in this run or the next, and never
  * made twice. Its value is `NAME/NONCE`: the project it is for, and the attempt.
@@ -44,7 +44,7 @@ export type Creation =
  * still be free, and no project of its region may carry a marker for it. Then one createTenant
  * with its env and a new marker. When that fails, the region is listed again: a project that
  * appeared with the marker (or the name) is the one made; when none appeared and the service
- * answered with a server error, as it has for a create with env on the free plan (API.md), the
+ * answered with a server error, as it has for a create with env on the free plan (docs/hasura-cloud-api.md), the
  * project is created once more without env (its env is then set with updateTenantEnv). Nothing is
  * ever sent again when a project appeared that hcr cannot tell apart from its own.
  */

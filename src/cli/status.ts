@@ -20,7 +20,7 @@ export function statusOption<T extends GlobalArgs>(y: Argv<T>) {
 /**
  * Asks for the undocumented tenant status fields of the live projects in a request of their own,
  * and prints what came back on stderr. The fields are optional extras whose meaning is not
- * documented (API.md): a service that refuses them, or any failure to get them, is one line of
+ * documented (docs/hasura-cloud-api.md): a service that refuses them, or any failure to get them, is one line of
  * information, never an error of the command.
  */
 export async function printStatus(ctx: Context, client: CloudClient, live: LiveState): Promise<void> {

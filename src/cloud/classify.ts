@@ -49,7 +49,7 @@ export function classify(err: unknown, attempt: FailedAttempt): CloudError {
   return failure('service', attempt, 'the answer is not a GraphQL response');
 }
 
-/** Hasura's `errors[]` (HTTP 200) to a kind; see API.md for the shapes and wordings known. */
+/** Hasura's `errors[]` (HTTP 200) to a kind; see docs/hasura-cloud-api.md for the shapes and wordings known. */
 function kindOf({ message, code }: ServiceError): CloudErrorKind {
   if (code === 'validation-failed') {
     return /not found in type: '(query|mutation)_root'/.test(message) ? 'not-authorized' : 'service';

@@ -204,7 +204,7 @@ export class CloudClient {
     );
   }
 
-  /** With an empty `envs` none is sent: the service has been seen to fail a create that carries any (API.md). */
+  /** With an empty `envs` none is sent: the service has been seen to fail a create that carries any (docs/hasura-cloud-api.md). */
   createTenant(input: CreateTenantInput): Promise<CreatedTenant> {
     const envs = Object.keys(input.envs).length > 0 ? keyValues(input.envs) : undefined;
     const variables = { cloud: input.cloud, region: input.region, plan: input.billingPlan, name: input.name, envs };

@@ -52,7 +52,7 @@ export const GET_PROJECT = define(`
 `);
 
 /**
- * The undocumented tenant fields a real client's query showed (API.md, "Known rough edges"), alone
+ * The undocumented tenant fields a real client's query showed (docs/hasura-cloud-api.md), alone
  * in their own request: a service that does not know them refuses the whole document.
  */
 export const GET_TENANT_STATUSES = define(`

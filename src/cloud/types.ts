@@ -1,4 +1,4 @@
-/** Shapes of the Hasura Cloud API as the rest of hcr sees them (see ../shared/API.md). */
+/** Shapes of the Hasura Cloud API as the rest of hcr sees them (see docs/hasura-cloud-api.md). */
 
 export interface TenantRef {
   id: string;
@@ -13,7 +13,7 @@ export interface ProjectRef {
 }
 
 /**
- * The undocumented tenant status fields (API.md, "Known rough edges"): optional extras whose
+ * The undocumented tenant status fields (docs/hasura-cloud-api.md): optional extras whose
  * meaning is not documented, shown as information only.
  */
 export interface TenantStatus {
@@ -43,7 +43,7 @@ export interface CreateTenantInput {
 
 export interface CreatedTenant {
   tenantId: string;
-  /** The name the service gave, which may differ from the one asked for (API.md). */
+  /** The name the service gave, which may differ from the one asked for (docs/hasura-cloud-api.md). */
   name: string;
 }
 

@@ -1,6 +1,6 @@
 /**
  * Every text the emulator answers with, in one place. Where the real service's wording is
- * known (API.md: "confirmed") it is copied; the rest is invented and kept here so that it can
+ * known (docs/hasura-cloud-api.md: "confirmed") it is copied; the rest is invented and kept here so that it can
  * be changed in one edit. Clients recognise these loosely and must never depend on the text.
  */
 
@@ -64,7 +64,7 @@ export const previewFailure = {
 
 /**
  * The undocumented tenant status fields (the status-fields quirk). Their meaning and values are
- * unknown (API.md): these follow the engine's /healthz answers and the metadata error seen in #9731.
+ * unknown (docs/hasura-cloud-api.md): these follow the engine's /healthz answers and the metadata error seen in #9731.
  */
 export const tenantHealth = {
   ok: 'OK',

@@ -2,7 +2,7 @@ import { UserError } from '../errors.js';
 import { PLANS } from './records.js';
 
 /**
- * Rough edges of the real service (API.md, "Known rough edges"), each off unless asked for, so that
+ * Rough edges of the real service (docs/hasura-cloud-api.md), each off unless asked for, so that
  * a client can be tried against every one of them. Unlike faults, they are not random: the service
  * has been seen to behave this way every time.
  */

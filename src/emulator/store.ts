@@ -58,7 +58,7 @@ interface Asked {
  * copied and never changes: a write replaces it, so a record read before a write still shows
  * the state before it. `getEnv` answers a project's hash and sorted env the same way.
  *
- * Project names are unique (API.md), and these are all the rules about a name already taken:
+ * Project names are unique (docs/hasura-cloud-api.md), and these are all the rules about a name already taken:
  * - createTenant and updateTenantName refuse it with the database's uniqueness violation;
  * - a preview job redeploys the preview app of that name (as every push to a pull request does),
  *   but fails, touching nothing, when the name belongs to a project it did not make;

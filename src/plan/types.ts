@@ -50,7 +50,7 @@ export interface PlanSummary {
   refused_delete_projects: number;
 }
 
-/** The plan as DESIGN.md's JSON; also the core of a saved plan. Sorted by project name. */
+/** The plan as README's plan JSON; also the core of a saved plan. Sorted by project name. */
 export interface Plan {
   format_version: 1;
   projects: ProjectPlan[];

@@ -5,7 +5,7 @@ import { summarize } from '../plan/plan.js';
 import { isSensitive } from './format.js';
 
 /**
- * Built field by field rather than serialising the Plan: only what DESIGN.md's JSON names gets out,
+ * Built field by field rather than serialising the Plan: only what README's plan JSON names gets out,
  * so a sensitive entry can never leak a stray value and no `source` (provenance of secrets) is exposed.
  */
 function entry(change: KeyChange): Record<string, unknown> {

@@ -1,5 +1,5 @@
 /**
- * apply's exit code for every mix of outcomes, as data written from DESIGN.md's exit codes rather
+ * apply's exit code for every mix of outcomes, as data written from the exit codes of README and docs/architecture.md rather
  * than from the code: 1 when anything failed or is unknown (a conflict beside them too), 3 when
  * only conflicts kept projects from being written, else 0.
  */

@@ -236,5 +236,5 @@ export function parseTextReport(stdout: string): { outcomes: Map<string, string>
   return { outcomes, counts };
 }
 
-/** The exit code DESIGN.md gives a run with these outcomes: a lookup in a table of literal codes. */
+/** The exit code README gives a run with these outcomes: a lookup in a table of literal codes. */
 export { exitFromTable as expectedExit } from './exit-codes.js';

@@ -6,7 +6,7 @@ import { PLAN_FIXTURES, loadPlan } from './helpers.js';
 type Doc = { format_version: number; projects: Record<string, any>[]; summary: Record<string, number>; checks?: unknown[] };
 const json = (plan: Plan): Doc => JSON.parse(jsonDocument(planJson(plan))) as Doc;
 
-/** The fields DESIGN.md and README give the JSON plan: nothing else may get out of a Plan. */
+/** The fields README gives the JSON plan: nothing else may get out of a Plan. */
 const PROJECT_FIELDS = ['name', 'tenantId', 'hash', 'action', 'create', 'refused', 'env', 'unmanaged'];
 const ENTRY_FIELDS = ['key', 'action', 'sensitive', 'before', 'after'];
 

@@ -103,7 +103,7 @@ describe('text view', () => {
 });
 
 describe('JSON view', () => {
-  it('is one document in DESIGN.md shape, with no values or sources for sensitive entries', () => {
+  it('is one document in the shape README documents, with no values or sources for sensitive entries', () => {
     const out = jsonDocument(planJson(loadPlan('plan-mixed')));
     expect(out.endsWith('}\n')).toBe(true);
     const doc = JSON.parse(out);

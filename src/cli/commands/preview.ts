@@ -23,7 +23,7 @@ import { setGitHubOutputs } from '../github.js';
 import { formatOption } from '../options.js';
 import { ask } from '../prompt.js';
 
-/** Job states after which nothing more happens (API.md); anything else is still on its way. */
+/** Job states after which nothing more happens (docs/hasura-cloud-api.md); anything else is still on its way. */
 const FINISHED = new Set(['success', 'failed', 'skipped']);
 
 /** OWNER/REPO as GitHub allows them: owners of letters, digits and inner hyphens; repositories also with `.` and `_`. */
@@ -148,7 +148,7 @@ const createCommand = defineCommand({
 });
 
 /**
- * Hasura Cloud has been seen to build a preview app without the env its job was given (API.md),
+ * Hasura Cloud has been seen to build a preview app without the env its job was given (docs/hasura-cloud-api.md),
  * so the env is read back: the keys missing or different are set with updateTenantEnv on the hash
  * just read. Names only, never values, go into what is printed.
  */
