@@ -34,11 +34,19 @@ const yargsLocales: Plugin = {
 };
 
 /**
+ * Characters each copy of string-width that hcr bundles counts as one column (test/build.test.ts
+ * checks every one against each installed copy): printable ASCII, Latin-1 but for ©, ® and the soft
+ * hyphen, the dashes, quotes, bullets and ellipsis of General Punctuation, ←↑→↓, and the
+ * mathematical operators (≤, ×'s neighbours). hcr's help is written in these.
+ */
+export const ONE_COLUMN = /^[\x20-\x7E\xA0-\xA8\xAA-\xAC\xAF-\xFF\u2010-\u2027\u2190-\u2193\u2200-\u22FF]*$/;
+
+/**
  * string-width, which yargs, cliui and wrap-ansi lay out help with, sets itself up as it loads (an
- * Intl.Segmenter and regular expressions of Unicode properties: some 40 ms of every run), though
- * hcr's help is printable ASCII, whose width is its length, as string-width itself answers first.
- * Each import of it gets a stand-in that answers printable ASCII so and loads the version that
- * the importer asked for the first time anything else is measured.
+ * Intl.Segmenter and regular expressions of Unicode properties: some 40 ms of every run), and yargs
+ * lays out a command's help on every run. A text of ONE_COLUMN characters is as wide as it is long,
+ * so each import of string-width gets a stand-in that answers those at once and loads the version
+ * that the importer asked for the first time anything else is measured.
  */
 const lazyStringWidth: Plugin = {
   name: 'lazy-string-width',
@@ -55,7 +63,7 @@ const lazyStringWidth: Plugin = {
       contents: `
         let measure;
         export default function stringWidth(text, options) {
-          if (typeof text === 'string' && /^[\\x20-\\x7E]*$/.test(text)) return text.length;
+          if (typeof text === 'string' && options?.ambiguousIsNarrow !== false && ${ONE_COLUMN}.test(text)) return text.length;
           measure ??= require(${JSON.stringify(path)}).default;
           return measure(text, options);
         }`,
