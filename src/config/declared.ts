@@ -1,7 +1,7 @@
 import { dirname } from 'node:path';
 import type { RuleId, Setting } from '../hasura/rules.js';
 import type { FileSource } from '../secrets/index.js';
-import { ValidationError, formatLocation } from './diagnostics.js';
+import { ValidationError, byPlace, formatLocation } from './diagnostics.js';
 import { readDocument, type ParsedDocument } from './document.js';
 import { checkSchema } from './explain.js';
 import { DEFAULT_FILE, findFiles } from './files.js';
@@ -10,6 +10,7 @@ import { displayPath, valueAt, type Path } from './path.js';
 import type { Diagnostic, SourceLocation } from './types.js';
 import { usableContent } from './usable.js';
 import { isRecord } from '../util/records.js';
+import { plural } from '../util/words.js';
 
 /** A desired-state file as the schema guarantees it to be. */
 export type EnvEntry = string | { value: string; sensitive?: boolean } | { fromEnv: string; sensitive?: boolean } | FileSource;
@@ -374,6 +375,7 @@ export function at(declared: Declared<unknown>, part: 'value' | 'key' = 'value')
 /** Problems of one run, each reported once. */
 export class Problems {
   private readonly found = new Map<string, Diagnostic>();
+  private readonly shared = new Map<string, { diagnostic: Diagnostic; what: string }[]>();
 
   constructor(initial: Diagnostic[]) {
     this.add(...initial);
@@ -383,11 +385,35 @@ export class Problems {
     for (const d of diagnostics) this.found.set(JSON.stringify([d.at, d.message]), d);
   }
 
+  /**
+   * A problem that every value naming one thing shares (a file source that cannot be read): it is
+   * reported once, at the first of them, naming the others (`what`: each one's path), so that a
+   * missing key does not print the same paragraph for each of a hundred values.
+   */
+  addShared(group: string, diagnostic: Diagnostic, what: string): void {
+    const sites = this.shared.get(group) ?? [];
+    sites.push({ diagnostic, what });
+    this.shared.set(group, sites);
+  }
+
   none(): boolean {
-    return this.found.size === 0;
+    return this.found.size === 0 && this.shared.size === 0;
   }
 
   throwIfAny(): void {
-    if (this.found.size > 0) throw new ValidationError([...this.found.values()]);
+    if (!this.none()) throw new ValidationError([...this.found.values(), ...[...this.shared.values()].map(once)]);
   }
+}
+
+const NAMED_AT_MOST = 3;
+
+function once(sites: { diagnostic: Diagnostic; what: string }[]): Diagnostic {
+  const [first, ...others] = [...sites].sort((a, b) => byPlace(a.diagnostic, b.diagnostic));
+  if (others.length === 0) return first!.diagnostic;
+  const named = others.slice(0, NAMED_AT_MOST).map((site) => site.what);
+  const more = others.length > NAMED_AT_MOST ? ` and ${others.length - NAMED_AT_MOST} more` : '';
+  return {
+    ...first!.diagnostic,
+    message: `${first!.diagnostic.message} (the same for ${plural(others.length, 'more value')}: ${named.join(', ')}${more})`,
+  };
 }

@@ -55,11 +55,13 @@ export function formatLocation(at: SourceLocation): string {
 
 /** By place: problems without one (a missing path) first, then by file, line and column. */
 export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
-  return [...diagnostics].sort((a, b) => {
-    if (!a.at || !b.at) return (a.at ? 1 : 0) - (b.at ? 1 : 0);
-    if (a.at.file !== b.at.file) return a.at.file < b.at.file ? -1 : 1;
-    return a.at.line - b.at.line || a.at.col - b.at.col;
-  });
+  return [...diagnostics].sort(byPlace);
+}
+
+export function byPlace(a: Diagnostic, b: Diagnostic): number {
+  if (!a.at || !b.at) return (a.at ? 1 : 0) - (b.at ? 1 : 0);
+  if (a.at.file !== b.at.file) return a.at.file < b.at.file ? -1 : 1;
+  return a.at.line - b.at.line || a.at.col - b.at.col;
 }
 
 /** `2 problems in 1 file`; warnings and notes counted apart: `1 problem and 2 warnings in 1 file`. */

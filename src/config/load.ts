@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { UserError } from '../errors.js';
-import { SecretReader, type FileSource } from '../secrets/index.js';
+import { SecretReader, SourceFileError, type FileSource } from '../secrets/index.js';
 import { didYouMean, quoteList } from '../util/words.js';
 import { ValidationError } from './diagnostics.js';
 import {
@@ -172,17 +172,18 @@ async function readFileSource(
   problems: Problems,
 ): Promise<Omit<DesiredValue, 'keyAt'> | undefined> {
   const field = 'fromSops' in entry ? 'fromSops' : 'fromFile';
-  const problem = (message: string) =>
-    problems.add({
-      at: at({ ...declared, path: [...declared.path, field] }),
-      message: `${displayPath(declared.path)}: ${field} ${message}`,
-    });
+  const diagnostic = (message: string): Diagnostic => ({
+    at: at({ ...declared, path: [...declared.path, field] }),
+    message: `${displayPath(declared.path)}: ${field} ${message}`,
+  });
+  const problem = (message: string) => problems.add(diagnostic(message));
   let value: string;
   try {
     value = await secrets.read(entry, declared.file.absolute);
   } catch (err) {
-    if (!(err instanceof UserError)) throw err;
-    problem(err.message);
+    if (err instanceof SourceFileError) problems.addShared(err.file, diagnostic(err.message), displayPath(declared.path));
+    else if (err instanceof UserError) problem(err.message);
+    else throw err;
     return undefined;
   }
   const invalid = valueProblem(value);

@@ -18,6 +18,21 @@ import type { PlainMap } from './sops/tree.js';
 export type FileSource = { fromSops: string } | { fromFile: string };
 
 /**
+ * A source's file that cannot be used (outside the tree, unreadable, not decrypted): the same
+ * problem for every value that names it. `file` tells such problems of one file from another's.
+ */
+export class SourceFileError extends UserError {
+  override name = 'SourceFileError';
+  constructor(
+    message: string,
+    readonly file: string,
+    kind: UserError['kind'],
+  ) {
+    super(message, kind);
+  }
+}
+
+/**
  * Reads value sources for one run: each file is read (and decrypted) once, keyed by its real path,
  * and age identities are looked up once, however many values name them. The SOPS decryptor (and
  * with it the yaml package and age) is loaded only when a fromSops value is read.
@@ -33,24 +48,39 @@ export class SecretReader {
     private readonly cwd: string,
   ) {}
 
-  /** The value `source` names, for the desired-state file at `desiredFile` (absolute). Throws a UserError. */
+  /** The value `source` names, for the desired-state file at `desiredFile` (absolute). Throws a UserError (a SourceFileError for its file). */
   async read(source: FileSource, desiredFile: string): Promise<string> {
     if ('fromFile' in source) {
-      const file = await resolveInTree(source.fromFile, desiredFile);
-      return once(this.plainFiles, file.real, () => readFromFile(file));
+      const file = await ofFile(resolveInTree(source.fromFile, desiredFile), `${desiredFile}\0${source.fromFile}`);
+      return ofFile(
+        once(this.plainFiles, file.real, () => readFromFile(file)),
+        file.real,
+      );
     }
     const { path, pointer } = splitSopsReference(source.fromSops);
-    const file = await resolveInTree(path, desiredFile);
+    const file = await ofFile(resolveInTree(path, desiredFile), `${desiredFile}\0${path}`);
     const [{ decryptSopsFile }, { AgeIdentities }, { valueAtPointer }] = await Promise.all([
       import('./sops/index.js'),
       import('./sops/age.js'),
       import('./sops/pointer.js'),
     ]);
-    const tree = await once(this.sopsFiles, file.real, () => {
-      this.identities ??= new AgeIdentities(this.env, this.cwd);
-      return decryptSopsFile(file, { env: this.env, cwd: this.cwd, identities: this.identities });
-    });
+    const tree = await ofFile(
+      once(this.sopsFiles, file.real, () => {
+        this.identities ??= new AgeIdentities(this.env, this.cwd);
+        return decryptSopsFile(file, { env: this.env, cwd: this.cwd, identities: this.identities });
+      }),
+      file.real,
+    );
     return valueAtPointer(tree, pointer, path);
+  }
+}
+
+/** What `file` answers, its UserErrors made SourceFileErrors of that file. */
+async function ofFile<T>(pending: Promise<T>, file: string): Promise<T> {
+  try {
+    return await pending;
+  } catch (err) {
+    throw err instanceof UserError ? new SourceFileError(err.message, file, err.kind) : err;
   }
 }
 

@@ -40,6 +40,26 @@ describe('fromSops and fromFile in the desired state', () => {
     });
   });
 
+  it('says a file that cannot be read once, at its first value, naming the values that share it', async () => {
+    const keys = ['A', 'B', 'C', 'D', 'E'];
+    const dir = scratch({
+      'shop.yaml': project(
+        keys.map((k) => `      ${k}: { fromFile: missing }\n`).join('') + '      F: { fromSops: "secrets/app.sops.yaml#/nope" }\n',
+      ),
+    });
+    const message = await loadDesired(['shop.yaml'], { cwd: dir, env }).then(
+      () => 'loaded',
+      (e: Error) => e.message,
+    );
+    const lines = message.split('\n');
+    expect(lines.filter((line) => line.includes('fromFile "missing"'))).toHaveLength(1);
+    expect(message).toContain('shop.yaml:5:22: projects.shop.env.A: fromFile "missing" does not exist');
+    expect(message).toContain('(the same for 4 more values: projects.shop.env.B, projects.shop.env.C, projects.shop.env.D and 1 more)');
+    // A pointer that is missing is the value's own problem, said at its line.
+    expect(message).toContain('shop.yaml:10:');
+    expect(lines.at(-1)).toBe('2 problems in 1 file');
+  });
+
   it('reads only the selected projects’ sources', async () => {
     const dir = scratch({
       'all.yaml': 'version: 1\nprojects:\n  a:\n    env:\n      X: { fromFile: missing }\n  b:\n    env:\n      Y: { fromFile: token }\n',

@@ -98,7 +98,11 @@ describe('secrets from the real sops files, end to end', () => {
     expect(r.stderr).toContain(
       'hasura-cloud.yaml:6:48: projects.shop-prod.env.HASURA_GRAPHQL_ADMIN_SECRET: fromSops "secrets/app.sops.yaml" does not match its MAC',
     );
-    expect(r.stderr).toContain('hasura-cloud.yaml:9:36: projects.shop-prod.env.MAX_CONNECTIONS: fromSops "secrets/app.sops.yaml"');
+    // One problem for the file, at its first value, naming the others that read it.
+    expect(r.stderr).toContain(
+      '(which updates the MAC) (the same for 2 more values: projects.shop-prod.env.MAX_CONNECTIONS, projects.shop-prod.env.THIRD_ITEM)',
+    );
+    expect(r.stderr.match(/fromSops "secrets\/app\.sops\.yaml"/g)).toHaveLength(1);
     expect(t.emulator.requests).toEqual([]);
     expectNoPlaintext(r.stderr);
   });
@@ -112,6 +116,10 @@ describe('secrets from the real sops files, end to end', () => {
       'projects.shop-prod.env.DOTENV_SECRET: fromSops "secrets/app.env": no age identity was found to open it; it is encrypted for age1je6kjhzuhdjy3fqptpttxjh5k8q46vygzlgtpuq3030c947pc5tqz9dqvr',
     );
     expect(r.stderr).toContain('Give hcr the age private key: SOPS_AGE_KEY');
+    // Once per file, however many values it holds: not the same paragraph for each of them.
+    expect(r.stderr.match(/no age identity was found/g)).toHaveLength(3);
+    expect(r.stderr).toContain('(the same for 1 more value: projects.shop-prod.env.FEATURE_ON)');
+    expect(r.stderr).toMatch(/\n3 problems in 1 file\n?$/);
     expect(t.emulator.requests).toEqual([]);
     expect(live()).toEqual(before);
   });
