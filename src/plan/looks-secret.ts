@@ -23,6 +23,7 @@ const SECRET_NAME = new RegExp(
     'AUTH',
     'COOKIE',
     'SIGNING',
+    'HMAC',
     'JWT',
     'DSN',
     'DATABASE_URL',
@@ -53,6 +54,7 @@ const SECRET_VALUE = [
   /^SG\.[\w-]{16,}\.[\w-]{16,}/, // SendGrid
   /^AIza[\w-]{35}$/, // Google API keys
   /^(ghp|gho|ghu|ghs|github_pat|glpat|xox[abpr])[-_]\w{10,}/, // GitHub, GitLab, Slack tokens
+  /^(npm_|pypi-|hf_|shp(at|ca|pa|ss)_|dop_v1_|glsa_|xapp-)[\w-]{20,}/, // npm, PyPI, Hugging Face, Shopify, DigitalOcean, Grafana, Slack app tokens
   /^AKIA[0-9A-Z]{16}$/, // AWS access key id
 ];
 

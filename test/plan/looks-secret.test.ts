@@ -43,6 +43,7 @@ describe('looksSecret', () => {
     'AWS_ACCESS_KEY_ID',
     'KEY_FILE',
     'CONNECTION_STRING',
+    'WEBHOOK_HMAC',
   ])('a key named %s', (key) => {
     expect(looksSecret(key, 'anything')).toBe(true);
   });
@@ -90,6 +91,12 @@ describe('looksSecret', () => {
     ['a Stripe webhook secret', 'whsec_0123456789abcdef'],
     ['a GitHub token', 'ghp_0123456789abcdefghij'],
     ['an AWS access key id', 'AKIAIOSFODNN7EXAMPLE'],
+    ['an npm token', 'npm_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789'],
+    ['a PyPI token', 'pypi-AgEIcHlwaS5vcmcCJGE0ZjM1'],
+    ['a Hugging Face token', 'hf_AbCdEfGhIjKlMnOpQrStUvWxYz'],
+    ['a Shopify access token', 'shpat_0123456789abcdef0123456789abcdef'],
+    ['a DigitalOcean token', 'dop_v1_0123456789abcdef0123456789abcdef'],
+    ['a Slack app token', 'xapp-1-A0123456789-0123456789012-abcdef'],
     ['a JWT secret JSON', '{"type":"HS256","key":"0123456789"}'],
     ['a JSON document with a secret field', '{"client_email":"a@b.iam","private_key_id":"1"}'],
     ['a JSON document with a camelCase secret field', '{"clientId":"web","clientSecret":"x"}'],
