@@ -1,6 +1,6 @@
 import { UserError } from '../errors.js';
 import { readFromFile } from './file.js';
-import { resolveInTree } from './read.js';
+import { resolveInTree, type TreeFile } from './read.js';
 import type { AgeIdentities } from './sops/age.js';
 import type { Env } from './sops/exec.js';
 import type { PlainMap } from './sops/tree.js';
@@ -41,6 +41,7 @@ export class SecretReader {
   private identities?: AgeIdentities;
   private readonly sopsFiles = new Map<string, Promise<PlainMap>>();
   private readonly plainFiles = new Map<string, Promise<string>>();
+  private readonly resolved = new Map<string, Promise<TreeFile>>();
 
   /** `env` and `cwd` are the command's: identities, SOPS_AGE_KEY_CMD and sops are found through them. */
   constructor(
@@ -51,14 +52,14 @@ export class SecretReader {
   /** The value `source` names, for the desired-state file at `desiredFile` (absolute). Throws a UserError (a SourceFileError for its file). */
   async read(source: FileSource, desiredFile: string): Promise<string> {
     if ('fromFile' in source) {
-      const file = await ofFile(resolveInTree(source.fromFile, desiredFile), `${desiredFile}\0${source.fromFile}`);
+      const file = await this.resolve(source.fromFile, desiredFile);
       return ofFile(
         once(this.plainFiles, file.real, () => readFromFile(file)),
         file.real,
       );
     }
     const { path, pointer } = splitSopsReference(source.fromSops);
-    const file = await ofFile(resolveInTree(path, desiredFile), `${desiredFile}\0${path}`);
+    const file = await this.resolve(path, desiredFile);
     const [{ decryptSopsFile }, { AgeIdentities }, { valueAtPointer }] = await Promise.all([
       import('./sops/index.js'),
       import('./sops/age.js'),
@@ -72,6 +73,15 @@ export class SecretReader {
       file.real,
     );
     return valueAtPointer(tree, pointer, path);
+  }
+
+  /** `written` resolved in the tree of `desiredFile`, once however many values name it. */
+  private resolve(written: string, desiredFile: string): Promise<TreeFile> {
+    const key = `${desiredFile}\0${written}`;
+    return ofFile(
+      once(this.resolved, key, () => resolveInTree(written, desiredFile)),
+      key,
+    );
   }
 }
 

@@ -1,6 +1,7 @@
-import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { armor, Decrypter, identityToRecipient } from 'age-encryption';
+import { FileRefused, readSmallFile } from '../../util/files.js';
+import { plural } from '../../util/words.js';
 import type { AgeStanza } from './metadata.js';
 import { findExecutable, run, splitCommand, type Env } from './exec.js';
 
@@ -79,13 +80,14 @@ export class AgeIdentities {
   }
 
   private async fromFile(name: string, path: string, named: boolean): Promise<Place> {
-    const s = await stat(path).catch((err: NodeJS.ErrnoException) => err);
-    if (s instanceof Error) {
-      return { name, identities: [], note: s.code === 'ENOENT' ? (named ? 'no such file' : 'not found') : `cannot be read (${s.code})` };
+    let text: string;
+    try {
+      text = readSmallFile(path, MAX_KEYS_BYTES).bytes.toString('utf8');
+    } catch (err) {
+      if (!(err instanceof FileRefused)) throw err;
+      return { name, identities: [], note: keysFileNote(err, named) };
     }
-    if (!s.isFile()) return { name, identities: [], note: 'not a regular file' };
-    if (s.size > MAX_KEYS_BYTES) return { name, identities: [], note: 'too large for a keys file' };
-    return parsePlace(name, await readFile(path, 'utf8'), false);
+    return parsePlace(name, text, false);
   }
 
   private fromCommand(recipient: string): Promise<Place> {
@@ -138,7 +140,20 @@ async function parsePlace(name: string, text: string, severalPerLine: boolean): 
       identities.push(word);
     }
   }
-  return { name, identities, note: identities.length === 1 ? '1 identity' : `${identities.length} identities` };
+  return { name, identities, note: plural(identities.length, 'identity', 'identities') };
+}
+
+function keysFileNote(refused: FileRefused, named: boolean): string {
+  switch (refused.kind) {
+    case 'missing':
+      return named ? 'no such file' : 'not found';
+    case 'too-large':
+      return 'too large for a keys file';
+    case 'unreadable':
+      return refused.reason;
+    default:
+      return 'not a regular file';
+  }
 }
 
 async function identityProblem(word: string): Promise<string | undefined> {

@@ -132,7 +132,7 @@ function shortestDigits(f: number): { digits: string; point: number } {
 }
 
 /** strconv.ParseBool. */
-function goParseBool(text: string): boolean | undefined {
+export function goParseBool(text: string): boolean | undefined {
   if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(text)) return true;
   if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(text)) return false;
   return undefined;

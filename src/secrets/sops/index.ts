@@ -1,4 +1,5 @@
 import { UserError } from '../../errors.js';
+import { plural } from '../../util/words.js';
 import { readCapped, utf8, type TreeFile } from '../read.js';
 import type { AgeIdentities, Unwrapped } from './age.js';
 import { decryptWithSops, findSops } from './binary.js';
@@ -42,7 +43,7 @@ export async function decryptSopsFile(file: TreeFile, ctx: SopsContext): Promise
 function otherKeys(metadata: SopsMetadata): string[] {
   const counts = new Map<string, number>();
   for (const group of metadata.groups) for (const [type, n] of group.others) counts.set(type, (counts.get(type) ?? 0) + n);
-  return [...counts].map(([type, n]) => `${type} (${n} ${n === 1 ? 'key' : 'keys'})`);
+  return [...counts].map(([type, n]) => `${type} (${plural(n, 'key')})`);
 }
 
 const HOW_TO_GIVE_AGE_KEY =

@@ -1,6 +1,6 @@
 import { UserError } from '../../errors.js';
 import { isRecord } from '../../util/records.js';
-import { lastModifiedData } from './cipher.js';
+import { goParseBool, lastModifiedData } from './cipher.js';
 
 /**
  * The `sops` metadata of a file, checked (getsops/sops stores/stores.go): the MAC and what it is
@@ -86,9 +86,7 @@ export function readMetadata(raw: unknown, written: string): SopsMetadata {
 function flag(v: unknown, refuse: (why: string) => never): boolean {
   if (v === undefined || v === null || v === false || v === '') return false;
   if (v === true) return true;
-  if (typeof v === 'string' && ['1', 't', 'T', 'TRUE', 'true', 'True'].includes(v)) return true;
-  if (typeof v === 'string' && ['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(v)) return false;
-  return refuse('has a sops.mac_only_encrypted that is not true or false');
+  return (typeof v === 'string' ? goParseBool(v) : undefined) ?? refuse('has a sops.mac_only_encrypted that is not true or false');
 }
 
 /** sops' shouldBeEncrypted for the one rule a file may have: a suffix or a regex over any key of the path. */
