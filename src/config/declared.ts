@@ -243,14 +243,11 @@ function contradiction(later: Declared<unknown>, earlier: Declared<unknown>): Di
 
 /** Whether two defaults say the same; a file source is the same only when both name it from the same directory. */
 function sameEntry(a: Declared<EnvEntry>, b: Declared<EnvEntry>): boolean {
-  const normal = ({ value: e, file }: Declared<EnvEntry>) =>
-    typeof e === 'string'
-      ? { value: e, sensitive: false }
-      : 'value' in e
-        ? { value: e.value, sensitive: e.sensitive ?? false }
-        : 'fromEnv' in e
-          ? { fromEnv: e.fromEnv, sensitive: e.sensitive ?? true }
-          : { ...e, from: dirname(file.absolute) };
+  const normal = ({ value: e, file }: Declared<EnvEntry>) => {
+    if (typeof e !== 'string' && !('value' in e) && !('fromEnv' in e)) return { ...e, from: dirname(file.absolute) };
+    const source = typeof e === 'string' ? { value: e } : 'value' in e ? { value: e.value } : { fromEnv: e.fromEnv };
+    return { ...source, sensitive: declaredSensitive(e) };
+  };
   return JSON.stringify(normal(a)) === JSON.stringify(normal(b));
 }
 

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { SecretReader, SourceFileError, type FileSource } from '../secrets/index.js';
 import { didYouMean, quoteList } from '../util/words.js';
+import { createOptions } from './create.js';
 import { ValidationError } from './diagnostics.js';
 import {
   at,
@@ -72,17 +73,28 @@ export function sourceResolver(options: {
   env: Record<string, string | undefined>;
 }): (source: ValueSource) => Promise<string> {
   const secrets = new SecretReader(options.env, options.cwd);
-  return (source) => resolveSource(source, options, secrets);
+  const desiredFiles = new Map<string, ReturnType<typeof readFile>>();
+  const desiredFile = (file: string): ReturnType<typeof readFile> => {
+    const absolute = resolve(options.cwd, file);
+    let read = desiredFiles.get(absolute);
+    if (!read) {
+      read = readFile(absolute, file);
+      desiredFiles.set(absolute, read);
+    }
+    return read;
+  };
+  return (source) => resolveSource(source, options, secrets, desiredFile);
 }
 
 async function resolveSource(
   source: ValueSource,
   options: { cwd: string; env: Record<string, string | undefined> },
   secrets: SecretReader,
+  desiredFile: (file: string) => ReturnType<typeof readFile>,
 ): Promise<string> {
   if ('fromEnv' in source) return variableOrThrow(source.fromEnv, options.env);
   if ('fromSops' in source || 'fromFile' in source) return secrets.read(source, resolve(options.cwd, source.file));
-  const read = await readFile(resolve(options.cwd, source.file), source.file);
+  const read = await desiredFile(source.file);
   if (!read.file || read.diagnostics.length > 0) throw new ValidationError(read.diagnostics);
   const { content } = read.file;
   const entry = content.projects?.[source.project]?.env?.[source.key] ?? content.defaults?.env?.[source.key];
@@ -122,9 +134,7 @@ async function resolveProject(
     name: project.name,
     // A UUID is the same in either case; the service and every comparison in hcr see it in lowercase.
     ...(tenantId !== undefined && { tenantId: tenantId.toLowerCase() }),
-    ...(create !== undefined && {
-      create: { cloud: create.cloud, region: create.region, ...(create.plan !== undefined && { billingPlan: create.plan }) },
-    }),
+    ...(create !== undefined && { create: createOptions(create) }),
     prune: project.prune,
     ignore: project.ignore,
     remove: [...remove],

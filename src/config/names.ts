@@ -1,4 +1,4 @@
-import { schemaText } from './schema.js';
+import { schemaRoot } from './schema.js';
 import { lowerFirst } from '../util/words.js';
 
 /** The names the desired-state schema defines a rule for (in its `$defs`). */
@@ -13,13 +13,9 @@ interface StringDef {
 
 type Defs = Record<NameKind | 'envText', StringDef>;
 
-let defs: Defs | undefined;
 const rules = new Map<NameKind, { def: StringDef; re: RegExp }>();
 
-function schemaDefs(): Defs {
-  defs ??= (JSON.parse(schemaText()) as { $defs: Defs }).$defs;
-  return defs;
-}
+const schemaDefs = (): Defs => (schemaRoot() as unknown as { $defs: Defs }).$defs;
 
 /**
  * Why `name` is not a valid name of this kind, or undefined when it is. The rule is the schema's

@@ -6,7 +6,7 @@ import { Document, LineCounter, Scalar, isMap, isScalar, parseDocument, type YAM
 import { fileProblems } from './load.js';
 import { nameProblem, shortName, valueProblem } from './names.js';
 import type { Diagnostic } from './types.js';
-import { packageFile } from '../paths.js';
+import { SCHEMA_FILE } from './schema.js';
 
 /** One live project as it is imported. */
 export interface ImportedProject {
@@ -45,11 +45,11 @@ export interface ImportOptions {
 }
 
 /** This package's schema. */
-const SCHEMA_FILE = fileURLToPath(packageFile('schema/hcr.schema.json'));
+const SCHEMA_PATH = fileURLToPath(SCHEMA_FILE);
 
 /** The schema's path as a `$schema` reference from files in `dir`: relative, with `/`. */
 export function schemaReference(dir: string): string {
-  return relative(dir, SCHEMA_FILE).split(sep).join('/');
+  return relative(dir, SCHEMA_PATH).split(sep).join('/');
 }
 
 const HEADER = [
@@ -135,28 +135,30 @@ function escapeLeftRaw(text: string): string {
 }
 
 /**
- * Which project, and which of its keys, holds `line` (1-based) of a file desiredYaml wrote: where
- * a check of the file found a problem, so that the entry can be left out.
+ * For a file desiredYaml wrote (parsed once): which project, and which of its keys, holds `line`
+ * (1-based), where a check of the file found a problem, so that the entry can be left out.
  */
-function entryAt(text: string, line: number): { project: string; key?: string } | undefined {
+function entryLocator(text: string): (line: number) => { project: string; key?: string } | undefined {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines });
-  const spans = (node: unknown): { key: string; value: unknown }[] =>
-    isMap(node)
-      ? node.items.flatMap((pair) => {
-          const key = isScalar(pair.key) ? String(pair.key.value) : '';
-          const start = (pair.key as Scalar | null)?.range?.[0];
-          const end = (pair.value as Scalar | null)?.range?.[2] ?? (pair.value as Scalar | null)?.range?.[1];
-          if (start === undefined || end === undefined) return [];
-          return lines.linePos(start).line <= line && line <= lines.linePos(Math.max(start, end - 1)).line
-            ? [{ key, value: pair.value }]
-            : [];
-        })
-      : [];
-  const [project] = spans(doc.get('projects', true));
-  if (!project) return undefined;
-  const [key] = spans(isMap(project.value) ? project.value.get('env', true) : undefined);
-  return { project: project.key, ...(key && { key: key.key }) };
+  return (line) => {
+    const spans = (node: unknown): { key: string; value: unknown }[] =>
+      isMap(node)
+        ? node.items.flatMap((pair) => {
+            const key = isScalar(pair.key) ? String(pair.key.value) : '';
+            const start = (pair.key as Scalar | null)?.range?.[0];
+            const end = (pair.value as Scalar | null)?.range?.[2] ?? (pair.value as Scalar | null)?.range?.[1];
+            if (start === undefined || end === undefined) return [];
+            return lines.linePos(start).line <= line && line <= lines.linePos(Math.max(start, end - 1)).line
+              ? [{ key, value: pair.value }]
+              : [];
+          })
+        : [];
+    const [project] = spans(doc.get('projects', true));
+    if (!project) return undefined;
+    const [key] = spans(isMap(project.value) ? project.value.get('env', true) : undefined);
+    return { project: project.key, ...(key && { key: key.key }) };
+  };
 }
 
 /**
@@ -184,8 +186,9 @@ export async function checkedDesiredYaml(
       await writeFile(path, file.text, { mode: 0o600 });
       const problems = await fileProblems(path, display);
       const before = refused.size;
+      const entryAt = problems.length > 0 ? entryLocator(file.text) : undefined;
       for (const problem of problems) {
-        const entry = problem.at && entryAt(file.text, problem.at.line);
+        const entry = problem.at && entryAt?.(problem.at.line);
         if (entry) refused.set(id(entry.project, entry.key), problem.message);
       }
       if (refused.size === before) return { ...file, problems };

@@ -1,6 +1,7 @@
 import { summarize } from '../plan/plan.js';
 import type { KeyChange, ProjectPlan } from '../plan/types.js';
-import { createOptions, type ReviewedValue, type SavedEntry, type SavedPlan, type SavedPlanFile } from './format.js';
+import { createOptions } from '../config/create.js';
+import { type ReviewedValue, type SavedEntry, type SavedPlan, type SavedPlanFile } from './format.js';
 import { checkStructure, malformed, shortQuote } from './schema.js';
 
 /**

@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { createEntry } from '../config/create.js';
 import { UserError } from '../errors.js';
 import type { KeyChange, Plan } from '../plan/types.js';
 import type { ValueResolver } from '../plan/values.js';
@@ -7,15 +8,7 @@ import { FileRefused, readSmallFile, writeFileAtomically } from '../util/files.j
 import { isRecord } from '../util/records.js';
 import { HCR_VERSION } from '../version.js';
 import { checkSavedPlan } from './check.js';
-import {
-  READABLE_FORMATS,
-  SAVED_PLAN_FORMAT,
-  savedCreate,
-  type SavedEntry,
-  type SavedPlan,
-  type SavedPlanFile,
-  type SavedProject,
-} from './format.js';
+import { READABLE_FORMATS, SAVED_PLAN_FORMAT, type SavedEntry, type SavedPlan, type SavedPlanFile, type SavedProject } from './format.js';
 import { HASHING_SCHEME, newSalt, ValueHasher } from './hash.js';
 import { Malformed } from './schema.js';
 
@@ -38,7 +31,7 @@ export async function writeSavedPlan(path: string, display: string, plan: Plan, 
       action: p.action,
       env: await Promise.all(p.env.map((change) => savedEntry(hasher, p.name, change, values))),
       unmanaged: p.unmanaged,
-      ...(p.create === undefined ? {} : { create: savedCreate(p.create) }),
+      ...(p.create === undefined ? {} : { create: createEntry(p.create) }),
       ...(p.refused === undefined ? {} : { refused: p.refused }),
     })),
   );

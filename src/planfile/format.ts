@@ -1,5 +1,5 @@
 import type { CreateEntry } from '../config/declared.js';
-import type { CreateOptions, ValueSource } from '../config/types.js';
+import type { ValueSource } from '../config/types.js';
 import type { KeyChange, Plan, PlanSummary, ProjectPlan } from '../plan/types.js';
 
 /**
@@ -34,14 +34,6 @@ export interface SavedPlanFile extends Omit<Plan, 'projects' | 'summary'> {
   projects: SavedProject[];
   /** Format 1 had no deletions, so no count of refused ones. */
   summary: Omit<PlanSummary, 'refused_delete_projects'> & Partial<Pick<PlanSummary, 'refused_delete_projects'>>;
-}
-
-export function savedCreate({ billingPlan, ...where }: CreateOptions): CreateEntry {
-  return billingPlan === undefined ? where : { ...where, plan: billingPlan };
-}
-
-export function createOptions({ plan, ...where }: CreateEntry): CreateOptions {
-  return plan === undefined ? where : { ...where, billingPlan: plan };
 }
 
 /** A saved plan read back and checked: the Plan to apply and what its sensitive values must hash to. */

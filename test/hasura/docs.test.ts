@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { README_FILE, SCHEMA_FILE, readmeWithTable, schemaWithChecks } from '../../scripts/hasura-rules.js';
+import { README_FILE, readmeWithTable, schemaWithChecks } from '../../scripts/hasura-rules.js';
+import { SCHEMA_FILE } from '../../src/config/schema.js';
 import { RULE_IDS } from '../../src/hasura/rules.js';
 
 // When one of these fails, run `node --import tsx scripts/hasura-rules.ts` and review the diff.
