@@ -363,7 +363,7 @@ export async function ensureEnv(writer: EnvWriter, tenantId: string, wanted: Rec
     const step = await write(writer, tenantId, now.hash, {
       operation: 'updateTenantEnv',
       send: (h) => writer.updateTenantEnv(tenantId, h, missing),
-      landed: (env) => Object.entries(missing).every(([k, v]) => Object.hasOwn(env, k) && env[k] === v),
+      landed: (env) => showsSet(env, missing),
     });
     if (step.status === 'landed') return { status: 'landed', hash: step.hash, env: { ...now.env, ...missing }, set: Object.keys(missing) };
     if (step.status !== 'conflict' || attempt === 3) return step;
@@ -391,10 +391,20 @@ async function deleteProject(writer: EnvWriter, project: ProjectPlan, report: Pr
   } catch (err) {
     if (!(err instanceof CloudError)) throw err;
     if (err.kind === 'not-authorized') return finish(report, { status: 'failed', reason: err.message });
-    // As with env writes, no error is taken at its word, and the deletion is never sent twice blindly: look whether the tenant is still there.
-    const found = await writer.findProjects({ names: [], tenantIds: [tenantId] }).catch(() => undefined);
-    if (!found) return finish(report, { status: 'unknown', reason: `${err.message}; looking the project up afterwards failed too` });
-    if (found.length > 0) return finish(report, { status: 'failed', reason: `${err.settledMessage}; the project is still there` });
+    const gone = await tenantGone(writer, tenantId);
+    if (gone === undefined)
+      return finish(report, { status: 'unknown', reason: `${err.message}; looking the project up afterwards failed too` });
+    if (!gone) return finish(report, { status: 'failed', reason: `${err.settledMessage}; the project is still there` });
   }
   return { ...report, outcome: 'deleted' };
+}
+
+/**
+ * After a deleteTenant that failed other than by a proven refusal: whether the tenant is gone. As
+ * with env writes, no error is taken at its word, and a deletion is never sent twice blindly: the
+ * tenant is looked up. Undefined when the lookup fails too.
+ */
+export async function tenantGone(finder: Pick<EnvWriter, 'findProjects'>, tenantId: string): Promise<boolean | undefined> {
+  const found = await finder.findProjects({ names: [], tenantIds: [tenantId] }).catch(() => undefined);
+  return found && found.length === 0;
 }

@@ -54,14 +54,14 @@ export async function driftIssue(ctx: Context, args: DesiredArgs, host: IssueHos
   const { tracker, full, limit } = host === 'github' ? await gitHubTracker(ctx) : gitLabTracker(ctx);
   const mark = marker('drift', subjectId({ files: args.file, projects: args.project, shard: args.shard }, ctx.cwd));
   return async (plan: Plan, code: number): Promise<number> => {
-    const report = renderPlanMarkdown(plan, { mode: 'drift', maxLength: Math.min(limit, GITHUB_COMMENT_LIMIT) - mark.length - 1 });
+    const report = () => renderPlanMarkdown(plan, { mode: 'drift', maxLength: Math.min(limit, GITHUB_COMMENT_LIMIT) - mark.length - 1 });
     const shard = args.shard ? ` (shard ${args.shard.index}/${args.shard.count})` : '';
     try {
       const outcome = await syncDriftIssue(tracker, {
         mark,
         label: DRIFT_LABEL,
         title: `Hasura Cloud has drifted from ${args.file.join(', ')}${shard}`,
-        body: code === 2 ? markedBody(mark, report, limit, full) : undefined,
+        body: code === 2 ? markedBody(mark, report(), limit, full) : undefined,
         closing: `No drift any more, as of ${full?.url ?? `an hcr drift run at ${new Date().toISOString()}`}.`,
       });
       ctx.log(describeDriftIssue(outcome));

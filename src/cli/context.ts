@@ -1,3 +1,4 @@
+import type { Desired } from '../config/types.js';
 import { Redactor } from '../util/redact.js';
 import { noInterrupts, type Interrupts } from './interrupts.js';
 import type { Io, Out } from './output.js';
@@ -111,4 +112,11 @@ export async function createContext(
     },
   };
   return { ...ctx, view: await openView(ctx, args.format, args.command ?? '') };
+}
+
+/** Every sensitive value of the desired state, registered to be masked in text from outside (the service's errors). */
+export function maskSensitive(ctx: Context, desired: Desired): void {
+  for (const project of desired.projects) {
+    for (const value of Object.values(project.env)) if (value.sensitive) ctx.redactor.add(value.value);
+  }
 }

@@ -9,7 +9,7 @@ import type { Plan } from '../plan/types.js';
 import { readLive } from '../state/read.js';
 import { batchOption, cloudClient, requestOptions } from './cloud.js';
 import type { ArgsOf } from './command.js';
-import type { Context, GlobalArgs } from './context.js';
+import { maskSensitive, type Context, type GlobalArgs } from './context.js';
 import { wholeNumber } from './flags.js';
 import { desiredOptions } from './options.js';
 import { checkLive, checkPlanned } from './checks.js';
@@ -52,9 +52,7 @@ export interface ReadAndPlanOptions {
  */
 export async function readAndPlan(ctx: Context, args: ReadArgs, options: ReadAndPlanOptions = {}): Promise<Planned> {
   const desired = await loadDesired(args.file, { cwd: ctx.cwd, env: ctx.env, projects: args.project, shard: args.shard });
-  for (const project of desired.projects) {
-    for (const value of Object.values(project.env)) if (value.sensitive) ctx.redactor.add(value.value);
-  }
+  maskSensitive(ctx, desired);
   const client = await cloudClient(ctx, args, { readOnly: options.readOnly });
   const progress = ctx.progress('Reading live state');
   const { live, diagnostics } = await readLive(client, desired.projects, {

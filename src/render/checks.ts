@@ -2,7 +2,8 @@ import type { ProjectFinding } from '../hasura/check.js';
 import type { Level } from '../hasura/rules.js';
 import { plural } from '../util/words.js';
 
-const ORDER: Record<Level, number> = { error: 0, warning: 1, info: 2 };
+/** Errors first, notes last. */
+export const LEVEL_ORDER: Record<Level, number> = { error: 0, warning: 1, info: 2 };
 
 /** The findings of one project, errors first. */
 export interface ProjectChecks {
@@ -14,9 +15,9 @@ export interface ProjectChecks {
 export function checksByProject(findings: readonly ProjectFinding[]): ProjectChecks[] {
   const byProject = new Map<string, ProjectFinding[]>();
   for (const finding of findings) byProject.set(finding.project, [...(byProject.get(finding.project) ?? []), finding]);
-  const worst = (list: ProjectFinding[]) => Math.min(...list.map((f) => ORDER[f.level]));
+  const worst = (list: ProjectFinding[]) => Math.min(...list.map((f) => LEVEL_ORDER[f.level]));
   return [...byProject]
-    .map(([project, list]) => ({ project, findings: [...list].sort((a, b) => ORDER[a.level] - ORDER[b.level]) }))
+    .map(([project, list]) => ({ project, findings: [...list].sort((a, b) => LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level]) }))
     .sort((a, b) => worst(a.findings) - worst(b.findings) || (a.project < b.project ? -1 : a.project > b.project ? 1 : 0));
 }
 

@@ -2,7 +2,7 @@ import type { ErrorKind } from '../errors.js';
 import type { ProjectFinding } from '../hasura/check.js';
 import type { Level } from '../hasura/rules.js';
 import { plural } from '../util/words.js';
-import { placeOf } from './checks.js';
+import { LEVEL_ORDER, placeOf } from './checks.js';
 import { code, escapeText } from './markdown.js';
 
 /**
@@ -45,9 +45,8 @@ export function countNotes(notes: readonly Note[]): string {
 
 /** One list item per note, errors first: `- ⚠️ **warning** message (`file:line:col`)`. */
 export function noteItems(notes: readonly Note[]): string[] {
-  const order: Record<Level, number> = { error: 0, warning: 1, info: 2 };
   return [...notes]
-    .sort((a, b) => order[severity(a)] - order[severity(b)])
+    .sort((a, b) => LEVEL_ORDER[severity(a)] - LEVEL_ORDER[severity(b)])
     .map((n) => {
       const place = placeOf(n);
       return `- ${MARK[severity(n)]}${n.rule ? ` ${code(n.rule)}` : ''} ${escapeText(n.message)}${place ? ` (${code(place)})` : ''}`;

@@ -156,7 +156,8 @@ function unmatchedProject(pattern: string, names: string[]): string {
  * with every name and message from live state escaped, as it may hold control characters.
  */
 function report(ctx: Context, projects: ImportedProject[], file: ImportedFile, out: string | undefined): void {
-  const leftOut = new Set(file.skipped.filter((s) => s.key === undefined).map((s) => s.project));
+  const projectsLeft = file.skipped.filter((s) => s.key === undefined);
+  const leftOut = new Set(projectsLeft.map((s) => s.project));
   const imported = projects.filter((p) => !leftOut.has(p.name));
   const keys = imported.reduce((n, p) => n + Object.keys(p.env).length, 0);
   const names =
@@ -165,7 +166,6 @@ function report(ctx: Context, projects: ImportedProject[], file: ImportedFile, o
       .map((p) => p.name)
       .join(', ') + (imported.length > SHOWN_NAMES ? ', …' : '');
   const lines = [`Imported ${plural(imported.length, 'project')} (${names}) with ${plural(keys, 'key')}${out ? ` into ${out}` : ''}.`];
-  const projectsLeft = file.skipped.filter((s) => s.key === undefined);
   const keysLeft = file.skipped.filter((s) => s.key !== undefined);
   if (projectsLeft.length > 0) {
     lines.push(`Not imported (a desired-state file cannot hold them): ${plural(projectsLeft.length, 'project')}`);

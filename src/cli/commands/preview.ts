@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Argv } from 'yargs';
-import { ensureEnv } from '../../apply/apply.js';
+import { ensureEnv, tenantGone } from '../../apply/apply.js';
 import type { CloudClient } from '../../cloud/client.js';
 import { CONSOLE_PROJECTS_URL, consoleUrl } from '../../cloud/console.js';
 import type { Job } from '../../cloud/types.js';
@@ -240,9 +240,9 @@ async function deleteTenant(client: CloudClient, tenantId: string): Promise<stri
     return (await client.deleteTenant(tenantId)).status;
   } catch (err) {
     if (!(err instanceof CloudError) || err.kind === 'not-authorized') throw err;
-    const found = await client.findProjects({ names: [], tenantIds: [tenantId] }).catch(() => undefined);
-    if (found?.length === 0) return `deleted (the answer was lost or garbled: ${err.settledMessage}; the project is gone)`;
-    throw found ? new UserError(`${err.settledMessage}; the project is still there`) : err;
+    const gone = await tenantGone(client, tenantId);
+    if (gone) return `deleted (the answer was lost or garbled: ${err.settledMessage}; the project is gone)`;
+    throw gone === false ? new UserError(`${err.settledMessage}; the project is still there`) : err;
   }
 }
 

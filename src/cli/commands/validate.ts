@@ -9,7 +9,7 @@ import type { Argv } from 'yargs';
 import { desiredOptions } from '../options.js';
 import { plural } from '../../util/words.js';
 import { defineCommand, type ArgsOf } from '../command.js';
-import type { Context, GlobalArgs } from '../context.js';
+import { maskSensitive, type Context, type GlobalArgs } from '../context.js';
 import { underGitHubActions } from '../github.js';
 import { checkDesired, checkDiagnostics } from '../checks.js';
 
@@ -59,9 +59,7 @@ async function validate(ctx: Context, args: ValidateArgs): Promise<{ desired?: D
     if (err instanceof ValidationError && args.format === 'sarif') return { diagnostics: err.diagnostics };
     throw err;
   }
-  for (const project of desired.projects) {
-    for (const value of Object.values(project.env)) if (value.sensitive) ctx.redactor.add(value.value);
-  }
+  maskSensitive(ctx, desired);
   return { desired, diagnostics: checkDiagnostics(checkDesired(desired)) };
 }
 
