@@ -53,6 +53,16 @@ export function isMarked(body: string | null | undefined, mark: string): boolean
   return body === mark || (body?.startsWith(`${mark}\n`) ?? false) || (body?.startsWith(`${mark}\r\n`) ?? false);
 }
 
+/** The comments or issues of `all` that carry `mark`, in the order listed (oldest first). */
+export async function marked<T extends { body: string }>(all: AsyncIterable<T>, mark: string): Promise<T[]> {
+  const found: T[] = [];
+  for await (const item of all) if (isMarked(item.body, mark)) found.push(item);
+  return found;
+}
+
+/** GitHub and GitLab may hand a body back with CRLF line ends. */
+export const sameText = (a: string, b: string): boolean => a.replaceAll('\r\n', '\n') === b.replaceAll('\r\n', '\n');
+
 /**
  * The comment's body: the marker line, then the text, cut when the whole would be longer than
  * `limit` characters. The cut falls at the end of a line; any code fence or <details> block left

@@ -1,4 +1,4 @@
-import { isMarked } from './body.js';
+import { marked, sameText } from './body.js';
 
 export interface Issue {
   number: number;
@@ -41,15 +41,14 @@ export type DriftIssueOutcome =
  * its body replaced by each later report, closed with a comment by the first run that finds none.
  */
 export async function syncDriftIssue(tracker: IssueTracker, request: DriftIssueRequest): Promise<DriftIssueOutcome> {
-  const open: Issue[] = [];
-  for await (const issue of tracker.openIssues(request.label)) if (isMarked(issue.body, request.mark)) open.push(issue);
+  const open = await marked(tracker.openIssues(request.label), request.mark);
   if (request.body === undefined) {
     for (const issue of open) await tracker.close(issue.number, request.closing);
     return open.length > 0 ? { action: 'closed', issues: open } : { action: 'none' };
   }
   const latest = open.at(-1);
   if (latest) {
-    if (latest.body.replaceAll('\r\n', '\n') === request.body) return { action: 'unchanged', issue: latest };
+    if (sameText(latest.body, request.body)) return { action: 'unchanged', issue: latest };
     return { action: 'updated', issue: await tracker.update(latest.number, request.body) };
   }
   await tracker.ensureLabel(request.label);

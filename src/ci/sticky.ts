@@ -1,4 +1,4 @@
-import { isMarked } from './body.js';
+import { marked, sameText } from './body.js';
 
 /** A comment (GitHub) or note (GitLab). */
 export interface Note {
@@ -34,19 +34,15 @@ export interface Posted {
 /** Posts `body` (which starts with `mark`) as the one comment of the thread that carries the marker. */
 export async function postSticky(thread: Thread, mark: string, body: string, behavior: Behavior): Promise<Posted> {
   if (behavior === 'new') return { action: 'created', note: await thread.create(body), others: 0 };
-  const marked: Note[] = [];
-  for await (const note of thread.mine()) if (isMarked(note.body, mark)) marked.push(note);
+  const mine = await marked(thread.mine(), mark);
   if (behavior === 'recreate') {
-    for (const note of marked) await thread.remove(note.id);
-    return { action: marked.length > 0 ? 'recreated' : 'created', note: await thread.create(body), others: marked.length };
+    for (const note of mine) await thread.remove(note.id);
+    return { action: mine.length > 0 ? 'recreated' : 'created', note: await thread.create(body), others: mine.length };
   }
   // Several (left by `new`, or by runs racing each other): the newest is the one people read.
-  const latest = marked.at(-1);
+  const latest = mine.at(-1);
   if (!latest) return { action: 'created', note: await thread.create(body), others: 0 };
-  const others = marked.length - 1;
+  const others = mine.length - 1;
   if (sameText(latest.body, body)) return { action: 'unchanged', note: latest, others };
   return { action: 'updated', note: await thread.update(latest.id, body), others };
 }
-
-/** GitHub and GitLab may hand a body back with CRLF line ends. */
-const sameText = (a: string, b: string) => a.replaceAll('\r\n', '\n') === b.replaceAll('\r\n', '\n');

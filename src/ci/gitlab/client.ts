@@ -28,6 +28,11 @@ export class GitLabApi {
     return (response.status === 204 ? undefined : await response.json()) as T;
   }
 
+  /** The id of the account the token is: what hcr's own notes and issues are told apart by. */
+  async ownId(): Promise<number> {
+    return (await this.request<{ id: number }>('read which account the token is', 'GET', '/user')).id;
+  }
+
   /** The same request, for something that may not exist: undefined when GitLab answers 404. */
   async find<T>(what: What, path: string): Promise<T | undefined> {
     try {

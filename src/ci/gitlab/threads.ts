@@ -20,9 +20,9 @@ export function mergeRequestThread(api: GitLabApi, project: GitLabProject, iid: 
   });
   return {
     async *mine() {
-      const me = await api.request<{ id: number }>('read which account the token is', 'GET', '/user');
+      const me = await api.ownId();
       const all = api.list<GitLabNote>(`list the notes of merge request !${iid}`, notes, { sort: 'asc', order_by: 'created_at' });
-      for await (const n of all) if (!n.system && n.author?.id === me.id) yield note(n);
+      for await (const n of all) if (!n.system && n.author?.id === me) yield note(n);
     },
     create: async (body) => note(await api.request<GitLabNote>(`add a note to merge request !${iid}`, 'POST', notes, { body })),
     update: async (id, body) =>
@@ -46,14 +46,14 @@ export function gitLabIssues(api: GitLabApi, project: GitLabProject): IssueTrack
   const issue = (i: GitLabIssue): Issue => ({ number: i.iid, body: i.description ?? '', url: i.web_url });
   return {
     async *openIssues(label) {
-      const me = await api.request<{ id: number }>('read which account the token is', 'GET', '/user');
+      const me = await api.ownId();
       const open = api.list<GitLabIssue>(`list the open issues labelled ${label}`, issues, {
         labels: label,
         state: 'opened',
         sort: 'asc',
         order_by: 'created_at',
       });
-      for await (const found of open) if (found.author?.id === me.id) yield issue(found);
+      for await (const found of open) if (found.author?.id === me) yield issue(found);
     },
     async ensureLabel(label) {
       const labels = `/projects/${project.id}/labels`;
