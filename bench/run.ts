@@ -457,7 +457,8 @@ try {
   const validate = await repeat(RUNS, () => hcr(['validate', '-f', fixture.dir], fixture.env));
 
   progress('node -e 0, hcr --version, hcr --help and hcr plan of 1 project, in turn');
-  const { version, help, bare, planOne } = await startup(RUNS * 3, await writeFixture(join(root, 'p1'), 1, K));
+  const oneProject = await writeFixture(join(root, 'p1'), 1, K);
+  const { version, help, bare, planOne } = await startup(RUNS * 3, oneProject);
 
   const memory: PlanCase[] = [];
   if (MEMORY_P > 0) {
@@ -465,7 +466,8 @@ try {
     for (const projects of [1, MEMORY_P]) {
       progress(`hcr plan, ${projects} projects (memory)`);
       const runs = projects === 1 ? RUNS : Math.min(RUNS, 3);
-      memory.push(await planCase(await writeFixture(join(root, `p${projects}`), projects, K), runs, `plan-${projects}`));
+      const sized = projects === 1 ? oneProject : await writeFixture(join(root, `p${projects}`), projects, K);
+      memory.push(await planCase(sized, runs, `plan-${projects}`));
     }
   }
 

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { execute, getOperationAST, parse, validate, type DocumentNode, type ExecutionArgs, type GraphQLError } from 'graphql';
 import { createHandler, type Handler, type RequestParams } from 'graphql-http';
 import { rootFields, selectionDepth, tenantIdsOf } from './document.js';
+import { isRecord } from '../util/records.js';
 import { hasuraJson, serverErrorJson, toHasuraJson } from './errors.js';
 import type { FaultHooks } from './faults.js';
 import { JSON_HEADERS, errorAnswer, faultAnswer, type HttpAnswer, type RequestRecord } from './http.js';
@@ -157,11 +158,11 @@ function parseBody(record: RequestRecord, body: unknown): RequestParams | HttpAn
   } catch {
     return errorAnswer(record, 400, [hasuraJson(INVALID_JSON)]);
   }
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) return errorAnswer(record, 400, [hasuraJson(BODY_NOT_OBJECT)]);
-  const { query, variables, operationName } = data as Record<string, unknown>;
+  if (!isRecord(data)) return errorAnswer(record, 400, [hasuraJson(BODY_NOT_OBJECT)]);
+  const { query, variables, operationName } = data;
   if (query === undefined || query === null) return errorAnswer(record, 400, [hasuraJson(MISSING_QUERY)]);
   if (typeof query !== 'string') return errorAnswer(record, 400, [hasuraJson(badRequestKey('query', 'String'))]);
-  if (variables != null && (typeof variables !== 'object' || Array.isArray(variables))) {
+  if (variables != null && !isRecord(variables)) {
     return errorAnswer(record, 400, [hasuraJson(badRequestKey('variables', 'Object'))]);
   }
   if (operationName != null && typeof operationName !== 'string') {
